@@ -1,0 +1,3 @@
+//! One integration-test binary; each area is a module.
+
+mod time;
