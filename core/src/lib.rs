@@ -7,6 +7,10 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(feature = "alloc")]
+pub mod json;
+#[cfg(feature = "alloc")]
+pub mod order;
 pub mod time;
 
 /// A stable, machine-readable identifier for an error or finding.

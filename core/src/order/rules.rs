@@ -1,0 +1,1192 @@
+//! The order rules. Each `check_*` function visits one object of the request
+//! and emits findings in rule-table order; [`Ctx::finish`] sorts them by offset.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::countries::is_country_code;
+use super::{Finding, Product, Severity};
+use crate::json::{Object, Value};
+use crate::time::Date;
+
+/// How long a certificate ordered on a given date may be valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValidityLimit {
+    /// At most this many years after the order date (`at.add_years(n)`).
+    Years(u16),
+    /// At most this many days after the order date.
+    Days(i64),
+}
+
+/// A validity cap and the date from which it applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValidityCap {
+    /// First order date (inclusive) on which the cap applies.
+    pub from: Date,
+    /// The cap.
+    pub limit: ValidityLimit,
+    /// Where the rule comes from.
+    pub source: &'static str,
+}
+
+const fn date(y: u16, m: u8, d: u8) -> Date {
+    match Date::from_ymd(y, m, d) {
+        Ok(d) => d,
+        Err(_) => Date::MIN_SUPPORTED,
+    }
+}
+
+/// Validity caps by effective date, oldest first: the last entry whose `from`
+/// is on or before the order date applies. Rules that change over time are
+/// added here as rows, not as conditions in the checks.
+pub const VALIDITY_CAPS: [ValidityCap; 2] = [
+    ValidityCap {
+        from: Date::MIN_SUPPORTED,
+        limit: ValidityLimit::Years(3),
+        source: "CertCentral order API: 1-3 years",
+    },
+    ValidityCap {
+        from: date(2026, 3, 1),
+        limit: ValidityLimit::Days(459),
+        source: "CA/B Forum CSC-31 caps code signing certificates at 460 days; the CA enforces 459",
+    },
+];
+
+fn cap_for(at: Date) -> ValidityCap {
+    let mut cap = VALIDITY_CAPS[0];
+    for c in VALIDITY_CAPS {
+        if c.from <= at {
+            cap = c;
+        }
+    }
+    cap
+}
+
+/// Checks the content of `certificate.csr`. Today only that it is a non-empty
+/// string; type and presence rules are checked by the caller.
+///
+/// This is the single place where CSR content rules plug in: the `policy`
+/// module's CSR checks (parsing, signature, key type and size) are to be
+/// called from here, adding their findings at `path`. Returns the findings.
+pub fn check_csr(csr: &str, path: &str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if csr.trim().is_empty() {
+        out.push(Finding {
+            severity: Severity::Error,
+            path: String::from(path),
+            code: "empty_value",
+            message: String::from("csr must not be empty"),
+        });
+    }
+    out
+}
+
+/// A practical email-address check (not full RFC 5322, which allows quoted
+/// local parts and comments that order systems do not accept):
+/// - at most 254 characters (RFC 5321 path limit), exactly one `@`;
+/// - local part 1-64 characters from the RFC 5322 *atext* set
+///   (letters, digits, ``!#$%&'*+/=?^_`{|}~-``) and dots, no leading,
+///   trailing or doubled dot;
+/// - domain of at least two dot-separated labels, each 1-63 ASCII letters,
+///   digits or hyphens, not starting or ending with a hyphen; the last label
+///   is not all digits. No spaces anywhere, no IP literals, ASCII only
+///   (internationalised addresses must be sent in A-label form).
+pub fn is_valid_email(s: &str) -> bool {
+    if s.len() > 254 || !s.is_ascii() {
+        return false;
+    }
+    let mut parts = s.split('@');
+    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let atext = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~-".contains(&b);
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && local.split('.').all(|w| !w.is_empty() && w.bytes().all(atext));
+    if !local_ok || domain.len() > 253 {
+        return false;
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    if labels.len() < 2 {
+        return false;
+    }
+    let label_ok = |l: &&str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    labels.iter().all(label_ok)
+        && labels
+            .last()
+            .is_some_and(|l| !l.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The Luhn (mod 10) check of a card number given as ASCII digits.
+/// Returns false for anything that is not all digits or is empty.
+pub fn luhn_valid(digits: &str) -> bool {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let mut sum: u32 = 0;
+    for (i, b) in digits.bytes().rev().enumerate() {
+        let mut d = u32::from(b - b'0');
+        if i % 2 == 1 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    sum % 10 == 0
+}
+
+/// Validation context: product, order date, collected findings with offsets.
+pub(crate) struct Ctx {
+    product: Product,
+    at: Date,
+    findings: Vec<(usize, Finding)>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Req {
+    Required,
+    Optional,
+}
+use Req::{Optional, Required};
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Method {
+    ShipToken,
+    ClientApp,
+    Email,
+    KeyLocker,
+}
+
+/// The provisioning method as far as other rules care.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum MethodState {
+    Absent,
+    /// Present but not a valid value: dependent rules are skipped (one error is enough).
+    Invalid,
+    Valid(Method),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Payment {
+    Absent,
+    Invalid,
+    Balance,
+    Card,
+    Profile,
+}
+
+fn join(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        String::from(key)
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+fn index(parent: &str, i: usize) -> String {
+    format!("{parent}[{i}]")
+}
+
+/// A JSON object being checked, with where it is.
+#[derive(Clone, Copy)]
+struct Obj<'a> {
+    obj: &'a Object,
+    offset: usize,
+    path: &'a str,
+}
+
+impl<'a> Obj<'a> {
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        self.obj.get(key)
+    }
+}
+
+impl Ctx {
+    pub(crate) fn new(product: Product, at: Date) -> Self {
+        Ctx {
+            product,
+            at,
+            findings: Vec::new(),
+        }
+    }
+
+    /// The findings sorted by offset; ties keep emission (rule) order.
+    pub(crate) fn finish(mut self) -> Vec<Finding> {
+        self.findings.sort_by_key(|(offset, _)| *offset);
+        self.findings.into_iter().map(|(_, f)| f).collect()
+    }
+
+    fn push(&mut self, offset: usize, severity: Severity, path: String, code: &'static str, message: String) {
+        self.findings.push((
+            offset,
+            Finding {
+                severity,
+                path,
+                code,
+                message,
+            },
+        ));
+    }
+
+    fn error(&mut self, offset: usize, path: String, code: &'static str, message: String) {
+        self.push(offset, Severity::Error, path, code, message);
+    }
+
+    fn warn(&mut self, offset: usize, path: String, code: &'static str, message: String) {
+        self.push(offset, Severity::Warning, path, code, message);
+    }
+
+    fn missing(&mut self, o: Obj<'_>, key: &str, why: &str) {
+        let path = join(o.path, key);
+        let message = if why.is_empty() {
+            format!("{path} is required")
+        } else {
+            format!("{path} is required {why}")
+        };
+        self.error(o.offset, path, "required", message);
+    }
+
+    fn wrong_type(&mut self, v: &Value, path: String, expected: &str) {
+        let message = format!("{path} must be {expected}, not {}", v.type_name());
+        self.error(v.offset, path, "wrong_type", message);
+    }
+
+    /// A member that must be an object.
+    fn object<'a>(&mut self, o: Obj<'a>, key: &str, req: Req, path: &'a mut String) -> Option<Obj<'a>> {
+        *path = join(o.path, key);
+        match o.get(key) {
+            None => {
+                if req == Required {
+                    self.missing(o, key, "");
+                }
+                None
+            }
+            Some(v) => match v.as_object() {
+                Some(obj) => Some(Obj {
+                    obj,
+                    offset: v.offset,
+                    path: path.as_str(),
+                }),
+                None => {
+                    self.wrong_type(v, path.clone(), "an object");
+                    None
+                }
+            },
+        }
+    }
+
+    /// A member that must be a string; required strings must not be empty.
+    fn string<'a>(&mut self, o: Obj<'a>, key: &str, req: Req) -> Option<&'a str> {
+        let v = match o.get(key) {
+            None => {
+                if req == Required {
+                    self.missing(o, key, "");
+                }
+                return None;
+            }
+            Some(v) => v,
+        };
+        let path = join(o.path, key);
+        match v.as_str() {
+            None => {
+                self.wrong_type(v, path, "a string");
+                None
+            }
+            Some(s) => {
+                if req == Required && s.is_empty() {
+                    self.error(
+                        v.offset,
+                        path.clone(),
+                        "empty_value",
+                        format!("{path} must not be empty"),
+                    );
+                }
+                Some(s)
+            }
+        }
+    }
+
+    /// A string member with a character limit.
+    fn text<'a>(&mut self, o: Obj<'a>, key: &str, req: Req, max: usize) -> Option<&'a str> {
+        let s = self.string(o, key, req)?;
+        let n = s.chars().count();
+        if n > max {
+            let path = join(o.path, key);
+            let offset = o.get(key).map_or(o.offset, |v| v.offset);
+            self.error(
+                offset,
+                path.clone(),
+                "too_long",
+                format!("{path} is {n} characters, more than {max}"),
+            );
+        }
+        Some(s)
+    }
+
+    /// A string member that must be one of `allowed` (exact match).
+    fn one_of<'a>(&mut self, o: Obj<'a>, key: &str, req: Req, allowed: &[&str]) -> Option<&'a str> {
+        let s = self.string(o, key, req)?;
+        if s.is_empty() && req == Required {
+            return None; // already reported as empty_value
+        }
+        if allowed.contains(&s) {
+            return Some(s);
+        }
+        let path = join(o.path, key);
+        let offset = o.get(key).map_or(o.offset, |v| v.offset);
+        self.error(
+            offset,
+            path.clone(),
+            "invalid_value",
+            format!("{path} is {s:?}; allowed: {}", allowed.join(", ")),
+        );
+        None
+    }
+
+    /// An email member with a character limit.
+    fn email(&mut self, o: Obj<'_>, key: &str, req: Req, max: usize) {
+        let Some(s) = self.string(o, key, req) else {
+            return;
+        };
+        let path = join(o.path, key);
+        let offset = o.get(key).map_or(o.offset, |v| v.offset);
+        let n = s.chars().count();
+        if n > max {
+            self.error(
+                offset,
+                path.clone(),
+                "too_long",
+                format!("{path} is {n} characters, more than {max}"),
+            );
+        } else if !s.is_empty() && !is_valid_email(s) {
+            self.error(
+                offset,
+                path.clone(),
+                "invalid_email",
+                format!("{path} is not a valid email address"),
+            );
+        }
+    }
+
+    fn int_value(&mut self, v: &Value, path: String) -> Option<i64> {
+        match v.as_number() {
+            Some(n) if n.is_integer_literal() => match n.as_i64() {
+                Some(i) => Some(i),
+                None => {
+                    let message = format!("{path} = {} does not fit a 64-bit integer", n.literal());
+                    self.error(v.offset, path, "out_of_range", message);
+                    None
+                }
+            },
+            _ => {
+                self.wrong_type(v, path, "an integer");
+                None
+            }
+        }
+    }
+
+    /// An integer member; `range` is checked when given.
+    fn int(&mut self, o: Obj<'_>, key: &str, req: Req, range: Option<(i64, i64)>) -> Option<i64> {
+        let Some(v) = o.get(key) else {
+            if req == Required {
+                self.missing(o, key, "");
+            }
+            return None;
+        };
+        let path = join(o.path, key);
+        let i = self.int_value(v, path.clone())?;
+        if let Some((lo, hi)) = range {
+            if i < lo || i > hi {
+                let message = if hi == i64::MAX {
+                    format!("{path} is {i}; it must be at least {lo}")
+                } else {
+                    format!("{path} is {i}; it must be between {lo} and {hi}")
+                };
+                self.error(v.offset, path, "out_of_range", message);
+                return None;
+            }
+        }
+        Some(i)
+    }
+
+    fn boolean(&mut self, o: Obj<'_>, key: &str) {
+        if let Some(v) = o.get(key) {
+            if v.as_bool().is_none() {
+                self.wrong_type(v, join(o.path, key), "true or false");
+            }
+        }
+    }
+
+    fn array<'a>(&mut self, o: Obj<'a>, key: &str) -> Option<&'a [Value]> {
+        let v = o.get(key)?;
+        match v.as_array() {
+            Some(a) => Some(a),
+            None => {
+                self.wrong_type(v, join(o.path, key), "an array");
+                None
+            }
+        }
+    }
+
+    /// Warns about members not in `known`.
+    fn unknown(&mut self, o: Obj<'_>, known: &[&str]) {
+        for m in o.obj.members() {
+            if !known.contains(&m.key.as_str()) {
+                let path = join(o.path, &m.key);
+                let message = format!("{path} is not a documented field; the CA may ignore or reject it");
+                self.warn(m.value.offset, path, "unknown_field", message);
+            }
+        }
+    }
+
+    fn ignored(&mut self, o: Obj<'_>, key: &str, why: &str) {
+        if let Some(v) = o.get(key) {
+            let path = join(o.path, key);
+            let message = format!("{path} is ignored {why}");
+            self.warn(v.offset, path, "field_ignored", message);
+        }
+    }
+}
+
+const ROOT_FIELDS: &[&str] = &[
+    "certificate",
+    "auto_renew",
+    "additional_emails",
+    "renewal_of_order_id",
+    "skip_approval",
+    "organization_contact",
+    "technical_contact",
+    "organization",
+    "container",
+    "order_validity",
+    "validity_years",
+    "custom_expiration_date",
+    "cs_provisioning_method",
+    "ship_info",
+    "subject",
+    "custom_fields",
+    "payment_method",
+    "credit_card",
+    "billing_address",
+    "vat_number",
+    "alternative_order_id",
+    "enable_guest_access",
+];
+
+const METHODS: &[&str] = &["ship_token", "client_app", "email", "keylocker"];
+
+fn method_state(root: Obj<'_>) -> MethodState {
+    match root.get("cs_provisioning_method") {
+        None => MethodState::Absent,
+        Some(v) => match v.as_str() {
+            Some("ship_token") => MethodState::Valid(Method::ShipToken),
+            Some("client_app") => MethodState::Valid(Method::ClientApp),
+            Some("email") => MethodState::Valid(Method::Email),
+            Some("keylocker") => MethodState::Valid(Method::KeyLocker),
+            _ => MethodState::Invalid,
+        },
+    }
+}
+
+fn payment_state(root: Obj<'_>) -> Payment {
+    match root.get("payment_method") {
+        None => Payment::Absent,
+        Some(v) => match v.as_str() {
+            Some("balance") => Payment::Balance,
+            Some("card") => Payment::Card,
+            Some("profile") => Payment::Profile,
+            _ => Payment::Invalid,
+        },
+    }
+}
+
+/// Checks a whole order body (already a JSON object).
+pub(crate) fn check_order(ctx: &mut Ctx, root: &Object, offset: usize) {
+    let root = Obj {
+        obj: root,
+        offset,
+        path: "",
+    };
+    let method = method_state(root);
+    let payment = payment_state(root);
+    let mut p = String::new();
+
+    if let Some(cert) = ctx.object(root, "certificate", Required, &mut p) {
+        check_certificate(ctx, cert, method);
+    }
+    ctx.int(root, "auto_renew", Optional, Some((0, i64::MAX)));
+    if let Some(emails) = ctx.array(root, "additional_emails") {
+        for (i, v) in emails.iter().enumerate() {
+            let path = index("additional_emails", i);
+            match v.as_str() {
+                None => ctx.wrong_type(v, path, "a string"),
+                Some(s) if !is_valid_email(s) => {
+                    let message = format!("{path} is not a valid email address");
+                    ctx.error(v.offset, path, "invalid_email", message);
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    ctx.int(root, "renewal_of_order_id", Optional, Some((1, i64::MAX)));
+    ctx.boolean(root, "skip_approval");
+    for key in ["organization_contact", "technical_contact"] {
+        let mut p = String::new();
+        if let Some(c) = ctx.object(root, key, Optional, &mut p) {
+            check_order_contact(ctx, c);
+        }
+    }
+    let mut p = String::new();
+    if let Some(org) = ctx.object(root, "organization", Required, &mut p) {
+        check_organization(ctx, org);
+    }
+    let mut p = String::new();
+    if let Some(container) = ctx.object(root, "container", Optional, &mut p) {
+        ctx.int(container, "id", Required, Some((1, i64::MAX)));
+        ctx.unknown(container, &["id"]);
+    }
+    check_validity(ctx, root);
+    check_provisioning(ctx, root, method);
+    check_subject(ctx, root);
+    check_custom_fields(ctx, root);
+    check_payment(ctx, root, payment);
+    if let Some(v) = root.get("alternative_order_id") {
+        match v.as_str() {
+            None => ctx.wrong_type(v, String::from("alternative_order_id"), "a string"),
+            Some(s) => {
+                let n = s.chars().count();
+                if n > 64 {
+                    let message = format!("alternative_order_id is {n} characters, more than 64");
+                    ctx.error(
+                        v.offset,
+                        String::from("alternative_order_id"),
+                        "too_long",
+                        message,
+                    );
+                }
+                if s.is_empty() || !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                    let message = String::from("alternative_order_id must be ASCII letters and digits only");
+                    ctx.error(
+                        v.offset,
+                        String::from("alternative_order_id"),
+                        "invalid_format",
+                        message,
+                    );
+                }
+            }
+        }
+    }
+    if let Some(v) = root.get("enable_guest_access") {
+        if let Some(i) = ctx.int_value(v, String::from("enable_guest_access")) {
+            if i != 0 && i != 1 {
+                let message = format!("enable_guest_access is {i}; allowed: 0, 1");
+                ctx.error(
+                    v.offset,
+                    String::from("enable_guest_access"),
+                    "invalid_value",
+                    message,
+                );
+            }
+        }
+    }
+    ctx.unknown(root, ROOT_FIELDS);
+}
+
+fn check_certificate(ctx: &mut Ctx, cert: Obj<'_>, method: MethodState) {
+    // csr
+    match cert.get("csr") {
+        None => {
+            if method == MethodState::Valid(Method::Email) {
+                ctx.missing(cert, "csr", "when cs_provisioning_method is email");
+            }
+        }
+        Some(v) => {
+            let path = join(cert.path, "csr");
+            match v.as_str() {
+                None => ctx.wrong_type(v, path.clone(), "a string (PEM CSR)"),
+                Some(csr) => {
+                    for f in check_csr(csr, &path) {
+                        ctx.findings.push((v.offset, f));
+                    }
+                }
+            }
+            let not_email = matches!(
+                method,
+                MethodState::Absent | MethodState::Valid(Method::ShipToken)
+            ) || matches!(method, MethodState::Valid(Method::ClientApp | Method::KeyLocker));
+            if ctx.product == Product::CodeSigning && not_email {
+                let message = String::from(
+                    "the CA rejects code_signing requests that include a csr unless cs_provisioning_method is email",
+                );
+                ctx.error(v.offset, path, "csr_not_allowed", message);
+            }
+        }
+    }
+    ctx.one_of(cert, "signature_hash", Required, &["sha256", "sha384", "sha512"]);
+    ctx.string(cert, "ca_cert_id", Optional);
+    let mut p = String::new();
+    let platform_req = if method == MethodState::Valid(Method::ClientApp) {
+        Required
+    } else {
+        Optional
+    };
+    if platform_req == Required && cert.get("server_platform").is_none() {
+        ctx.missing(
+            cert,
+            "server_platform",
+            "when cs_provisioning_method is client_app",
+        );
+    }
+    if let Some(sp) = ctx.object(cert, "server_platform", Optional, &mut p) {
+        if let Some(id) = ctx.int(sp, "id", Required, None) {
+            if (51..=57).contains(&id) {
+                let path = join(sp.path, "id");
+                let offset = sp.get("id").map_or(sp.offset, |v| v.offset);
+                let message = format!("{path} {id} is converted to -1 (other) by the CA");
+                ctx.warn(offset, path, "server_platform_converted", message);
+            }
+        }
+        ctx.unknown(sp, &["id"]);
+    }
+    if let Some(units) = ctx.array(cert, "organization_units") {
+        for (i, v) in units.iter().enumerate() {
+            if v.as_str().is_none() {
+                ctx.wrong_type(v, index(&join(cert.path, "organization_units"), i), "a string");
+            }
+        }
+    }
+    ctx.unknown(
+        cert,
+        &[
+            "csr",
+            "signature_hash",
+            "ca_cert_id",
+            "server_platform",
+            "organization_units",
+        ],
+    );
+}
+
+/// Order-level `organization_contact` / `technical_contact`.
+fn check_order_contact(ctx: &mut Ctx, c: Obj<'_>) {
+    ctx.text(c, "first_name", Required, 128);
+    ctx.text(c, "last_name", Required, 128);
+    ctx.email(c, "email", Required, 255);
+    ctx.text(c, "job_title", Optional, 64);
+    ctx.text(c, "telephone", Optional, 32);
+    ctx.text(c, "telephone_extension", Optional, 16);
+    ctx.unknown(
+        c,
+        &[
+            "first_name",
+            "last_name",
+            "email",
+            "job_title",
+            "telephone",
+            "telephone_extension",
+        ],
+    );
+}
+
+const NEW_ORG_FIELDS: &[&str] = &[
+    "name",
+    "assumed_name",
+    "country",
+    "address",
+    "address2",
+    "city",
+    "state",
+    "zip",
+    "telephone",
+];
+
+fn check_organization(ctx: &mut Ctx, org: Obj<'_>) {
+    if org.get("id").is_some() {
+        ctx.int(org, "id", Required, Some((1, i64::MAX)));
+        for m in org.obj.members() {
+            if NEW_ORG_FIELDS.contains(&m.key.as_str()) {
+                let path = join(org.path, &m.key);
+                let message = format!(
+                    "{path} is not allowed with organization.id: an order uses an existing organization or creates a new one, not both"
+                );
+                ctx.error(m.value.offset, path, "conflicting_fields", message);
+            }
+        }
+    } else {
+        let name = ctx.text(org, "name", Required, 64);
+        if let Some(assumed) = ctx.string(org, "assumed_name", Optional) {
+            let total = name.map_or(0, |n| n.chars().count()) + assumed.chars().count();
+            if !assumed.is_empty() && name.is_some_and(|n| n.chars().count() <= 64) && total > 61 {
+                let offset = org.get("assumed_name").map_or(org.offset, |v| v.offset);
+                let message = format!("name + assumed_name is {total} characters, more than 61");
+                ctx.error(offset, join(org.path, "assumed_name"), "too_long", message);
+            }
+        }
+        if let Some(country) = ctx.string(org, "country", Required) {
+            if !country.is_empty() && !is_country_code(country) {
+                let path = join(org.path, "country");
+                let offset = org.get("country").map_or(org.offset, |v| v.offset);
+                let message = format!("{path} {country:?} is not an ISO 3166-1 alpha-2 country code");
+                ctx.error(offset, path, "invalid_country", message);
+            }
+        }
+        ctx.text(org, "address", Required, 64);
+        ctx.text(org, "address2", Optional, 64);
+        ctx.text(org, "city", Required, 64);
+        ctx.text(org, "state", Required, 64);
+        ctx.text(org, "zip", Required, 128);
+        ctx.text(org, "telephone", Required, 32);
+    }
+    ctx.boolean(org, "skip_duplicate_org_check");
+    if let Some(contacts) = ctx.array(org, "contacts") {
+        let base = join(org.path, "contacts");
+        for (i, v) in contacts.iter().enumerate() {
+            let path = index(&base, i);
+            match v.as_object() {
+                None => ctx.wrong_type(v, path, "an object"),
+                Some(obj) => check_org_contact(
+                    ctx,
+                    Obj {
+                        obj,
+                        offset: v.offset,
+                        path: &path,
+                    },
+                ),
+            }
+        }
+    }
+    let mut known: Vec<&str> = Vec::from(NEW_ORG_FIELDS);
+    known.extend_from_slice(&["id", "skip_duplicate_org_check", "contacts"]);
+    ctx.unknown(org, &known);
+}
+
+fn check_org_contact(ctx: &mut Ctx, c: Obj<'_>) {
+    let ty = ctx.one_of(
+        c,
+        "contact_type",
+        Required,
+        &[
+            "organization_contact",
+            "technical_contact",
+            "verified_contact",
+            "ev_approver",
+        ],
+    );
+    if ty == Some("ev_approver") {
+        let path = join(c.path, "contact_type");
+        let offset = c.get("contact_type").map_or(c.offset, |v| v.offset);
+        let message = String::from("contact_type ev_approver is a legacy label; use verified_contact");
+        ctx.warn(offset, path, "legacy_contact_type", message);
+    }
+    let verified = matches!(ty, Some("verified_contact" | "ev_approver"));
+    let by_user = match c.get("user_id") {
+        None => false,
+        Some(v) => {
+            let path = join(c.path, "user_id");
+            if v.as_str().is_some() {
+                if v.as_str() == Some("") {
+                    ctx.error(
+                        v.offset,
+                        path.clone(),
+                        "empty_value",
+                        format!("{path} must not be empty"),
+                    );
+                }
+            } else if let Some(id) = ctx.int_value(v, path.clone()) {
+                if id < 1 {
+                    let message = format!("{path} is {id}; it must be at least 1");
+                    ctx.error(v.offset, path, "out_of_range", message);
+                }
+            }
+            true
+        }
+    };
+    // With a user_id the details come from the user account; given details are still checked.
+    let req = if by_user { Optional } else { Required };
+    let verified_req = if verified { req } else { Optional };
+    ctx.text(c, "first_name", req, 128);
+    ctx.text(c, "last_name", req, 128);
+    ctx.email(c, "email", req, 255);
+    ctx.text(c, "job_title", verified_req, 64);
+    ctx.text(c, "telephone", verified_req, 32);
+    ctx.text(c, "telephone_extension", Optional, 16);
+    ctx.unknown(
+        c,
+        &[
+            "contact_type",
+            "user_id",
+            "first_name",
+            "last_name",
+            "email",
+            "job_title",
+            "telephone",
+            "telephone_extension",
+        ],
+    );
+}
+
+/// A validity choice that parsed: where it is and the expiry it gives.
+struct Choice {
+    path: String,
+    offset: usize,
+    /// `None` when the date arithmetic leaves the calendar (far too long anyway).
+    end: Option<Date>,
+}
+
+fn check_expiry_after(ctx: &mut Ctx, end: Date, path: &str, offset: usize) -> bool {
+    if end <= ctx.at {
+        let message = format!("{path} {end} is not after the order date {}", ctx.at);
+        ctx.error(offset, String::from(path), "expiration_not_in_future", message);
+        false
+    } else {
+        true
+    }
+}
+
+fn check_validity(ctx: &mut Ctx, root: Obj<'_>) {
+    let at = ctx.at;
+    // Overriding order, strongest first, within each source.
+    let mut ov_choices: Vec<Choice> = Vec::new();
+    let mut p = String::new();
+    let ov_present = root.get("order_validity").is_some();
+    let legacy_present = root.get("validity_years").is_some() || root.get("custom_expiration_date").is_some();
+    if !ov_present && !legacy_present {
+        ctx.missing(root, "order_validity", "");
+    }
+    if let Some(ov) = ctx.object(root, "order_validity", Optional, &mut p) {
+        let (mut years, mut days, mut custom) = (None, None, None);
+        if let Some(y) = ctx.int(ov, "years", Optional, Some((1, 3))) {
+            years = Some(Choice {
+                path: join(ov.path, "years"),
+                offset: ov.get("years").map_or(ov.offset, |v| v.offset),
+                end: u16::try_from(y).ok().and_then(|y| at.add_years(y).ok()),
+            });
+        }
+        if let Some(d) = ctx.int(ov, "days", Optional, Some((1, i64::MAX))) {
+            days = Some(Choice {
+                path: join(ov.path, "days"),
+                offset: ov.get("days").map_or(ov.offset, |v| v.offset),
+                end: at.add_days(d).ok(),
+            });
+        }
+        if let Some(s) = ctx.string(ov, "custom_expiration_date", Optional) {
+            let path = join(ov.path, "custom_expiration_date");
+            let offset = ov.get("custom_expiration_date").map_or(ov.offset, |v| v.offset);
+            match Date::parse_dd_mmm_yyyy(s) {
+                Ok(end) => {
+                    if check_expiry_after(ctx, end, &path, offset) {
+                        custom = Some(Choice {
+                            path,
+                            offset,
+                            end: Some(end),
+                        });
+                    }
+                }
+                Err(e) => {
+                    let message = format!("{path} {s:?}: {e} (expected dd MMM YYYY, e.g. 09 JUN 2025)");
+                    ctx.error(offset, path, "invalid_date", message);
+                }
+            }
+        }
+        if !ov.obj.contains("years") && !ov.obj.contains("days") && !ov.obj.contains("custom_expiration_date")
+        {
+            ctx.missing(
+                ov,
+                "years",
+                "(or order_validity.days or order_validity.custom_expiration_date)",
+            );
+        }
+        ctx.unknown(ov, &["years", "days", "custom_expiration_date"]);
+        ov_choices.extend([custom, days, years].into_iter().flatten());
+    }
+    let mut legacy_choices: Vec<Choice> = Vec::new();
+    let mut legacy_years = None;
+    if let Some(v) = root.get("validity_years") {
+        let message = String::from("validity_years is deprecated; use order_validity.years");
+        ctx.warn(
+            v.offset,
+            String::from("validity_years"),
+            "deprecated_field",
+            message,
+        );
+        if let Some(y) = ctx.int(root, "validity_years", Optional, Some((1, 3))) {
+            legacy_years = Some(Choice {
+                path: String::from("validity_years"),
+                offset: v.offset,
+                end: u16::try_from(y).ok().and_then(|y| at.add_years(y).ok()),
+            });
+        }
+    }
+    if let Some(v) = root.get("custom_expiration_date") {
+        let message = String::from(
+            "root custom_expiration_date is deprecated; use order_validity.custom_expiration_date",
+        );
+        ctx.warn(
+            v.offset,
+            String::from("custom_expiration_date"),
+            "deprecated_field",
+            message,
+        );
+        if let Some(s) = ctx.string(root, "custom_expiration_date", Optional) {
+            match Date::parse_iso(s) {
+                Ok(end) => {
+                    if check_expiry_after(ctx, end, "custom_expiration_date", v.offset) {
+                        legacy_choices.push(Choice {
+                            path: String::from("custom_expiration_date"),
+                            offset: v.offset,
+                            end: Some(end),
+                        });
+                    }
+                }
+                Err(e) => {
+                    let message = format!("custom_expiration_date {s:?}: {e} (expected yyyy-MM-dd)");
+                    ctx.error(
+                        v.offset,
+                        String::from("custom_expiration_date"),
+                        "invalid_date",
+                        message,
+                    );
+                }
+            }
+        }
+    }
+    legacy_choices.extend(legacy_years);
+    // order_validity overrides the deprecated root fields; within each, the first choice wins.
+    let mut all = ov_choices;
+    all.extend(legacy_choices);
+    let mut choices = all.into_iter();
+    let Some(effective) = choices.next() else {
+        return;
+    };
+    for other in choices {
+        let message = format!("{} is overridden by {}", other.path, effective.path);
+        ctx.warn(other.offset, other.path, "validity_overridden", message);
+    }
+    let cap = cap_for(at);
+    let max_end = match cap.limit {
+        ValidityLimit::Years(y) => at.add_years(y).ok(),
+        ValidityLimit::Days(d) => at.add_days(d).ok(),
+    };
+    let too_long = match (effective.end, max_end) {
+        (Some(end), Some(max)) => end > max,
+        (None, Some(_)) => true,
+        (_, None) => false,
+    };
+    if too_long {
+        let days = effective.end.map(|e| at.days_until(e));
+        let limit = match cap.limit {
+            ValidityLimit::Years(y) => format!("{y} years"),
+            ValidityLimit::Days(d) => format!("{d} days"),
+        };
+        let message = match days {
+            Some(days) => format!(
+                "{} gives {days} days of validity; orders from {} may have at most {limit} ({})",
+                effective.path, cap.from, cap.source
+            ),
+            None => format!("{} is beyond the supported calendar", effective.path),
+        };
+        ctx.error(effective.offset, effective.path, "validity_too_long", message);
+    }
+}
+
+fn check_provisioning(ctx: &mut Ctx, root: Obj<'_>, method: MethodState) {
+    ctx.one_of(root, "cs_provisioning_method", Optional, METHODS);
+    if method == MethodState::Absent && ctx.product == Product::CodeSigningEv {
+        let message = String::from(
+            "code_signing_ev order without cs_provisioning_method: the account's default method applies",
+        );
+        ctx.warn(
+            root.offset,
+            String::from("cs_provisioning_method"),
+            "provisioning_method_missing",
+            message,
+        );
+    }
+    if let MethodState::Valid(m) = method {
+        if m != Method::ShipToken {
+            let mut p = String::new();
+            if root.get("ship_info").is_some_and(|v| v.as_object().is_some()) {
+                ctx.ignored(root, "ship_info", "unless cs_provisioning_method is ship_token");
+                return;
+            }
+            // Not an object: still a type error below.
+            let _ = ctx.object(root, "ship_info", Optional, &mut p);
+            return;
+        }
+    }
+    let mut p = String::new();
+    if let Some(ship) = ctx.object(root, "ship_info", Optional, &mut p) {
+        ctx.string(ship, "name", Required);
+        ctx.string(ship, "addr1", Required);
+        ctx.string(ship, "addr2", Optional);
+        ctx.string(ship, "city", Required);
+        ctx.string(ship, "state", Required);
+        ctx.string(ship, "zip", Required);
+        ctx.string(ship, "country", Required);
+        ctx.one_of(ship, "method", Required, &["STANDARD", "EXPEDITED"]);
+        ctx.unknown(
+            ship,
+            &[
+                "name", "addr1", "addr2", "city", "state", "zip", "country", "method",
+            ],
+        );
+    }
+}
+
+fn check_subject(ctx: &mut Ctx, root: Obj<'_>) {
+    let mut p = String::new();
+    if let Some(subject) = ctx.object(root, "subject", Optional, &mut p) {
+        if ctx.product == Product::CodeSigningEv {
+            ctx.ignored(subject, "email", "for code_signing_ev orders");
+        } else {
+            ctx.email(subject, "email", Optional, 255);
+        }
+        ctx.unknown(subject, &["email"]);
+    }
+}
+
+fn check_custom_fields(ctx: &mut Ctx, root: Obj<'_>) {
+    let Some(v) = root.get("custom_fields") else {
+        return;
+    };
+    let Some(items) = v.as_array() else {
+        ctx.wrong_type(
+            v,
+            String::from("custom_fields"),
+            "an array of {metadata_id, value} objects",
+        );
+        return;
+    };
+    for (i, item) in items.iter().enumerate() {
+        let path = index("custom_fields", i);
+        let Some(obj) = item.as_object() else {
+            ctx.wrong_type(item, path, "an object");
+            continue;
+        };
+        let f = Obj {
+            obj,
+            offset: item.offset,
+            path: &path,
+        };
+        ctx.int(f, "metadata_id", Required, Some((1, i64::MAX)));
+        ctx.string(f, "value", Required);
+        ctx.unknown(f, &["metadata_id", "value"]);
+    }
+}
+
+fn check_payment(ctx: &mut Ctx, root: Obj<'_>, payment: Payment) {
+    ctx.one_of(root, "payment_method", Optional, &["balance", "card", "profile"]);
+    match payment {
+        Payment::Card => {
+            let mut p = String::new();
+            if let Some(card) = ctx.object(root, "credit_card", Required, &mut p) {
+                check_card(ctx, card);
+            }
+            let mut p = String::new();
+            if let Some(addr) = ctx.object(root, "billing_address", Required, &mut p) {
+                check_billing(ctx, addr);
+            }
+        }
+        Payment::Invalid => {
+            // Unknown method: check what is there, require nothing.
+            let mut p = String::new();
+            if let Some(card) = ctx.object(root, "credit_card", Optional, &mut p) {
+                check_card(ctx, card);
+            }
+            let mut p = String::new();
+            if let Some(addr) = ctx.object(root, "billing_address", Optional, &mut p) {
+                check_billing(ctx, addr);
+            }
+        }
+        Payment::Absent | Payment::Balance | Payment::Profile => {
+            let why = if payment == Payment::Absent {
+                "unless payment_method is card (the default is balance)"
+            } else {
+                "unless payment_method is card"
+            };
+            ctx.ignored(root, "credit_card", why);
+            ctx.ignored(root, "billing_address", why);
+        }
+    }
+    if matches!(payment, Payment::Absent | Payment::Balance) {
+        let why = if payment == Payment::Absent {
+            "unless payment_method is card or profile (the default is balance)"
+        } else {
+            "unless payment_method is card or profile"
+        };
+        ctx.ignored(root, "vat_number", why);
+    } else {
+        ctx.string(root, "vat_number", Optional);
+    }
+}
+
+fn check_card(ctx: &mut Ctx, card: Obj<'_>) {
+    if let Some(number) = ctx.string(card, "number", Required) {
+        let path = join(card.path, "number");
+        let offset = card.get("number").map_or(card.offset, |v| v.offset);
+        if number.is_empty() {
+            // reported as empty_value
+        } else if !number.bytes().all(|b| b.is_ascii_digit()) {
+            let message = format!("{path} must contain digits only");
+            ctx.error(offset, path, "invalid_format", message);
+        } else if !(12..=19).contains(&number.len()) || !luhn_valid(number) {
+            // The message never repeats the number.
+            let message = format!("{path} is not a valid card number (length or check digit)");
+            ctx.error(offset, path, "invalid_card_number", message);
+        }
+    }
+    let month = ctx.int(card, "expiration_month", Required, Some((1, 12)));
+    let year = ctx.int(card, "expiration_year", Required, Some((1000, 9999)));
+    if let (Some(m), Some(y)) = (month, year) {
+        if (y, m) < (i64::from(ctx.at.year()), i64::from(ctx.at.month())) {
+            let offset = card.get("expiration_year").map_or(card.offset, |v| v.offset);
+            let path = join(card.path, "expiration_year");
+            let message = format!(
+                "the card expired in {y:04}-{m:02}, before the order date {}",
+                ctx.at
+            );
+            ctx.error(offset, path, "card_expired", message);
+        }
+    }
+    if let Some(v) = card.get("cvv") {
+        let path = join(card.path, "cvv");
+        if let Some(cvv) = ctx.int_value(v, path.clone()) {
+            if !(100..=9999).contains(&cvv) {
+                let message = format!("{path} must be a three- or four-digit number");
+                ctx.error(v.offset, path, "out_of_range", message);
+            }
+        }
+    } else {
+        ctx.missing(card, "cvv", "");
+    }
+    ctx.string(card, "cardholder_name", Required);
+    ctx.unknown(
+        card,
+        &[
+            "number",
+            "expiration_month",
+            "expiration_year",
+            "cvv",
+            "cardholder_name",
+        ],
+    );
+}
+
+fn check_billing(ctx: &mut Ctx, addr: Obj<'_>) {
+    ctx.string(addr, "address", Required);
+    ctx.string(addr, "address2", Optional);
+    ctx.string(addr, "city", Required);
+    ctx.string(addr, "state", Optional);
+    ctx.string(addr, "country", Required);
+    ctx.string(addr, "zip", Optional);
+    ctx.unknown(addr, &["address", "address2", "city", "state", "country", "zip"]);
+}
