@@ -8,6 +8,8 @@ extern crate alloc;
 extern crate std;
 
 pub mod time;
+pub mod token;
+pub mod verify;
 
 /// A stable, machine-readable identifier for an error or finding.
 ///
