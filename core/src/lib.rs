@@ -7,6 +7,10 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(all(feature = "alloc", feature = "soft-token"))]
+pub mod cert;
+#[cfg(feature = "alloc")]
+pub mod cms;
 pub mod time;
 pub mod token;
 pub mod verify;
