@@ -36,8 +36,8 @@ use core::fmt;
 use rand_core::CryptoRng;
 
 use super::{
-    EcdsaEncoding, Error, ErrorKind, HashAlgorithm, KeyAttributes, KeyHandle, KeyType, KeyUsage,
-    SignatureAlgorithm, Token, oids,
+    EcdsaEncoding, Error, ErrorKind, KeyAttributes, KeyHandle, KeyType, KeyUsage, SignatureAlgorithm, Token,
+    oids,
 };
 
 /// A software token's error, with context. Messages never contain key material.
@@ -459,6 +459,7 @@ fn rsa_sign<R: CryptoRng>(
     digest: &[u8],
     out: &mut [u8],
 ) -> Result<usize, SoftTokenError> {
+    use super::HashAlgorithm;
     use rsa::{Pkcs1v15Sign, Pss};
     use sha2::{Sha256, Sha384, Sha512};
     // `sign_with_rng` is the blinded private-key operation; `Pss::new` salts
@@ -583,6 +584,7 @@ impl<R: CryptoRng, const N: usize> Token for SoftToken<R, N> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::HashAlgorithm;
     use super::*;
     use crate::verify::verify_digest;
 
