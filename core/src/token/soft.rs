@@ -427,9 +427,10 @@ fn refusal(
 }
 
 fn copy_out(sig: &[u8], out: &mut [u8]) -> Result<usize, SoftTokenError> {
+    let actual = out.len();
     let dst = out.get_mut(..sig.len()).ok_or(SoftTokenError::BufferTooSmall {
         needed: sig.len(),
-        actual: sig.len(),
+        actual,
     })?;
     dst.copy_from_slice(sig);
     Ok(sig.len())
