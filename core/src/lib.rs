@@ -7,11 +7,17 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(all(feature = "alloc", feature = "soft-token"))]
+pub mod cert;
+#[cfg(feature = "alloc")]
+pub mod cms;
 #[cfg(feature = "alloc")]
 pub mod json;
 #[cfg(feature = "alloc")]
 pub mod order;
 pub mod time;
+pub mod token;
+pub mod verify;
 
 /// A stable, machine-readable identifier for an error or finding.
 ///

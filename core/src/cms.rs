@@ -1,0 +1,320 @@
+//! Detached CMS `SignedData` (RFC 5652) for a signature made by a token.
+//!
+//! Signing is split in two so that the token, not this module, holds the key:
+//!
+//! ```text
+//! let prep = cms::prepare(cert_der, alg, content_digest, signing_time)?;
+//! let n = token.sign_digest(handle, alg, prep.digest_to_sign(), &mut sig)?;
+//! let p7s = prep.finish(&sig[..n])?;
+//! ```
+//!
+//! The output is a DER `ContentInfo` holding a `SignedData` (version 1) with no
+//! encapsulated content (detached), the signing certificate, and one
+//! `SignerInfo` (version 1, `issuerAndSerialNumber`) whose signed attributes are
+//! `contentType` (id-data), `signingTime` (the caller's [`UnixTime`]; UTCTime for
+//! 1950-2049, GeneralizedTime otherwise, RFC 5652 section 11.3) and
+//! `messageDigest`. The digest to sign is the algorithm's hash over the DER
+//! `SET OF` encoding of the signed attributes (RFC 5652 section 5.4).
+//!
+//! Algorithm identifiers: `digestAlgorithm` is the hash with absent parameters
+//! (RFC 5754); `signatureAlgorithm` is `rsaEncryption` for PKCS#1 v1.5 (the
+//! conventional choice, RFC 3370), `id-RSASSA-PSS` with parameters (RFC 4056),
+//! or `ecdsa-with-SHA*` (RFC 5753). A fixed-size ECDSA signature is re-encoded
+//! as DER, as CMS requires.
+//!
+//! Why the `cms` crate's types but not its `SignedDataBuilder`: the builder asks
+//! for an in-process `signature::Signer` keypair and signs inside `build()`,
+//! which a token behind a handle (PKCS#11, C, hardware) is not; it also pulls in
+//! AES, SHA-1 and SHA-3. The crate's ASN.1 types give correct DER encoding and
+//! `SET OF` ordering, and this module assembles them.
+//!
+//! [`Prepared::finish`] verifies the signature against the certificate's key
+//! before producing output (fault-attack countermeasure, fail closed): with a
+//! verification family compiled out (e.g. feature `rsa` off) it refuses.
+
+use alloc::vec::Vec;
+use core::fmt;
+
+use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
+use cms::content_info::{CmsVersion, ContentInfo};
+use cms::signed_data::{
+    CertificateSet, EncapsulatedContentInfo, SignedAttributes, SignedData, SignerIdentifier, SignerInfo,
+    SignerInfos,
+};
+use der::asn1::{Any, OctetString, SetOfVec};
+use der::{Decode, Encode};
+use spki::AlgorithmIdentifierOwned;
+use x509_cert::Certificate;
+use x509_cert::attr::Attribute;
+
+use crate::time::UnixTime;
+use crate::token::{AlgorithmFamily, Digest, EcdsaEncoding, SignatureAlgorithm, oids};
+use crate::verify::{VerifyError, ecdsa_fixed_to_der, verify_digest};
+
+/// Why a CMS structure could not be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CmsError {
+    /// The signing certificate is not valid DER X.509.
+    MalformedCertificate,
+    /// The content digest's length does not match the algorithm's hash.
+    DigestLength {
+        /// Length of the algorithm's hash.
+        expected: usize,
+        /// Length given.
+        actual: usize,
+    },
+    /// The certificate's key cannot make signatures of this algorithm.
+    KeyAlgorithmMismatch {
+        /// The algorithm asked for.
+        algorithm: SignatureAlgorithm,
+    },
+    /// The signing time cannot be encoded (before 1970 or after 9999).
+    SigningTimeOutOfRange {
+        /// The time given.
+        time: UnixTime,
+    },
+    /// The signature does not verify against the certificate's key.
+    Signature(VerifyError),
+    /// DER encoding failed (sizes out of range).
+    Encoding,
+}
+
+impl crate::ErrorCode for CmsError {
+    fn code(&self) -> &'static str {
+        match self {
+            CmsError::MalformedCertificate => "cms_malformed_certificate",
+            CmsError::DigestLength { .. } => "cms_digest_length",
+            CmsError::KeyAlgorithmMismatch { .. } => "cms_key_algorithm_mismatch",
+            CmsError::SigningTimeOutOfRange { .. } => "cms_signing_time_out_of_range",
+            CmsError::Signature(_) => "cms_signature_invalid",
+            CmsError::Encoding => "cms_encoding",
+        }
+    }
+}
+
+impl fmt::Display for CmsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CmsError::MalformedCertificate => f.write_str("signing certificate is not valid DER X.509"),
+            CmsError::DigestLength { expected, actual } => {
+                write!(
+                    f,
+                    "content digest is {actual} bytes, the algorithm's hash gives {expected}"
+                )
+            }
+            CmsError::KeyAlgorithmMismatch { algorithm } => {
+                write!(f, "the certificate's key cannot sign with {algorithm}")
+            }
+            CmsError::SigningTimeOutOfRange { time } => {
+                write!(f, "signing time {} cannot be encoded", time.as_secs())
+            }
+            CmsError::Signature(e) => write!(f, "signature rejected: {e}"),
+            CmsError::Encoding => f.write_str("DER encoding failed"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for CmsError {}
+
+fn enc(_: der::Error) -> CmsError {
+    CmsError::Encoding
+}
+
+/// A `SignedData` waiting for its signature. See the module docs.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    cert: Certificate,
+    spki_der: Vec<u8>,
+    algorithm: SignatureAlgorithm,
+    signed_attrs: SignedAttributes,
+    signed_attrs_der: Vec<u8>,
+    to_sign: Digest,
+}
+
+/// Starts a detached `SignedData` for `content_digest` (the `alg`'s hash of the
+/// content), signed with the key certified by `cert_der`, at `signing_time`.
+///
+/// # Errors
+/// [`CmsError::MalformedCertificate`], [`CmsError::DigestLength`],
+/// [`CmsError::KeyAlgorithmMismatch`] (certificate key family differs from
+/// `alg`'s), [`CmsError::SigningTimeOutOfRange`], [`CmsError::Encoding`].
+pub fn prepare(
+    cert_der: &[u8],
+    alg: SignatureAlgorithm,
+    content_digest: &[u8],
+    signing_time: UnixTime,
+) -> Result<Prepared, CmsError> {
+    let cert = Certificate::from_der(cert_der).map_err(|_| CmsError::MalformedCertificate)?;
+    if content_digest.len() != alg.digest_len() {
+        return Err(CmsError::DigestLength {
+            expected: alg.digest_len(),
+            actual: content_digest.len(),
+        });
+    }
+    let spki = cert.tbs_certificate().subject_public_key_info();
+    let key_family_oid = match alg.family() {
+        AlgorithmFamily::Rsa => oids::RSA_ENCRYPTION,
+        AlgorithmFamily::Ecdsa => oids::EC_PUBLIC_KEY,
+    };
+    if spki.algorithm.oid != key_family_oid {
+        return Err(CmsError::KeyAlgorithmMismatch { algorithm: alg });
+    }
+    let spki_der = spki.to_der().map_err(enc)?;
+
+    let time = signing_time_value(signing_time)?;
+    let attrs = [
+        attribute(oids::CONTENT_TYPE, Any::encode_from(&oids::ID_DATA).map_err(enc)?)?,
+        attribute(oids::SIGNING_TIME, time)?,
+        attribute(
+            oids::MESSAGE_DIGEST,
+            Any::encode_from(&OctetString::new(content_digest).map_err(enc)?).map_err(enc)?,
+        )?,
+    ];
+    // SetOfVec sorts into DER order, which the signed encoding must use.
+    let signed_attrs: SignedAttributes = SetOfVec::try_from(Vec::from(attrs)).map_err(enc)?;
+    let signed_attrs_der = signed_attrs.to_der().map_err(enc)?;
+    let to_sign = alg.hash().digest(&signed_attrs_der);
+    Ok(Prepared {
+        cert,
+        spki_der,
+        algorithm: alg,
+        signed_attrs,
+        signed_attrs_der,
+        to_sign,
+    })
+}
+
+fn attribute(oid: der::asn1::ObjectIdentifier, value: Any) -> Result<Attribute, CmsError> {
+    let mut values = SetOfVec::new();
+    values.insert(value).map_err(enc)?;
+    Ok(Attribute { oid, values })
+}
+
+fn signing_time_value(t: UnixTime) -> Result<Any, CmsError> {
+    time_any(t).ok_or(CmsError::SigningTimeOutOfRange { time: t })
+}
+
+/// `Time ::= CHOICE { utcTime, generalTime }` with the RFC 5280 / RFC 5652
+/// rule: UTCTime for 1950-2049, GeneralizedTime otherwise. `None` before 1970
+/// or after 9999.
+pub(crate) fn time_any(t: UnixTime) -> Option<Any> {
+    let secs = u64::try_from(t.as_secs()).ok()?;
+    let dt = der::DateTime::from_unix_duration(core::time::Duration::from_secs(secs)).ok()?;
+    if (1950..2050).contains(&dt.year()) {
+        Any::encode_from(&der::asn1::UtcTime::from_date_time(dt).ok()?).ok()
+    } else {
+        Any::encode_from(&der::asn1::GeneralizedTime::from_date_time(dt)).ok()
+    }
+}
+
+impl Prepared {
+    /// The digest the token must sign with the same algorithm: the algorithm's
+    /// hash over the DER signed attributes.
+    pub fn digest_to_sign(&self) -> &[u8] {
+        self.to_sign.as_bytes()
+    }
+
+    /// The DER (`SET OF`) encoding of the signed attributes that
+    /// [`digest_to_sign`](Self::digest_to_sign) hashes.
+    pub fn signed_attributes_der(&self) -> &[u8] {
+        &self.signed_attrs_der
+    }
+
+    /// The algorithm given to [`prepare`].
+    pub fn algorithm(&self) -> SignatureAlgorithm {
+        self.algorithm
+    }
+
+    /// Verifies `signature` over [`digest_to_sign`](Self::digest_to_sign) with
+    /// the certificate's key and returns the DER `ContentInfo`
+    /// (`SignedData`, detached), i.e. the bytes of a `.p7s` file.
+    ///
+    /// # Errors
+    /// [`CmsError::Signature`] when the signature does not verify (or its
+    /// algorithm family is not compiled in), [`CmsError::Encoding`].
+    pub fn finish(self, signature: &[u8]) -> Result<Vec<u8>, CmsError> {
+        verify_digest(&self.spki_der, self.algorithm, self.to_sign.as_bytes(), signature)
+            .map_err(CmsError::Signature)?;
+        let mut der_sig = [0u8; crate::token::MAX_SIGNATURE_LEN];
+        let signature = match self.algorithm {
+            SignatureAlgorithm::Ecdsa {
+                encoding: EcdsaEncoding::Fixed,
+                ..
+            } => {
+                let n = ecdsa_fixed_to_der(signature, &mut der_sig).map_err(CmsError::Signature)?;
+                der_sig.get(..n).ok_or(CmsError::Encoding)?
+            }
+            _ => signature,
+        };
+
+        let digest_alg = AlgorithmIdentifierOwned::from_der(self.algorithm.hash().algorithm_identifier_der())
+            .map_err(enc)?;
+        let signature_algorithm =
+            AlgorithmIdentifierOwned::from_der(self.algorithm.cms_algorithm_identifier_der()).map_err(enc)?;
+        let tbs = self.cert.tbs_certificate();
+        let sid = SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
+            issuer: tbs.issuer().clone(),
+            serial_number: tbs.serial_number().clone(),
+        });
+        let signer_info = SignerInfo {
+            version: CmsVersion::V1,
+            sid,
+            digest_alg: digest_alg.clone(),
+            signed_attrs: Some(self.signed_attrs),
+            signature_algorithm,
+            signature: OctetString::new(signature).map_err(enc)?,
+            unsigned_attrs: None,
+        };
+        let mut digest_algorithms = SetOfVec::new();
+        digest_algorithms.insert(digest_alg).map_err(enc)?;
+        let certificates =
+            CertificateSet::try_from(alloc::vec![CertificateChoices::Certificate(self.cert)]).map_err(enc)?;
+        let signed_data = SignedData {
+            version: CmsVersion::V1,
+            digest_algorithms,
+            encap_content_info: EncapsulatedContentInfo {
+                econtent_type: oids::ID_DATA,
+                econtent: None,
+            },
+            certificates: Some(certificates),
+            crls: None,
+            signer_infos: SignerInfos::try_from(alloc::vec![signer_info]).map_err(enc)?,
+        };
+        ContentInfo {
+            content_type: oids::ID_SIGNED_DATA,
+            content: Any::encode_from(&signed_data).map_err(enc)?,
+        }
+        .to_der()
+        .map_err(enc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signing_time_uses_utc_then_generalized() {
+        // 2026-03-01T00:00:00Z -> UTCTime "260301000000Z"
+        let t = signing_time_value(UnixTime(1_772_323_200)).unwrap();
+        assert_eq!(t.to_der().unwrap(), b"\x17\x0d260301000000Z");
+        // 2050-01-01T00:00:00Z -> GeneralizedTime
+        let t = signing_time_value(UnixTime(2_524_608_000)).unwrap();
+        assert_eq!(t.to_der().unwrap(), b"\x18\x0f20500101000000Z");
+        assert_eq!(
+            signing_time_value(UnixTime(-1)),
+            Err(CmsError::SigningTimeOutOfRange { time: UnixTime(-1) })
+        );
+    }
+
+    #[test]
+    fn prepare_refuses_bad_inputs() {
+        let alg = SignatureAlgorithm::RsaPss(crate::token::HashAlgorithm::Sha256);
+        assert_eq!(
+            prepare(b"not a cert", alg, &[0; 32], UnixTime(0)).err(),
+            Some(CmsError::MalformedCertificate)
+        );
+    }
+}

@@ -1,0 +1,489 @@
+//! The token: where the private key lives, and the only thing that signs.
+//!
+//! Shaped after embedded-hal and the PSA Crypto API:
+//! - keys are referred to by [`KeyHandle`]; a private key never leaves the token
+//!   (there is no export call, and [`KeyAttributes::exportable`] is always
+//!   `false`);
+//! - each key carries [`KeyAttributes`]: its [`KeyType`], its [`KeyUsage`]
+//!   flags and exactly one permitted [`SignatureAlgorithm`];
+//! - any request outside those attributes is refused *before* signing, by the
+//!   shared check [`KeyAttributes::check_sign`], which every implementation
+//!   (software token, the C, Python and PKCS#11 tokens) calls;
+//! - an implementation's error type implements [`Error`], whose
+//!   [`kind`](Error::kind) maps it to the `#[non_exhaustive]` [`ErrorKind`], so
+//!   generic code matches on kinds while drivers keep rich errors;
+//! - all outputs go into caller buffers (`out: &mut [u8] -> Result<usize, _>`):
+//!   the trait needs no heap.
+//!
+//! Sizes for stack buffers: [`MAX_SIGNATURE_LEN`] (512, RSA 4096) and
+//! [`MAX_SPKI_LEN`] (550, an RSA 4096 `SubjectPublicKeyInfo`).
+
+mod alg;
+#[cfg(feature = "soft-token")]
+pub mod soft;
+
+pub use alg::{
+    AlgorithmFamily, Digest, EcdsaEncoding, HashAlgorithm, MAX_DIGEST_LEN, MAX_SIGNATURE_LEN,
+    SignatureAlgorithm, oids,
+};
+
+use core::fmt;
+
+/// The largest DER `SubjectPublicKeyInfo` of a supported key, in bytes (RSA 4096
+/// with a 4-byte exponent: 550; P-384: 120).
+pub const MAX_SPKI_LEN: usize = 550;
+
+/// Refers to a key inside a token. Opaque: only the token that issued it knows
+/// what it means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyHandle(pub u32);
+
+/// The type and size of a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeyType {
+    /// An RSA key pair of `bits` modulus bits. Signet uses 3072 and 4096.
+    Rsa {
+        /// Modulus size in bits.
+        bits: u16,
+    },
+    /// An ECC key pair on NIST P-256 (secp256r1).
+    EccP256,
+    /// An ECC key pair on NIST P-384 (secp384r1).
+    EccP384,
+}
+
+impl KeyType {
+    /// Key size in bits (modulus size for RSA, field size for ECC).
+    pub const fn bits(self) -> u16 {
+        match self {
+            KeyType::Rsa { bits } => bits,
+            KeyType::EccP256 => 256,
+            KeyType::EccP384 => 384,
+        }
+    }
+
+    /// The algorithm family the key can be used with.
+    pub const fn family(self) -> AlgorithmFamily {
+        match self {
+            KeyType::Rsa { .. } => AlgorithmFamily::Rsa,
+            KeyType::EccP256 | KeyType::EccP384 => AlgorithmFamily::Ecdsa,
+        }
+    }
+
+    /// The exact (RSA, fixed ECDSA) or largest (DER ECDSA) signature length
+    /// this key produces with `alg`, or `None` when `alg` is of another family.
+    pub const fn signature_len(self, alg: SignatureAlgorithm) -> Option<usize> {
+        let field = (self.bits() as usize).div_ceil(8);
+        match (self.family(), alg) {
+            (AlgorithmFamily::Rsa, SignatureAlgorithm::RsaPkcs1v15(_) | SignatureAlgorithm::RsaPss(_)) => {
+                Some(field)
+            }
+            (
+                AlgorithmFamily::Ecdsa,
+                SignatureAlgorithm::Ecdsa {
+                    encoding: EcdsaEncoding::Fixed,
+                    ..
+                },
+            ) => Some(2 * field),
+            (
+                AlgorithmFamily::Ecdsa,
+                SignatureAlgorithm::Ecdsa {
+                    encoding: EcdsaEncoding::Der,
+                    ..
+                },
+            ) => Some(alg::ecdsa_der_max_len(field)),
+            _ => None,
+        }
+    }
+}
+
+/// Usage flags of a key (PSA `psa_key_usage_t`, reduced to what Signet needs).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyUsage(u32);
+
+impl KeyUsage {
+    /// No usage at all.
+    pub const NONE: KeyUsage = KeyUsage(0);
+    /// May sign a precomputed hash (PSA `SIGN_HASH`).
+    pub const SIGN_HASH: KeyUsage = KeyUsage(1 << 12);
+    /// May verify a signature over a precomputed hash (PSA `VERIFY_HASH`).
+    pub const VERIFY_HASH: KeyUsage = KeyUsage(1 << 13);
+
+    /// Both flags set.
+    pub const fn union(self, other: KeyUsage) -> KeyUsage {
+        KeyUsage(self.0 | other.0)
+    }
+
+    /// True when every flag of `other` is set in `self`.
+    pub const fn contains(self, other: KeyUsage) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// The raw PSA-compatible bits.
+    pub const fn bits(self) -> u32 {
+        self.0
+    }
+}
+
+impl fmt::Debug for KeyUsage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("KeyUsage(")?;
+        let mut first = true;
+        for (flag, name) in [
+            (KeyUsage::SIGN_HASH, "SIGN_HASH"),
+            (KeyUsage::VERIFY_HASH, "VERIFY_HASH"),
+        ] {
+            if self.contains(flag) {
+                if !first {
+                    f.write_str(" | ")?;
+                }
+                f.write_str(name)?;
+                first = false;
+            }
+        }
+        f.write_str(")")
+    }
+}
+
+/// A key's policy: type and size, usage flags, and its one permitted algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyAttributes {
+    key_type: KeyType,
+    usage: KeyUsage,
+    algorithm: SignatureAlgorithm,
+}
+
+impl KeyAttributes {
+    /// Builds a key policy.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotSupported`] when `algorithm` cannot be used with
+    /// `key_type` (ECDSA with an RSA key, or the reverse), or the key is larger
+    /// than [`MAX_SIGNATURE_LEN`] allows.
+    pub const fn new(
+        key_type: KeyType,
+        usage: KeyUsage,
+        algorithm: SignatureAlgorithm,
+    ) -> Result<Self, ErrorKind> {
+        match key_type.signature_len(algorithm) {
+            Some(len) if len <= MAX_SIGNATURE_LEN && len > 0 => Ok(KeyAttributes {
+                key_type,
+                usage,
+                algorithm,
+            }),
+            _ => Err(ErrorKind::NotSupported),
+        }
+    }
+
+    /// The key's type and size.
+    pub const fn key_type(&self) -> KeyType {
+        self.key_type
+    }
+
+    /// The key's usage flags.
+    pub const fn usage(&self) -> KeyUsage {
+        self.usage
+    }
+
+    /// The one algorithm the key may be used with.
+    pub const fn algorithm(&self) -> SignatureAlgorithm {
+        self.algorithm
+    }
+
+    /// Always `false`: Signet tokens never export private keys. Kept so the
+    /// attribute set reads like PSA's, where export is a policy bit.
+    pub const fn exportable(&self) -> bool {
+        false
+    }
+
+    /// The buffer size `sign_digest` needs for this key's algorithm.
+    pub const fn signature_len(&self) -> usize {
+        match self.key_type.signature_len(self.algorithm) {
+            Some(n) => n,
+            None => MAX_SIGNATURE_LEN,
+        }
+    }
+
+    /// Whether this key may sign a `digest_len`-byte digest with `alg`.
+    ///
+    /// # Errors
+    /// - [`ErrorKind::NotPermitted`] when the key lacks [`KeyUsage::SIGN_HASH`]
+    ///   or `alg` is not the key's permitted algorithm;
+    /// - [`ErrorKind::InvalidDigest`] when `digest_len` is not the length of
+    ///   `alg`'s hash.
+    pub fn permits(&self, alg: SignatureAlgorithm, digest_len: usize) -> Result<(), ErrorKind> {
+        if !self.usage.contains(KeyUsage::SIGN_HASH) || alg != self.algorithm {
+            return Err(ErrorKind::NotPermitted);
+        }
+        if digest_len != alg.digest_len() {
+            return Err(ErrorKind::InvalidDigest);
+        }
+        Ok(())
+    }
+
+    /// The full pre-signing check every token implementation runs:
+    /// [`permits`](Self::permits), then the output buffer size.
+    ///
+    /// # Errors
+    /// As [`permits`](Self::permits), plus [`ErrorKind::BufferTooSmall`] when
+    /// `out_len` is less than [`signature_len`](Self::signature_len).
+    pub fn check_sign(
+        &self,
+        alg: SignatureAlgorithm,
+        digest_len: usize,
+        out_len: usize,
+    ) -> Result<(), ErrorKind> {
+        self.permits(alg, digest_len)?;
+        if out_len < self.signature_len() {
+            return Err(ErrorKind::BufferTooSmall);
+        }
+        Ok(())
+    }
+}
+
+/// What went wrong in a token, in terms generic code can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The request is outside the key's attributes (usage flag missing, or not
+    /// its permitted algorithm). PSA `NOT_PERMITTED`.
+    NotPermitted,
+    /// No key has this handle.
+    InvalidHandle,
+    /// The output buffer is too small.
+    BufferTooSmall,
+    /// The digest's length does not match the algorithm's hash.
+    InvalidDigest,
+    /// The token does not support this key type or algorithm.
+    NotSupported,
+    /// The key material given to the token is malformed or of the wrong kind.
+    InvalidKey,
+    /// The token has no free key slot.
+    InsufficientStorage,
+    /// The random number generator failed.
+    Rng,
+    /// The device failed or reported a fault.
+    Hardware,
+    /// Any other failure.
+    Other,
+}
+
+impl ErrorKind {
+    /// A short, fixed description (never contains key material).
+    pub const fn message(self) -> &'static str {
+        match self {
+            ErrorKind::NotPermitted => "the key's attributes do not permit this operation",
+            ErrorKind::InvalidHandle => "no key with this handle",
+            ErrorKind::BufferTooSmall => "output buffer too small",
+            ErrorKind::InvalidDigest => "digest length does not match the algorithm's hash",
+            ErrorKind::NotSupported => "key type or algorithm not supported by this token",
+            ErrorKind::InvalidKey => "malformed or unsupported key material",
+            ErrorKind::InsufficientStorage => "no free key slot",
+            ErrorKind::Rng => "random number generator failure",
+            ErrorKind::Hardware => "token hardware failure",
+            ErrorKind::Other => "token failure",
+        }
+    }
+}
+
+impl crate::ErrorCode for ErrorKind {
+    fn code(&self) -> &'static str {
+        match self {
+            ErrorKind::NotPermitted => "token_not_permitted",
+            ErrorKind::InvalidHandle => "token_invalid_handle",
+            ErrorKind::BufferTooSmall => "token_buffer_too_small",
+            ErrorKind::InvalidDigest => "token_invalid_digest",
+            ErrorKind::NotSupported => "token_not_supported",
+            ErrorKind::InvalidKey => "token_invalid_key",
+            ErrorKind::InsufficientStorage => "token_insufficient_storage",
+            ErrorKind::Rng => "token_rng_failure",
+            ErrorKind::Hardware => "token_hardware",
+            ErrorKind::Other => "token_other",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for ErrorKind {}
+
+/// A token implementation's error: any rich type that can say its [`ErrorKind`].
+pub trait Error: fmt::Debug {
+    /// The generic kind of this error.
+    fn kind(&self) -> ErrorKind;
+}
+
+impl Error for ErrorKind {
+    fn kind(&self) -> ErrorKind {
+        *self
+    }
+}
+
+/// A key store that signs digests with keys it never releases.
+///
+/// Implementations must call [`KeyAttributes::check_sign`] before signing.
+/// Generic code takes `T: Token` (the blanket impl makes `&mut T` a token too).
+pub trait Token {
+    /// The implementation's error type.
+    type Error: Error;
+
+    /// The attributes (policy) of the key behind `handle`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidHandle`] for an unknown handle; device errors.
+    fn key_attributes(&self, handle: KeyHandle) -> Result<KeyAttributes, Self::Error>;
+
+    /// Writes the key's DER `SubjectPublicKeyInfo` into `out` and returns its
+    /// length. [`MAX_SPKI_LEN`] bytes are always enough.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidHandle`], [`ErrorKind::BufferTooSmall`]; device errors.
+    fn public_key(&self, handle: KeyHandle, out: &mut [u8]) -> Result<usize, Self::Error>;
+
+    /// Signs `digest` (already hashed with `alg`'s hash) with the key behind
+    /// `handle`, writes the signature into `out` and returns its length.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidHandle`]; [`ErrorKind::NotPermitted`],
+    /// [`ErrorKind::InvalidDigest`] or [`ErrorKind::BufferTooSmall`] from
+    /// [`KeyAttributes::check_sign`], checked before any signing; device errors.
+    fn sign_digest(
+        &mut self,
+        handle: KeyHandle,
+        alg: SignatureAlgorithm,
+        digest: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize, Self::Error>;
+
+    /// The buffer size [`sign_digest`](Self::sign_digest) needs for this key.
+    ///
+    /// # Errors
+    /// As [`key_attributes`](Self::key_attributes).
+    fn signature_len(&self, handle: KeyHandle) -> Result<usize, Self::Error> {
+        Ok(self.key_attributes(handle)?.signature_len())
+    }
+}
+
+impl<T: Token + ?Sized> Token for &mut T {
+    type Error = T::Error;
+
+    fn key_attributes(&self, handle: KeyHandle) -> Result<KeyAttributes, Self::Error> {
+        T::key_attributes(self, handle)
+    }
+
+    fn public_key(&self, handle: KeyHandle, out: &mut [u8]) -> Result<usize, Self::Error> {
+        T::public_key(self, handle, out)
+    }
+
+    fn sign_digest(
+        &mut self,
+        handle: KeyHandle,
+        alg: SignatureAlgorithm,
+        digest: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize, Self::Error> {
+        T::sign_digest(self, handle, alg, digest, out)
+    }
+
+    fn signature_len(&self, handle: KeyHandle) -> Result<usize, Self::Error> {
+        T::signature_len(self, handle)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorCode;
+    use HashAlgorithm::*;
+
+    const ES256: SignatureAlgorithm = SignatureAlgorithm::Ecdsa {
+        hash: Sha256,
+        encoding: EcdsaEncoding::Der,
+    };
+
+    #[test]
+    fn attributes_refuse_mismatched_family() {
+        assert_eq!(
+            KeyAttributes::new(
+                KeyType::EccP256,
+                KeyUsage::SIGN_HASH,
+                SignatureAlgorithm::RsaPss(Sha256)
+            ),
+            Err(ErrorKind::NotSupported)
+        );
+        assert_eq!(
+            KeyAttributes::new(KeyType::Rsa { bits: 3072 }, KeyUsage::SIGN_HASH, ES256),
+            Err(ErrorKind::NotSupported)
+        );
+        assert_eq!(
+            KeyAttributes::new(
+                KeyType::Rsa { bits: 8192 },
+                KeyUsage::SIGN_HASH,
+                SignatureAlgorithm::RsaPss(Sha256)
+            ),
+            Err(ErrorKind::NotSupported)
+        );
+    }
+
+    #[test]
+    fn permits_checks_usage_algorithm_digest_and_buffer() {
+        let a = KeyAttributes::new(KeyType::EccP256, KeyUsage::SIGN_HASH, ES256).unwrap();
+        assert_eq!(a.permits(ES256, 32), Ok(()));
+        assert_eq!(a.permits(ES256, 48), Err(ErrorKind::InvalidDigest));
+        let other = SignatureAlgorithm::Ecdsa {
+            hash: Sha384,
+            encoding: EcdsaEncoding::Der,
+        };
+        assert_eq!(a.permits(other, 48), Err(ErrorKind::NotPermitted));
+        assert_eq!(a.check_sign(ES256, 32, 71), Err(ErrorKind::BufferTooSmall));
+        assert_eq!(a.check_sign(ES256, 32, 72), Ok(()));
+        let verify_only = KeyAttributes::new(KeyType::EccP256, KeyUsage::VERIFY_HASH, ES256).unwrap();
+        assert_eq!(verify_only.permits(ES256, 32), Err(ErrorKind::NotPermitted));
+        assert!(!a.exportable());
+    }
+
+    #[test]
+    fn signature_lengths() {
+        let rsa = KeyType::Rsa { bits: 4096 };
+        assert_eq!(rsa.signature_len(SignatureAlgorithm::RsaPss(Sha512)), Some(512));
+        assert_eq!(
+            KeyType::Rsa { bits: 3072 }.signature_len(SignatureAlgorithm::RsaPkcs1v15(Sha256)),
+            Some(384)
+        );
+        let fixed = SignatureAlgorithm::Ecdsa {
+            hash: Sha256,
+            encoding: EcdsaEncoding::Fixed,
+        };
+        assert_eq!(KeyType::EccP384.signature_len(fixed), Some(96));
+        assert_eq!(KeyType::EccP256.signature_len(ES256), Some(72));
+        assert_eq!(rsa.signature_len(ES256), None);
+    }
+
+    #[test]
+    fn error_codes_are_distinct() {
+        let kinds = [
+            ErrorKind::NotPermitted,
+            ErrorKind::InvalidHandle,
+            ErrorKind::BufferTooSmall,
+            ErrorKind::InvalidDigest,
+            ErrorKind::NotSupported,
+            ErrorKind::InvalidKey,
+            ErrorKind::InsufficientStorage,
+            ErrorKind::Rng,
+            ErrorKind::Hardware,
+            ErrorKind::Other,
+        ];
+        for (i, a) in kinds.iter().enumerate() {
+            assert_eq!(a.kind(), *a);
+            for b in kinds.iter().skip(i + 1) {
+                assert_ne!(a.code(), b.code());
+            }
+        }
+    }
+}
