@@ -7,6 +7,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod policy;
 pub mod time;
 
 /// A stable, machine-readable identifier for an error or finding.
