@@ -207,3 +207,109 @@ pub fn certificate_der_from_pem_or_der(input: &[u8]) -> Result<alloc::vec::Vec<u
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! These run without `alloc` too (`cargo test -p signet-core --no-default-features`).
+    use super::*;
+    use crate::policy::{Curve, RsaExponent, key_info_from_spki_der};
+    use crate::time::Date;
+
+    const P256_SPKI: &[u8] = include_bytes!("../../../tests/vectors/keys/p256.spki.der");
+    const RSA_E3_SPKI: &[u8] = include_bytes!("../../../tests/vectors/keys/rsa3072-e3.spki.der");
+    const ED25519_SPKI: &[u8] = include_bytes!("../../../tests/vectors/keys/ed25519.spki.der");
+    const SECP256K1_SPKI: &[u8] = include_bytes!("../../../tests/vectors/keys/secp256k1.spki.der");
+    const LEGACY_CERT: &[u8] = include_bytes!("../../../tests/vectors/keys/rsa2048-legacy.cert.der");
+    const P384_CERT: &[u8] = include_bytes!("../../../tests/vectors/keys/p384.cert.der");
+    const TRAILING_CERT: &[u8] = include_bytes!("../../../tests/vectors/keys/p256-trailing.cert.der");
+    const CSR_DER: &[u8] = include_bytes!("../../../tests/vectors/keys/rsa3072.csr.der");
+
+    #[test]
+    fn spki_without_heap() {
+        assert_eq!(
+            key_info_from_spki_der(P256_SPKI),
+            Ok(KeyInfo::Ec { curve: Curve::P256 })
+        );
+        assert_eq!(
+            key_info_from_spki_der(RSA_E3_SPKI),
+            Ok(KeyInfo::Rsa {
+                modulus_bits: 3072,
+                exponent: RsaExponent::Value(3)
+            })
+        );
+        assert!(matches!(
+            key_info_from_spki_der(ED25519_SPKI),
+            Ok(KeyInfo::Unsupported { parameters: None, .. })
+        ));
+        assert!(matches!(
+            key_info_from_spki_der(SECP256K1_SPKI),
+            Ok(KeyInfo::Unsupported {
+                parameters: Some(_),
+                ..
+            })
+        ));
+        let mut trailing = [0u8; 200];
+        let n = P256_SPKI.len();
+        trailing[..n].copy_from_slice(P256_SPKI);
+        assert!(matches!(
+            key_info_from_spki_der(&trailing[..n + 1]),
+            Err(PolicyError::TrailingData { extra_bytes: 1, .. })
+        ));
+        for cut in 0..n {
+            assert!(key_info_from_spki_der(&P256_SPKI[..cut]).is_err(), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn certificate_without_heap() {
+        let cert = CertificateRef::from_der(LEGACY_CERT).unwrap();
+        assert_eq!(
+            cert.key_info(),
+            KeyInfo::Rsa {
+                modulus_bits: 2048,
+                exponent: RsaExponent::Value(65_537)
+            }
+        );
+        assert_eq!(cert.not_before(), Date::from_ymd(2021, 1, 15).unwrap().start());
+        assert_eq!(cert.not_after(), Date::from_ymd(2023, 1, 15).unwrap().start());
+        assert_eq!(key_info_from_spki_der(cert.spki_der()), Ok(cert.key_info()));
+        assert_eq!(cert.der(), LEGACY_CERT);
+        assert!(!cert.serial().is_empty());
+        assert!(cert.tbs_der().len() < LEGACY_CERT.len());
+        assert!(cert.fingerprint_matches(&cert.fingerprint_sha256()));
+        let at = Date::from_ymd(2022, 1, 1).unwrap().start();
+        assert!(cert.check_signing(at).is_allowed());
+        assert_eq!(cert.check_signing(at).warnings().count(), 1);
+
+        let p384 = CertificateRef::from_der(P384_CERT).unwrap();
+        assert_eq!(p384.key_info(), KeyInfo::Ec { curve: Curve::P384 });
+        assert_ne!(p384.fingerprint_sha256(), cert.fingerprint_sha256());
+    }
+
+    #[test]
+    fn certificate_errors() {
+        assert!(matches!(
+            CertificateRef::from_der(TRAILING_CERT),
+            Err(PolicyError::TrailingData { extra_bytes: 2, .. })
+        ));
+        assert_eq!(
+            CertificateRef::from_der(b"hello"),
+            Err(PolicyError::NotACertificate {
+                found: InputKind::NotDer
+            })
+        );
+        assert!(matches!(
+            CertificateRef::from_der(CSR_DER),
+            Err(PolicyError::Malformed {
+                what: Structure::Certificate,
+                ..
+            })
+        ));
+        for cut in [1, 2, 10, 100, LEGACY_CERT.len() - 1] {
+            assert!(matches!(
+                CertificateRef::from_der(&LEGACY_CERT[..cut]),
+                Err(PolicyError::Malformed { .. })
+            ));
+        }
+    }
+}

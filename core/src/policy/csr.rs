@@ -493,3 +493,96 @@ pub fn check_certificate(input: &[u8], at: UnixTime) -> Vec<PolicyFinding> {
         Err(e) => alloc::vec![PolicyFinding::new("", e)],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RSA3072_PEM: &str = include_str!("../../../tests/vectors/keys/rsa3072.csr.pem");
+    const P256_PEM: &str = include_str!("../../../tests/vectors/keys/p256.csr.pem");
+    const PSS_DER: &[u8] = include_bytes!("../../../tests/vectors/keys/rsa4096-pss-sha384.csr.der");
+    const CERT_PEM: &[u8] = include_bytes!("../../../tests/vectors/keys/p256.cert.pem");
+
+    fn d(s: &str) -> Date {
+        Date::parse_iso(s).unwrap()
+    }
+
+    fn codes(f: &[PolicyFinding]) -> Vec<&'static str> {
+        f.iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn order_csr_uses_the_provisioning_method() {
+        let at = d("2025-06-01");
+        assert!(check_order_csr(RSA3072_PEM, Some("email"), at).is_empty());
+        assert!(check_order_csr(RSA3072_PEM, Some("keylocker"), at).is_empty());
+        let shipped = check_order_csr(RSA3072_PEM, Some("ship_token"), at);
+        assert_eq!(codes(&shipped), ["key_size_not_supported_by_device"]);
+        assert_eq!(shipped[0].path, "key");
+        assert_eq!(shipped[0].severity, Severity::Error);
+        assert!(shipped[0].message.contains("eToken"));
+        assert_eq!(
+            codes(&check_order_csr(RSA3072_PEM, Some("client_app"), at)),
+            ["key_size_not_supported_by_device"]
+        );
+        for method in [None, Some("unknown_method")] {
+            let f = check_order_csr(RSA3072_PEM, method, at);
+            assert_eq!(codes(&f), ["device_profile_unknown"]);
+            assert_eq!(f[0].severity, Severity::Warning);
+        }
+        assert!(check_order_csr(RSA3072_PEM, None, d("2023-05-31")).is_empty());
+        assert!(check_order_csr(P256_PEM, Some("ship_token"), at).is_empty());
+        let garbage = check_order_csr("not a csr", Some("email"), at);
+        assert_eq!(codes(&garbage), ["not_a_csr"]);
+        assert_eq!(garbage[0].path, "");
+        let broken_pem = "-----BEGIN CERTIFICATE REQUEST-----\n!!!!\n-----END CERTIFICATE REQUEST-----\n";
+        assert_eq!(codes(&check_order_csr(broken_pem, None, at)), ["pem_invalid"]);
+    }
+
+    #[test]
+    fn pss_parameters_are_parsed() {
+        let csr = parse_csr(PSS_DER).unwrap();
+        assert_eq!(
+            csr.signature_algorithm(),
+            Ok(SignatureAlgorithm::RsaPss {
+                hash: HashAlgorithm::Sha384,
+                mgf1_hash: HashAlgorithm::Sha384,
+                salt_len: 48
+            })
+        );
+        assert_eq!(csr.verify_signature(), csr.signature_algorithm());
+        assert_eq!(csr.signature_algorithm_oid(), crate::policy::key::OID_RSASSA_PSS);
+        assert!(csr.der().len() > csr.spki_der().len());
+    }
+
+    #[test]
+    fn certificates_and_csrs_are_told_apart() {
+        assert_eq!(
+            parse_csr(CERT_PEM),
+            Err(PolicyError::NotACsr {
+                found: InputKind::Certificate
+            })
+        );
+        assert_eq!(
+            codes(&check_certificate(
+                RSA3072_PEM.as_bytes(),
+                d("2025-01-01").start()
+            )),
+            ["not_a_certificate"]
+        );
+        assert!(check_certificate(CERT_PEM, d("2025-01-01").start()).is_empty());
+        let expired = check_certificate(CERT_PEM, d("2030-01-01").start());
+        assert_eq!(codes(&expired), ["certificate_expired"]);
+        assert_eq!(expired[0].path, "validity");
+    }
+
+    #[test]
+    fn hash_names() {
+        for h in HashAlgorithm::ALLOWED {
+            assert_eq!(HashAlgorithm::from_name(h.name()), Some(h));
+            assert!(h.is_allowed());
+        }
+        assert!(!HashAlgorithm::Sha1.is_allowed());
+        assert_eq!(HashAlgorithm::from_name("SHA256"), None);
+    }
+}

@@ -478,3 +478,362 @@ pub fn check_signing(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorCode;
+
+    fn d(s: &str) -> Date {
+        Date::parse_iso(s).unwrap()
+    }
+
+    fn rsa(bits: u32, e: u64) -> KeyInfo {
+        KeyInfo::Rsa {
+            modulus_bits: bits,
+            exponent: RsaExponent::Value(e),
+        }
+    }
+
+    fn ec(curve: Curve) -> KeyInfo {
+        KeyInfo::Ec { curve }
+    }
+
+    fn codes(out: &PolicyOutcome) -> heapless::Vec<&'static str, MAX_FINDINGS> {
+        out.findings().iter().map(ErrorCode::code).collect()
+    }
+
+    #[test]
+    fn rule_table_is_ordered_and_switches_on_the_boundaries() {
+        assert!(
+            KEY_RULES
+                .windows(2)
+                .all(|w| w[0].effective_from < w[1].effective_from)
+        );
+        assert_eq!(key_rule_at(d("2021-05-31")).min_rsa_bits, 2048);
+        assert_eq!(key_rule_at(d("2021-06-01")).min_rsa_bits, 3072);
+        assert!(!key_rule_at(d("2023-05-31")).hardware_required);
+        assert!(key_rule_at(d("2023-06-01")).hardware_required);
+        assert_eq!(key_rule_at(Date::MIN_SUPPORTED).min_rsa_bits, 2048);
+        let switch = d("2021-06-01").start();
+        assert_eq!(key_rule_at_time(UnixTime(switch.0 - 1)).min_rsa_bits, 2048);
+        assert_eq!(key_rule_at_time(switch).min_rsa_bits, 3072);
+        assert_eq!(key_rule_at_time(UnixTime(i64::MIN)).min_rsa_bits, 2048);
+        assert!(key_rule_at_time(UnixTime(i64::MAX)).hardware_required);
+    }
+
+    #[test]
+    fn rsa_minimum_by_order_date() {
+        let before = d("2021-05-31");
+        let after = d("2021-06-01");
+        assert!(codes(&check_key(&rsa(2048, 65_537), None, before)).is_empty());
+        assert_eq!(
+            check_key(&rsa(2048, 65_537), None, after).findings(),
+            &[PolicyError::KeyTooSmall {
+                min_bits: 3072,
+                actual_bits: 2048
+            }]
+        );
+        assert_eq!(
+            check_key(&rsa(2047, 65_537), None, before).findings(),
+            &[PolicyError::KeyTooSmall {
+                min_bits: 2048,
+                actual_bits: 2047
+            }]
+        );
+        assert_eq!(
+            codes(&check_key(&rsa(3071, 65_537), None, after)),
+            ["key_too_small"]
+        );
+        assert!(check_key(&rsa(3072, 65_537), None, after).is_allowed());
+        assert!(check_key(&rsa(8192, 65_537), None, after).findings().is_empty());
+    }
+
+    #[test]
+    fn rsa_exponent_rules() {
+        let at = d("2022-01-01");
+        for (e, want) in [
+            (65_537, None),
+            (3, Some("exponent_small")),
+            (65_535, Some("exponent_small")),
+            (u64::MAX, None),
+            (1, Some("exponent_invalid")),
+            (0, Some("exponent_invalid")),
+            (2, Some("exponent_invalid")),
+            (65_536, Some("exponent_invalid")),
+        ] {
+            let out = check_key(&rsa(3072, e), None, at);
+            assert_eq!(codes(&out).first().copied(), want, "e={e}");
+            assert_eq!(out.is_allowed(), want != Some("exponent_invalid"), "e={e}");
+        }
+        let huge = KeyInfo::Rsa {
+            modulus_bits: 3072,
+            exponent: RsaExponent::TooLarge,
+        };
+        assert_eq!(codes(&check_key(&huge, None, at)), ["exponent_invalid"]);
+        let small = check_key(&rsa(3072, 3), None, at);
+        assert_eq!(small.warnings().count(), 1);
+        assert_eq!(small.errors().count(), 0);
+        assert_eq!(small.findings()[0].severity(), crate::policy::Severity::Warning);
+    }
+
+    #[test]
+    fn curves_without_a_profile() {
+        let at = d("2022-01-01");
+        assert!(check_key(&ec(Curve::P256), None, at).findings().is_empty());
+        assert!(check_key(&ec(Curve::P384), None, at).findings().is_empty());
+        assert_eq!(
+            check_key(&ec(Curve::P521), None, at).findings(),
+            &[PolicyError::CurveNotAllowed {
+                curve: Curve::P521,
+                profile: None
+            }]
+        );
+    }
+
+    #[test]
+    fn device_profile_matrix() {
+        use DeviceProfile::*;
+        let at = d("2025-06-01");
+        // (profile, rsa-3072, rsa-4096, rsa-8192, P-256, P-384, P-521)
+        let table = [
+            (Etoken5110Cc, [false, true, false, true, false, false]),
+            (Etoken5110Fips, [false, false, false, true, true, false]),
+            (Etoken5110, [false, true, false, true, true, false]),
+            (Hsm, [true, true, true, true, true, false]),
+            (KeyLocker, [true, true, false, true, true, false]),
+        ];
+        for (profile, allowed) in table {
+            let keys = [
+                rsa(3072, 65_537),
+                rsa(4096, 65_537),
+                rsa(8192, 65_537),
+                ec(Curve::P256),
+                ec(Curve::P384),
+                ec(Curve::P521),
+            ];
+            for (key, ok) in keys.iter().zip(allowed) {
+                let out = check_key(key, Some(profile), at);
+                assert_eq!(out.is_allowed(), ok, "{profile} {key}");
+                if !ok {
+                    let want = match key {
+                        KeyInfo::Rsa { modulus_bits, .. } => PolicyError::KeySizeNotSupportedByDevice {
+                            modulus_bits: *modulus_bits,
+                            profile,
+                        },
+                        KeyInfo::Ec { curve } => PolicyError::CurveNotAllowed {
+                            curve: *curve,
+                            profile: Some(profile),
+                        },
+                        KeyInfo::Unsupported { .. } => unreachable!(),
+                    };
+                    assert_eq!(out.findings(), &[want], "{profile} {key}");
+                }
+            }
+        }
+        // A device that holds RSA-2048 is still below the 3072 minimum.
+        assert_eq!(
+            codes(&check_key(&rsa(2048, 65_537), Some(Hsm), at)),
+            ["key_too_small", "key_size_not_supported_by_device"]
+        );
+    }
+
+    #[test]
+    fn hardware_requirement_boundary() {
+        let key = ec(Curve::P256);
+        assert!(check_key(&key, None, d("2023-05-31")).findings().is_empty());
+        let out = check_key(&key, None, d("2023-06-01"));
+        assert_eq!(
+            out.findings(),
+            &[PolicyError::DeviceProfileUnknown {
+                required_from: HARDWARE_REQUIRED_FROM
+            }]
+        );
+        assert!(out.is_allowed(), "a warning, not a refusal");
+        assert!(
+            check_key(&key, Some(DeviceProfile::Hsm), d("2023-06-01"))
+                .findings()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn unsupported_keys_are_refused_with_their_oid() {
+        let key = KeyInfo::Unsupported {
+            algorithm: crate::policy::key::OID_ED25519,
+            parameters: None,
+        };
+        let out = check_key(&key, Some(DeviceProfile::Hsm), d("2025-01-01"));
+        assert_eq!(
+            out.findings(),
+            &[PolicyError::UnsupportedKey {
+                algorithm: crate::policy::key::OID_ED25519,
+                parameters: None
+            }]
+        );
+    }
+
+    #[test]
+    fn profile_names_and_provisioning_methods() {
+        for p in DeviceProfile::ALL {
+            assert_eq!(p.name().parse::<DeviceProfile>(), Ok(p));
+        }
+        assert_eq!("HSM".parse::<DeviceProfile>(), Err(UnknownDeviceProfile));
+        assert_eq!("".parse::<DeviceProfile>(), Err(UnknownDeviceProfile));
+        assert_eq!(profile_for_provisioning_method("email"), Some(DeviceProfile::Hsm));
+        assert_eq!(
+            profile_for_provisioning_method("keylocker"),
+            Some(DeviceProfile::KeyLocker)
+        );
+        assert_eq!(
+            profile_for_provisioning_method("ship_token"),
+            Some(DeviceProfile::Etoken5110)
+        );
+        assert_eq!(
+            profile_for_provisioning_method("client_app"),
+            Some(DeviceProfile::Etoken5110)
+        );
+        assert_eq!(profile_for_provisioning_method("Email"), None);
+        assert_eq!(profile_for_provisioning_method("other"), None);
+    }
+
+    #[test]
+    fn signing_time_rule() {
+        let t = |s: &str| d(s).start();
+        let key2048 = rsa(2048, 65_537);
+        // Issued the last second before the switch: legacy, usable until expiry.
+        let nb = UnixTime(t("2021-06-01").0 - 1);
+        let na = t("2023-06-01");
+        assert_eq!(check_signing_key(&key2048, nb, na, t("2022-01-01")), Ok(()));
+        assert_eq!(
+            check_signing_key(&key2048, nb, na, na),
+            Ok(()),
+            "notAfter is inclusive"
+        );
+        assert_eq!(
+            check_signing_key(&key2048, nb, na, UnixTime(na.0 + 1)),
+            Err(PolicyError::CertificateExpired {
+                not_after: na,
+                at: UnixTime(na.0 + 1)
+            })
+        );
+        assert_eq!(
+            check_signing_key(&key2048, nb, na, UnixTime(nb.0 - 1)),
+            Err(PolicyError::CertificateNotYetValid {
+                not_before: nb,
+                at: UnixTime(nb.0 - 1)
+            })
+        );
+        assert_eq!(
+            check_signing_key(&key2048, nb, na, nb),
+            Ok(()),
+            "notBefore is inclusive"
+        );
+        // Issued at the switch: the 3072 minimum applies for its whole life.
+        let nb = t("2021-06-01");
+        assert_eq!(
+            check_signing_key(&key2048, nb, na, t("2022-01-01")),
+            Err(PolicyError::KeyTooSmall {
+                min_bits: 3072,
+                actual_bits: 2048
+            })
+        );
+        // Below even the old minimum.
+        assert_eq!(
+            check_signing_key(&rsa(1024, 65_537), t("2020-01-01"), na, t("2021-01-01")),
+            Err(PolicyError::KeyTooSmall {
+                min_bits: 2048,
+                actual_bits: 1024
+            })
+        );
+        assert_eq!(
+            check_signing_key(&rsa(3072, 4), t("2024-01-01"), t("2026-01-01"), t("2025-01-01")),
+            Err(PolicyError::ExponentInvalid {
+                exponent: RsaExponent::Value(4)
+            })
+        );
+        let (nb, na, at) = (t("2024-01-01"), t("2026-01-01"), t("2025-01-01"));
+        assert_eq!(check_signing_key(&ec(Curve::P384), nb, na, at), Ok(()));
+        assert_eq!(
+            check_signing_key(&ec(Curve::P521), nb, na, at),
+            Err(PolicyError::CurveNotAllowed {
+                curve: Curve::P521,
+                profile: None
+            })
+        );
+        assert_eq!(
+            check_signing_key(&rsa(3072, 3), nb, na, at),
+            Ok(()),
+            "warning only"
+        );
+    }
+
+    #[test]
+    fn signing_warnings() {
+        let t = |s: &str| d(s).start();
+        let (nb, na) = (t("2021-01-15"), t("2023-01-15"));
+        let key = rsa(2048, 3);
+        assert_eq!(
+            codes(&check_signing(&key, nb, na, t("2021-05-31"))),
+            ["exponent_small"]
+        );
+        assert_eq!(
+            check_signing(&key, nb, na, t("2021-06-01")).findings(),
+            &[
+                PolicyError::ExponentSmall { exponent: 3 },
+                PolicyError::LegacyKeySize {
+                    modulus_bits: 2048,
+                    current_min_bits: 3072,
+                    usable_until: na
+                }
+            ]
+        );
+        assert_eq!(
+            codes(&check_signing(&key, nb, na, t("2023-01-16"))),
+            ["certificate_expired"]
+        );
+    }
+
+    #[test]
+    fn outcome_keeps_an_error_when_full() {
+        let mut out = PolicyOutcome::new();
+        for _ in 0..MAX_FINDINGS {
+            out.push(PolicyError::ExponentSmall { exponent: 3 });
+        }
+        assert!(out.is_allowed());
+        out.push(PolicyError::CsrSha1);
+        assert!(!out.is_allowed());
+        assert_eq!(out.findings().len(), MAX_FINDINGS);
+    }
+
+    #[test]
+    fn codes_are_unique_and_complete() {
+        for (i, a) in PolicyError::CODES.iter().enumerate() {
+            assert!(PolicyError::CODES[i + 1..].iter().all(|b| a != b), "{a} twice");
+            assert!(
+                a.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{a}"
+            );
+        }
+        let samples = [
+            PolicyError::CsrSha1,
+            PolicyError::CsrSignatureInvalid,
+            PolicyError::KeyTooSmall {
+                min_bits: 1,
+                actual_bits: 0,
+            },
+            PolicyError::LegacyKeySize {
+                modulus_bits: 1,
+                current_min_bits: 2,
+                usable_until: UnixTime(0),
+            },
+            PolicyError::NotACsr {
+                found: crate::policy::InputKind::NotDer,
+            },
+        ];
+        for e in samples {
+            assert!(PolicyError::CODES.contains(&e.code()), "{}", e.code());
+        }
+    }
+}
