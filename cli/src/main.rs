@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 
 #[allow(dead_code)] // used as subcommands are added
 mod common;
+mod keycheck;
 
 /// Signet: policy engine and enforced sign primitive for code-signing keys.
 #[derive(Debug, Parser)]
@@ -24,10 +25,19 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     // Each subcommand lives in its own module and adds one variant here.
+    /// Certificate signing requests: check against the key policy.
+    #[command(subcommand)]
+    Csr(keycheck::CsrCommand),
+    /// Certificates: check for signing against the key policy.
+    #[command(subcommand)]
+    Cert(keycheck::CertCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let outcome: common::Outcome = match cli.command {};
+    let outcome: common::Outcome = match cli.command {
+        Command::Csr(command) => keycheck::run_csr(command),
+        Command::Cert(command) => keycheck::run_cert(command),
+    };
     common::finish(outcome)
 }
