@@ -15,6 +15,7 @@ pub mod cms;
 pub mod json;
 #[cfg(feature = "alloc")]
 pub mod order;
+pub mod policy;
 pub mod time;
 pub mod token;
 pub mod verify;
