@@ -7,6 +7,9 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+// pub mod budget;
+pub mod counter;
+// pub mod grant;
 pub mod time;
 
 /// A stable, machine-readable identifier for an error or finding.
