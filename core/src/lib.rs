@@ -7,7 +7,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
-// pub mod budget;
+pub mod budget;
 pub mod counter;
 // pub mod grant;
 pub mod time;

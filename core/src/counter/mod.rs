@@ -106,12 +106,19 @@ pub struct Recovery {
 pub struct Reservation {
     instance: u32,
     index: u64,
+    used: u64,
 }
 
 impl Reservation {
     /// The monotonic serial of the signature this reservation pays for.
     pub const fn index(&self) -> u64 {
         self.index
+    }
+
+    /// Signatures counted as used right after this reservation was made
+    /// (this one included); exact even when threads share a store.
+    pub const fn used_after(&self) -> u64 {
+        self.used
     }
 }
 
@@ -436,6 +443,7 @@ impl Tracker {
         Ok(Reservation {
             instance: self.instance,
             index,
+            used: self.live.used(),
         })
     }
 
