@@ -356,10 +356,14 @@ impl fmt::Display for BudgetError {
                 "role {} may not buy signatures; ask an administrator or manager",
                 role.name()
             ),
-            BudgetError::SubaccountPurchase => f.write_str("signature purchases are not available for subaccounts"),
+            BudgetError::SubaccountPurchase => {
+                f.write_str("signature purchases are not available for subaccounts")
+            }
             BudgetError::ZeroPurchase => f.write_str("a purchase must add at least one signature"),
             BudgetError::Overflow => f.write_str("signature total would overflow"),
-            BudgetError::NotAssignedSigner => f.write_str("only the assigned signer may sign with this certificate"),
+            BudgetError::NotAssignedSigner => {
+                f.write_str("only the assigned signer may sign with this certificate")
+            }
             BudgetError::NotKeyLockerLead => f.write_str("only a KeyLocker lead may reassign the signer"),
             BudgetError::Exhausted { total, used } => {
                 write!(f, "signature budget exhausted: {used} of {total} used")
@@ -428,7 +432,11 @@ impl Budget {
     ///
     /// # Errors
     /// [`BudgetError::InvalidValidity`].
-    pub fn new(fingerprint: CertFingerprint, validity: Validity, signer: UserId) -> Result<Self, BudgetError> {
+    pub fn new(
+        fingerprint: CertFingerprint,
+        validity: Validity,
+        signer: UserId,
+    ) -> Result<Self, BudgetError> {
         Self::with_allotment(fingerprint, validity, signer, DEFAULT_ALLOTMENT)
     }
 
@@ -480,7 +488,12 @@ impl Budget {
     ///
     /// # Errors
     /// [`BudgetError::InvalidValidity`].
-    pub fn renew(&self, fingerprint: CertFingerprint, validity: Validity, allotment: u64) -> Result<Self, BudgetError> {
+    pub fn renew(
+        &self,
+        fingerprint: CertFingerprint,
+        validity: Validity,
+        allotment: u64,
+    ) -> Result<Self, BudgetError> {
         Self::with_allotment(fingerprint, validity, self.signer.clone(), allotment)
     }
 
@@ -594,7 +607,10 @@ impl Budget {
             return Err(BudgetError::ZeroPurchase);
         }
         let purchased = self.purchased.checked_add(count).ok_or(BudgetError::Overflow)?;
-        let total = self.allotment.checked_add(purchased).ok_or(BudgetError::Overflow)?;
+        let total = self
+            .allotment
+            .checked_add(purchased)
+            .ok_or(BudgetError::Overflow)?;
         self.purchased = purchased;
         Ok(total)
     }
@@ -687,7 +703,11 @@ impl Budget {
     ///
     /// # Errors
     /// [`BudgetError::Counter`]; the signature then stays counted.
-    pub fn abort<S: CounterStore>(&self, store: &mut S, reservation: BudgetReservation) -> Result<(), BudgetError> {
+    pub fn abort<S: CounterStore>(
+        &self,
+        store: &mut S,
+        reservation: BudgetReservation,
+    ) -> Result<(), BudgetError> {
         store.abort(reservation.reservation)?;
         Ok(())
     }
@@ -759,7 +779,10 @@ mod tests {
         let before = store.usage();
         assert_eq!(
             b.reserve(&mut store, &user("alice"), &FP, NOW).unwrap_err(),
-            BudgetError::Exhausted { total: 1000, used: 1000 }
+            BudgetError::Exhausted {
+                total: 1000,
+                used: 1000
+            }
         );
         assert_eq!(store.usage(), before, "a refusal consumes nothing");
         assert_eq!(b.remaining(&before, NOW), 0);
@@ -811,10 +834,22 @@ mod tests {
     #[test]
     fn purchases_by_role() {
         let mut b = Budget::new(FP, VALIDITY, user("alice")).unwrap();
-        assert_eq!(b.buy(&actor(Role::Administrator), &FP, Purchase::Block1000, NOW), Ok(2_000));
-        assert_eq!(b.buy(&actor(Role::Manager), &FP, Purchase::Block5000, NOW), Ok(7_000));
-        assert_eq!(b.buy(&actor(Role::Manager), &FP, Purchase::Block10000, NOW), Ok(17_000));
-        assert_eq!(b.buy(&actor(Role::Manager), &FP, Purchase::Custom(3), NOW), Ok(17_003));
+        assert_eq!(
+            b.buy(&actor(Role::Administrator), &FP, Purchase::Block1000, NOW),
+            Ok(2_000)
+        );
+        assert_eq!(
+            b.buy(&actor(Role::Manager), &FP, Purchase::Block5000, NOW),
+            Ok(7_000)
+        );
+        assert_eq!(
+            b.buy(&actor(Role::Manager), &FP, Purchase::Block10000, NOW),
+            Ok(17_000)
+        );
+        assert_eq!(
+            b.buy(&actor(Role::Manager), &FP, Purchase::Custom(3), NOW),
+            Ok(17_003)
+        );
         for role in [Role::StandardUser, Role::LimitedUser, Role::FinanceManager] {
             assert_eq!(
                 b.buy(&actor(role), &FP, Purchase::Block1000, NOW),
@@ -828,7 +863,10 @@ mod tests {
             Err(BudgetError::SubaccountPurchase)
         );
         let admin = actor(Role::Administrator);
-        assert_eq!(b.buy(&admin, &FP, Purchase::Custom(0), NOW), Err(BudgetError::ZeroPurchase));
+        assert_eq!(
+            b.buy(&admin, &FP, Purchase::Custom(0), NOW),
+            Err(BudgetError::ZeroPurchase)
+        );
         assert_eq!(
             b.buy(&admin, &FP, Purchase::Custom(u64::MAX), NOW),
             Err(BudgetError::Overflow)
@@ -838,7 +876,9 @@ mod tests {
             Err(BudgetError::FingerprintMismatch)
         );
         assert_eq!(
-            b.buy(&admin, &FP, Purchase::Block1000, UnixTime(3_000)).unwrap_err().code(),
+            b.buy(&admin, &FP, Purchase::Block1000, UnixTime(3_000))
+                .unwrap_err()
+                .code(),
             "budget_expired"
         );
         assert_eq!(b.total(), 17_003);
@@ -871,7 +911,8 @@ mod tests {
     #[test]
     fn renewal_does_not_carry_over_and_signer_reassignment_needs_lead() {
         let mut b = Budget::new(FP, VALIDITY, user("alice")).unwrap();
-        b.buy(&actor(Role::Administrator), &FP, Purchase::Block5000, NOW).unwrap();
+        b.buy(&actor(Role::Administrator), &FP, Purchase::Block5000, NOW)
+            .unwrap();
         let renewed = b
             .renew(
                 OTHER,
@@ -886,7 +927,9 @@ mod tests {
         assert_eq!(renewed.signer(), &user("alice"));
         let mut s = MemoryCounterStore::new();
         assert_eq!(
-            renewed.reserve(&mut s, &user("alice"), &FP, UnixTime(2_500)).unwrap_err(),
+            renewed
+                .reserve(&mut s, &user("alice"), &FP, UnixTime(2_500))
+                .unwrap_err(),
             BudgetError::FingerprintMismatch
         );
         let mut lead = actor(Role::StandardUser);

@@ -9,7 +9,7 @@ extern crate std;
 
 pub mod budget;
 pub mod counter;
-// pub mod grant;
+pub mod grant;
 pub mod time;
 
 /// A stable, machine-readable identifier for an error or finding.
