@@ -10,8 +10,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod budget;
 #[allow(dead_code)] // used as subcommands are added
 mod common;
+mod grant;
 
 /// Signet: policy engine and enforced sign primitive for code-signing keys.
 #[derive(Debug, Parser)]
@@ -24,10 +26,17 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     // Each subcommand lives in its own module and adds one variant here.
+    /// Signature budgets: show, buy, revoke, assign the signer.
+    Budget(budget::BudgetArgs),
+    /// Signing access: policies, requests, approvals, grants.
+    Grant(grant::GrantArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let outcome: common::Outcome = match cli.command {};
+    let outcome: common::Outcome = match cli.command {
+        Command::Budget(args) => budget::run(args),
+        Command::Grant(args) => grant::run(args),
+    };
     common::finish(outcome)
 }
