@@ -56,7 +56,12 @@ pub struct Common {
     #[command(flatten)]
     state: StateArgs,
     /// The certificate's SHA-256 fingerprint (64 hex digits, `:` allowed).
-    #[arg(long, value_name = "HEX", conflicts_with = "cert", required_unless_present = "cert")]
+    #[arg(
+        long,
+        value_name = "HEX",
+        conflicts_with = "cert",
+        required_unless_present = "cert"
+    )]
     cert_fingerprint: Option<String>,
     /// The certificate (PEM or DER); its DER encoding is hashed.
     #[arg(long, value_name = "FILE")]
@@ -207,7 +212,10 @@ pub fn parse_time(s: &str) -> Result<UnixTime, String> {
         if v.len() != 2 {
             return Err(bad());
         }
-        v.parse::<i64>().ok().filter(|n| (0..=max).contains(n)).ok_or_else(bad)
+        v.parse::<i64>()
+            .ok()
+            .filter(|n| (0..=max).contains(n))
+            .ok_or_else(bad)
     };
     let secs = field(h, 23)? * 3600 + field(m, 59)? * 60 + field(sec, 60)?;
     Ok(UnixTime(date.start().as_secs() + secs - offset))
@@ -332,7 +340,9 @@ impl ActorArgs {
 /// Writes a file atomically: temporary file, fsync, rename, fsync directory.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     use std::io::Write;
-    let dir = path.parent().ok_or_else(|| format!("{}: no parent directory", path.display()))?;
+    let dir = path
+        .parent()
+        .ok_or_else(|| format!("{}: no parent directory", path.display()))?;
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let tmp = path.with_extension("tmp");
     let io = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
@@ -379,7 +389,10 @@ fn load(common: &Common) -> Result<Result<Loaded, Outcome>, String> {
         return Ok(Err(refuse(
             common.json,
             "budget_not_found",
-            &format!("no budget for certificate {}; run `signet budget init`", hex(&fp.0)),
+            &format!(
+                "no budget for certificate {}; run `signet budget init`",
+                hex(&fp.0)
+            ),
         )));
     }
     // Lock first, then read: the ledger lock serialises budget.json updates.
@@ -634,9 +647,21 @@ mod tests {
         assert_eq!(parse_time("0"), Ok(UnixTime(0)));
         assert_eq!(parse_time("1772323200"), Ok(UnixTime(1_772_323_200)));
         assert_eq!(parse_time("2026-03-01T00:00:00Z"), Ok(UnixTime(1_772_323_200)));
-        assert_eq!(parse_time("2026-03-01T02:00:00+02:00"), Ok(UnixTime(1_772_323_200)));
-        assert_eq!(parse_time("2026-02-28T23:30:00.25-00:30"), Ok(UnixTime(1_772_323_200)));
-        for bad in ["", "2026-03-01", "2026-03-01T25:00:00Z", "2026-03-01T1:00:00Z", "x"] {
+        assert_eq!(
+            parse_time("2026-03-01T02:00:00+02:00"),
+            Ok(UnixTime(1_772_323_200))
+        );
+        assert_eq!(
+            parse_time("2026-02-28T23:30:00.25-00:30"),
+            Ok(UnixTime(1_772_323_200))
+        );
+        for bad in [
+            "",
+            "2026-03-01",
+            "2026-03-01T25:00:00Z",
+            "2026-03-01T1:00:00Z",
+            "x",
+        ] {
             assert!(parse_time(bad).is_err(), "{bad}");
         }
     }
