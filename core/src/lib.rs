@@ -7,10 +7,13 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod budget;
 #[cfg(all(feature = "alloc", feature = "soft-token"))]
 pub mod cert;
 #[cfg(feature = "alloc")]
 pub mod cms;
+pub mod counter;
+pub mod grant;
 #[cfg(feature = "alloc")]
 pub mod json;
 #[cfg(feature = "alloc")]
