@@ -65,6 +65,15 @@ SHIP = {
 cases = []
 
 
+KEYS = os.path.join(os.path.dirname(__file__), "..", "tests", "vectors", "keys")
+
+
+def csr(name):
+    """A CSR made by OpenSSL (tests/vectors/keys/regen.sh), as PEM text."""
+    with open(os.path.join(KEYS, name + ".csr.pem"), encoding="ascii") as f:
+        return f.read()
+
+
 def case(name, description, body, findings=(), product=CS, at=AT):
     if isinstance(body, dict):
         raw = (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
@@ -243,7 +252,10 @@ converted_52 = (W, "certificate.server_platform.id", "server_platform_converted"
 
 case("doc_ship_token", "page 001 curl example: ship_token", DOC_SHIP)
 case("doc_client_app", "page 001 curl example: client_app with server_platform 23", DOC_CLIENT_APP)
-case("doc_email", "page 001 curl example: email (HSM) with a csr (content is the policy module's job)", DOC_EMAIL)
+case("doc_email", "page 001 curl example: email (HSM) with the page's literal \"<csr>\" placeholder, which is not a CSR",
+     DOC_EMAIL, [(E, "certificate.csr", "not_a_csr")])
+case("doc_email_real_csr", "page 001 email example with a real RSA-3072 CSR made by OpenSSL",
+     DOC_EMAIL.replace('"<csr>"', json.dumps(csr("rsa3072"))))
 case("doc_keylocker", "page 001 curl example: keylocker", DOC_KEYLOCKER)
 case("doc_keylocker_ev", "page 001 keylocker example ordered as EV", DOC_KEYLOCKER, product=EV)
 case("doc_003_ship_token", "page 003 curl example: server_platform 52, comments, custom_renewal_message, custom_fields",
@@ -315,13 +327,52 @@ case("signature_hash_sha384_ev", "sha384 for EV", base(certificate=cert(signatur
 case("email_without_csr", "email provisioning requires a csr", base(cs_provisioning_method="email"),
      [(E, "certificate.csr", "required")])
 case("csr_with_ship_token", "code_signing rejects a csr unless the method is email",
-     base(certificate=cert(csr="-----BEGIN CERTIFICATE REQUEST-----"), cs_provisioning_method="ship_token"),
+     base(certificate=cert(csr=csr("p256")), cs_provisioning_method="ship_token"),
      [(E, "certificate.csr", "csr_not_allowed")])
 case("csr_without_method", "code_signing csr with no method (account default) is rejected too",
-     base(certificate=cert(csr="-----BEGIN CERTIFICATE REQUEST-----"), cs_provisioning_method=None),
-     [(E, "certificate.csr", "csr_not_allowed")])
+     base(certificate=cert(csr=csr("p256")), cs_provisioning_method=None),
+     [(W, "certificate.csr", "device_profile_unknown"), (E, "certificate.csr", "csr_not_allowed")])
 case("csr_with_keylocker_ev", "the csr restriction is for code_signing only",
-     base(certificate=cert(csr="-----BEGIN CERTIFICATE REQUEST-----")), product=EV)
+     base(certificate=cert(csr=csr("p256"))), product=EV)
+case("csr_truncated_pem", "a CSR whose PEM armour is cut short",
+     base(certificate=cert(csr="-----BEGIN CERTIFICATE REQUEST-----"), cs_provisioning_method="email"),
+     [(E, "certificate.csr", "pem_invalid")])
+
+# ---- CSR content (key policy): email implies the HSM profile; ship_token the eToken 5110 models ----
+def email_csr(name):
+    return base(certificate=cert(csr=csr(name)), cs_provisioning_method="email")
+
+
+CSR_PATH = "certificate.csr"
+case("csr_email_rsa3072", "HSM with an RSA-3072 CSR", email_csr("rsa3072"))
+case("csr_email_rsa4096_pss", "HSM with an RSA-4096 RSASSA-PSS (SHA-384) CSR", email_csr("rsa4096-pss-sha384"))
+case("csr_email_p256_sha512", "HSM with a P-256 CSR signed with SHA-512", email_csr("p256-sha512"))
+case("csr_email_p384", "HSM with a P-384 CSR (\"P-256 or larger\")", email_csr("p384"))
+case("csr_email_rsa3072_e3", "exponent 3 is allowed but below 65537: warning (CSBR 6.1.6 SHOULD)",
+     email_csr("rsa3072-e3"), [(W, CSR_PATH, "exponent_small")])
+case("csr_email_rsa2048_before_2021_06_01", "RSA-2048 before the 3072 minimum: only the HSM profile refuses it",
+     email_csr("rsa2048"), [(E, CSR_PATH, "key_size_not_supported_by_device")], at="2021-05-31")
+case("csr_email_rsa2048_from_2021_06_01", "RSA-2048 from 2021-06-01: below the 3072-bit minimum too",
+     email_csr("rsa2048"), [(E, CSR_PATH, "key_too_small"), (E, CSR_PATH, "key_size_not_supported_by_device")],
+     at="2021-06-01")
+case("csr_email_sha1", "a SHA-1-signed CSR", email_csr("p256-sha1"), [(E, CSR_PATH, "csr_sha1")])
+case("csr_email_tampered", "a CSR whose signed part was altered", email_csr("rsa3072-tampered"),
+     [(E, CSR_PATH, "csr_signature_invalid")])
+case("csr_email_trailing_data", "a CSR with bytes after the DER", email_csr("rsa3072-trailing"),
+     [(E, CSR_PATH, "trailing_data")])
+case("csr_email_p521", "P-521 is allowed by no profile, and its signature cannot be verified here",
+     email_csr("p521"), [(E, CSR_PATH, "csr_signature_unverifiable"), (E, CSR_PATH, "curve_not_allowed")])
+case("csr_email_ed25519", "Ed25519 is not a code-signing key type", email_csr("ed25519"),
+     [(E, CSR_PATH, "csr_signature_unverifiable"), (E, CSR_PATH, "unsupported_key")])
+case("csr_email_secp256k1", "secp256k1 is not a code-signing curve", email_csr("secp256k1"),
+     [(E, CSR_PATH, "csr_signature_unverifiable"), (E, CSR_PATH, "unsupported_key")])
+case("csr_ev_ship_token_rsa3072", "eToken 5110 CC holds RSA only at 4096 bits",
+     base(certificate=cert(csr=csr("rsa3072")), cs_provisioning_method="ship_token"),
+     [(E, CSR_PATH, "key_size_not_supported_by_device")], product=EV)
+case("csr_ev_ship_token_rsa4096", "eToken 5110 CC with RSA-4096",
+     base(certificate=cert(csr=csr("rsa4096")), cs_provisioning_method="ship_token"), product=EV)
+case("csr_ev_ship_token_p384", "eToken 5110 FIPS with P-384",
+     base(certificate=cert(csr=csr("p384")), cs_provisioning_method="ship_token"), product=EV)
 case("csr_empty", "email method with an empty csr", base(certificate=cert(csr=""), cs_provisioning_method="email"),
      [(E, "certificate.csr", "empty_value")])
 case("csr_wrong_type", "csr as a number", base(certificate=cert(csr=123), cs_provisioning_method="email"),

@@ -88,6 +88,7 @@ fn invalid_order_exits_1_with_every_finding() {
     let got = codes(&v);
     let want = [
         ("certificate.signature_hash", "invalid_value"),
+        ("certificate.csr", "pem_invalid"),
         ("certificate.csr", "csr_not_allowed"),
         ("order_validity.years", "validity_too_long"),
         ("organization.country", "invalid_country"),
@@ -108,7 +109,7 @@ fn invalid_order_exits_1_with_every_finding() {
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "certificate.signature_hash:");
-    assert!(lines.last().unwrap().starts_with("invalid: 7 errors, 2 warnings"));
+    assert!(lines.last().unwrap().starts_with("invalid: 8 errors, 2 warnings"));
     let last_error = lines.iter().rposition(|l| l.starts_with("  error")).unwrap();
     let first_warning = lines.iter().position(|l| l.starts_with("  warning")).unwrap();
     assert!(last_error < first_warning, "{text}");

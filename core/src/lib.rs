@@ -23,6 +23,32 @@ pub mod time;
 pub mod token;
 pub mod verify;
 
+/// How serious a finding is: shared by order validation and key policy, so a
+/// report that mixes them (an order with a CSR) has one notion of severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Refused: the order is invalid, the key or certificate is not allowed.
+    Error,
+    /// Accepted, but worth a look (a deprecated field, a small RSA exponent).
+    Warning,
+}
+
+impl Severity {
+    /// `"error"` or `"warning"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl core::fmt::Display for Severity {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A stable, machine-readable identifier for an error or finding.
 ///
 /// Every error type in this crate implements it. Codes are `snake_case`,

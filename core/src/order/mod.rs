@@ -37,6 +37,7 @@
 //! | (body) | a JSON object | `json_*` errors, `json_not_object` |
 //! | `certificate` | required object | `required`, `wrong_type` |
 //! | `certificate.csr` | string; see [`check_csr`] | `wrong_type`, `empty_value` |
+//! | `certificate.csr` | parses (PEM or DER), self-signature verifies, key allowed for the method's device profile as of the order date ([`crate::policy::check_order_csr`]) | the policy codes: `csr_malformed`, `pem_invalid`, `trailing_data`, `not_a_csr`, `csr_sha1`, `csr_signature_invalid`, `csr_signature_unverifiable`, `unsupported_key`, `key_too_small`, `exponent_invalid`, `curve_not_allowed`, `key_size_not_supported_by_device`; warnings `exponent_small`, `device_profile_unknown` |
 //! | `certificate.csr` | required when `cs_provisioning_method` is `email` | `required` |
 //! | `certificate.csr` | `code_signing` only: not allowed unless the method is `email` (also when the method is omitted) | `csr_not_allowed` |
 //! | `certificate.signature_hash` | required; `sha256`, `sha384` or `sha512` | `required`, `invalid_value` |
@@ -198,24 +199,7 @@ impl FromStr for Product {
     }
 }
 
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Severity {
-    /// The CA would refuse the order, or it is ambiguous: the order is invalid.
-    Error,
-    /// Accepted, but probably not what was meant.
-    Warning,
-}
-
-impl Severity {
-    /// `error` or `warning`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
+pub use crate::Severity;
 
 /// One problem found in an order.
 #[derive(Debug, Clone, PartialEq, Eq)]

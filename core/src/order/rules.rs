@@ -63,23 +63,35 @@ fn cap_for(at: Date) -> ValidityCap {
     cap
 }
 
-/// Checks the content of `certificate.csr`. Today only that it is a non-empty
-/// string; type and presence rules are checked by the caller.
-///
-/// This is the single place where CSR content rules plug in: the `policy`
-/// module's CSR checks (parsing, signature, key type and size) are to be
-/// called from here, adding their findings at `path`. Returns the findings.
-pub fn check_csr(csr: &str, path: &str) -> Vec<Finding> {
-    let mut out = Vec::new();
+/// Checks the content of `certificate.csr`: that it is a non-empty string,
+/// then the key policy's CSR checks ([`crate::policy::check_order_csr`]):
+/// PEM or DER parsing, the self-signature, and the key against the device
+/// profile that `provisioning_method` implies, as of `at`. Every policy finding
+/// is reported at `path` with the policy's own code (`csr_malformed`,
+/// `csr_signature_invalid`, `key_too_small`, `curve_not_allowed`, ...); its
+/// message names the part of the CSR it concerns.
+pub fn check_csr(csr: &str, provisioning_method: Option<&str>, at: Date, path: &str) -> Vec<Finding> {
     if csr.trim().is_empty() {
-        out.push(Finding {
+        return alloc::vec![Finding {
             severity: Severity::Error,
             path: String::from(path),
             code: "empty_value",
             message: String::from("csr must not be empty"),
-        });
+        }];
     }
-    out
+    crate::policy::check_order_csr(csr, provisioning_method, at)
+        .into_iter()
+        .map(|f| Finding {
+            severity: f.severity,
+            path: String::from(path),
+            code: f.code,
+            message: if f.path.is_empty() {
+                f.message
+            } else {
+                alloc::format!("csr {}: {}", f.path, f.message)
+            },
+        })
+        .collect()
 }
 
 /// A practical email-address check (not full RFC 5322, which allows quoted
@@ -164,6 +176,17 @@ enum Method {
     ClientApp,
     Email,
     KeyLocker,
+}
+
+impl Method {
+    const fn as_str(self) -> &'static str {
+        match self {
+            Method::ShipToken => "ship_token",
+            Method::ClientApp => "client_app",
+            Method::Email => "email",
+            Method::KeyLocker => "keylocker",
+        }
+    }
 }
 
 /// The provisioning method as far as other rules care.
@@ -614,7 +637,11 @@ fn check_certificate(ctx: &mut Ctx, cert: Obj<'_>, method: MethodState) {
             match v.as_str() {
                 None => ctx.wrong_type(v, path.clone(), "a string (PEM CSR)"),
                 Some(csr) => {
-                    for f in check_csr(csr, &path) {
+                    let method_name = match method {
+                        MethodState::Valid(m) => Some(m.as_str()),
+                        MethodState::Absent | MethodState::Invalid => None,
+                    };
+                    for f in check_csr(csr, method_name, ctx.at, &path) {
                         ctx.findings.push((v.offset, f));
                     }
                 }

@@ -159,12 +159,25 @@ fn provisioning_and_csr_rules() {
         one(&email_no_csr, Product::CodeSigning, "2025-01-01"),
         vec![f(E, "certificate.csr", "required")]
     );
-    let csr_keylocker = BASE.replace(r#""signature_hash""#, r#""csr": "x", "signature_hash""#);
+    let p256_csr = include_str!("../../../tests/vectors/keys/p256.csr.pem").replace('\n', "\\n");
+    let csr_keylocker = BASE.replace(
+        r#""signature_hash""#,
+        &format!(r#""csr": "{p256_csr}", "signature_hash""#),
+    );
     assert_eq!(
         one(&csr_keylocker, Product::CodeSigning, "2025-01-01"),
         vec![f(E, "certificate.csr", "csr_not_allowed")]
     );
     assert_eq!(one(&csr_keylocker, Product::CodeSigningEv, "2025-01-01"), vec![]);
+    // The content is checked even where the CSR is not allowed: both problems are reported.
+    let garbage = BASE.replace(r#""signature_hash""#, r#""csr": "x", "signature_hash""#);
+    assert_eq!(
+        one(&garbage, Product::CodeSigning, "2025-01-01"),
+        vec![
+            f(E, "certificate.csr", "not_a_csr"),
+            f(E, "certificate.csr", "csr_not_allowed")
+        ]
+    );
     let no_method = BASE.replace(r#", "cs_provisioning_method": "keylocker""#, "");
     assert_eq!(one(&no_method, Product::CodeSigning, "2025-01-01"), vec![]);
     assert_eq!(

@@ -8,30 +8,7 @@ use super::key::{Curve, KeyInfo, RsaExponent};
 use super::rules::DeviceProfile;
 use crate::time::{Date, UnixTime};
 
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    /// The key, CSR or certificate is refused.
-    Error,
-    /// Allowed, but worth a look (e.g. a small RSA exponent, CSBR "SHOULD").
-    Warning,
-}
-
-impl Severity {
-    /// `"error"` or `"warning"`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::Severity;
 
 /// Which structure a parse error is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
