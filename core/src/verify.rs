@@ -118,6 +118,20 @@ pub fn verify_digest(
     digest: &[u8],
     signature: &[u8],
 ) -> Result<(), VerifyError> {
+    verify_digest_with_pss_salt(spki_der, alg, None, digest, signature)
+}
+
+/// [`verify_digest`] with an explicit RSA-PSS salt length (`None`: the hash's
+/// length). A CSR's `RSASSA-PSS-params` may state any salt length; the
+/// policy's CSR check verifies through here so that every signature check in
+/// the crate runs the same code.
+pub(crate) fn verify_digest_with_pss_salt(
+    spki_der: &[u8],
+    alg: SignatureAlgorithm,
+    pss_salt_len: Option<usize>,
+    digest: &[u8],
+    signature: &[u8],
+) -> Result<(), VerifyError> {
     if digest.len() != alg.digest_len() {
         return Err(VerifyError::DigestLength {
             expected: alg.digest_len(),
@@ -130,7 +144,7 @@ pub fn verify_digest(
             if spki.algorithm.oid != oids::RSA_ENCRYPTION {
                 return Err(VerifyError::KeyAlgorithmMismatch { algorithm: alg });
             }
-            verify_rsa(spki_der, alg, digest, signature)
+            verify_rsa(spki_der, alg, pss_salt_len, digest, signature)
         }
         AlgorithmFamily::Ecdsa => {
             if spki.algorithm.oid != oids::EC_PUBLIC_KEY {
@@ -163,15 +177,21 @@ pub fn verify_digest(
 fn verify_rsa(
     spki_der: &[u8],
     alg: SignatureAlgorithm,
+    pss_salt_len: Option<usize>,
     digest: &[u8],
     sig: &[u8],
 ) -> Result<(), VerifyError> {
     use crate::token::HashAlgorithm;
-    use rsa::pkcs8::DecodePublicKey;
-    use rsa::{Pkcs1v15Sign, Pss, RsaPublicKey};
+    use rsa::{Pkcs1v15Sign, Pss};
     use sha2::{Sha256, Sha384, Sha512};
 
-    let key = RsaPublicKey::from_public_key_der(spki_der).map_err(|_| VerifyError::UnsupportedKey)?;
+    let key = rsa_public_key(spki_der).ok_or(VerifyError::UnsupportedKey)?;
+    fn pss<D: sha2::Digest>(salt: Option<usize>) -> Pss<D> {
+        match salt {
+            Some(len) => Pss::<D>::new_with_salt(len),
+            None => Pss::<D>::new(),
+        }
+    }
     let result = match alg {
         SignatureAlgorithm::RsaPkcs1v15(HashAlgorithm::Sha256) => {
             key.verify(Pkcs1v15Sign::new::<Sha256>(), digest, sig)
@@ -182,16 +202,44 @@ fn verify_rsa(
         SignatureAlgorithm::RsaPkcs1v15(HashAlgorithm::Sha512) => {
             key.verify(Pkcs1v15Sign::new::<Sha512>(), digest, sig)
         }
-        SignatureAlgorithm::RsaPss(HashAlgorithm::Sha256) => key.verify(Pss::<Sha256>::new(), digest, sig),
-        SignatureAlgorithm::RsaPss(HashAlgorithm::Sha384) => key.verify(Pss::<Sha384>::new(), digest, sig),
-        SignatureAlgorithm::RsaPss(HashAlgorithm::Sha512) => key.verify(Pss::<Sha512>::new(), digest, sig),
+        SignatureAlgorithm::RsaPss(HashAlgorithm::Sha256) => {
+            key.verify(pss::<Sha256>(pss_salt_len), digest, sig)
+        }
+        SignatureAlgorithm::RsaPss(HashAlgorithm::Sha384) => {
+            key.verify(pss::<Sha384>(pss_salt_len), digest, sig)
+        }
+        SignatureAlgorithm::RsaPss(HashAlgorithm::Sha512) => {
+            key.verify(pss::<Sha512>(pss_salt_len), digest, sig)
+        }
         _ => return Err(VerifyError::KeyAlgorithmMismatch { algorithm: alg }),
     };
     result.map_err(|_| VerifyError::BadSignature)
 }
 
+/// The `rsa` crate's key from a DER SPKI, for moduli of 1024 to 16384 bits
+/// (wider than the crate's default 4096-bit cap, so that a CSR with a larger
+/// key is still verified and then refused by policy, not reported unverifiable).
+#[cfg(feature = "rsa")]
+fn rsa_public_key(spki_der: &[u8]) -> Option<rsa::RsaPublicKey> {
+    use der::asn1::UintRef;
+    let spki = SubjectPublicKeyInfoRef::from_der(spki_der).ok()?;
+    let key = pkcs1::RsaPublicKey::<UintRef<'_>>::from_der(spki.subject_public_key.as_bytes()?).ok()?;
+    let n = key.modulus.as_bytes();
+    let e = key.public_exponent.as_bytes();
+    let precision = |bytes: &[u8]| u32::try_from(bytes.len()).ok()?.checked_mul(8);
+    let n = rsa::BoxedUint::from_be_slice(n, precision(n)?).ok()?;
+    let e = rsa::BoxedUint::from_be_slice(e, precision(e)?).ok()?;
+    rsa::RsaPublicKey::new_with_size_limits(n, e, 1024..=16_384).ok()
+}
+
 #[cfg(not(feature = "rsa"))]
-fn verify_rsa(_: &[u8], alg: SignatureAlgorithm, _: &[u8], _: &[u8]) -> Result<(), VerifyError> {
+fn verify_rsa(
+    _: &[u8],
+    alg: SignatureAlgorithm,
+    _: Option<usize>,
+    _: &[u8],
+    _: &[u8],
+) -> Result<(), VerifyError> {
     Err(VerifyError::AlgorithmNotCompiled { algorithm: alg })
 }
 

@@ -4,14 +4,8 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use der::asn1::{ObjectIdentifier, UintRef};
+use der::asn1::ObjectIdentifier;
 use der::{Decode, Encode, Reader, SliceReader};
-use rsa::pkcs1v15;
-use rsa::pss;
-use sha2::{Digest, Sha256, Sha384, Sha512};
-use signature::Verifier;
-use signature::hazmat::PrehashVerifier;
-use spki::SubjectPublicKeyInfoRef;
 use x509_cert::request::CertReq;
 
 use super::cert::{CertificateRef, certificate_der_from_pem_or_der, single_sequence};
@@ -293,21 +287,21 @@ impl Csr {
         let mismatch = PolicyError::SignatureKeyMismatch {
             algorithm: self.algorithm,
         };
-        let msg = self.info.as_slice();
-        let sig = self.signature.as_slice();
-        match (alg, self.key) {
-            (SignatureAlgorithm::Other { .. }, _) => Err(unverifiable),
-            (SignatureAlgorithm::RsaPkcs1v15 { hash }, KeyInfo::Rsa { .. }) => {
-                let key = self.rsa_key().ok_or(unverifiable)?;
-                let sig = pkcs1v15::Signature::try_from(sig).map_err(|_| PolicyError::CsrSignatureInvalid)?;
-                let ok = match hash {
-                    HashAlgorithm::Sha256 => pkcs1v15::VerifyingKey::<Sha256>::new(key).verify(msg, &sig),
-                    HashAlgorithm::Sha384 => pkcs1v15::VerifyingKey::<Sha384>::new(key).verify(msg, &sig),
-                    HashAlgorithm::Sha512 => pkcs1v15::VerifyingKey::<Sha512>::new(key).verify(msg, &sig),
-                    _ => return Err(unverifiable),
-                };
-                ok.map(|()| alg).map_err(|_| PolicyError::CsrSignatureInvalid)
-            }
+        // Verification itself is `crate::verify`'s, shared with the sign path.
+        use crate::token::{self, EcdsaEncoding};
+        use crate::verify::{VerifyError, verify_digest_with_pss_salt};
+        let to_token_hash = |hash: HashAlgorithm| match hash {
+            HashAlgorithm::Sha256 => Some(token::HashAlgorithm::Sha256),
+            HashAlgorithm::Sha384 => Some(token::HashAlgorithm::Sha384),
+            HashAlgorithm::Sha512 => Some(token::HashAlgorithm::Sha512),
+            HashAlgorithm::Md5 | HashAlgorithm::Sha1 | HashAlgorithm::Sha224 => None,
+        };
+        let (verify_alg, salt) = match (alg, self.key) {
+            (SignatureAlgorithm::Other { .. }, _) => return Err(unverifiable),
+            (SignatureAlgorithm::RsaPkcs1v15 { hash }, KeyInfo::Rsa { .. }) => (
+                token::SignatureAlgorithm::RsaPkcs1v15(to_token_hash(hash).ok_or(unverifiable)?),
+                None,
+            ),
             (
                 SignatureAlgorithm::RsaPss {
                     hash,
@@ -320,88 +314,46 @@ impl Csr {
                 if mgf1_hash != hash {
                     return Err(unverifiable);
                 }
-                let key = self.rsa_key().ok_or(unverifiable)?;
-                let sig = pss::Signature::try_from(sig).map_err(|_| PolicyError::CsrSignatureInvalid)?;
-                let salt = usize::from(salt_len);
-                let ok = match hash {
-                    HashAlgorithm::Sha256 => {
-                        pss::VerifyingKey::<Sha256>::new_with_salt_len(key, salt).verify(msg, &sig)
-                    }
-                    HashAlgorithm::Sha384 => {
-                        pss::VerifyingKey::<Sha384>::new_with_salt_len(key, salt).verify(msg, &sig)
-                    }
-                    HashAlgorithm::Sha512 => {
-                        pss::VerifyingKey::<Sha512>::new_with_salt_len(key, salt).verify(msg, &sig)
-                    }
-                    _ => return Err(unverifiable),
-                };
-                ok.map(|()| alg).map_err(|_| PolicyError::CsrSignatureInvalid)
+                (
+                    token::SignatureAlgorithm::RsaPss(to_token_hash(hash).ok_or(unverifiable)?),
+                    Some(usize::from(salt_len)),
+                )
             }
             (SignatureAlgorithm::Ecdsa { hash }, KeyInfo::Ec { curve }) => {
-                let prehash: Vec<u8> = match hash {
-                    HashAlgorithm::Sha256 => Sha256::digest(msg).to_vec(),
-                    HashAlgorithm::Sha384 => Sha384::digest(msg).to_vec(),
-                    HashAlgorithm::Sha512 => Sha512::digest(msg).to_vec(),
-                    _ => return Err(unverifiable),
-                };
-                let point = self.key_bytes().ok_or(unverifiable)?;
-                let ok = match curve {
-                    Curve::P256 => {
-                        let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| {
-                            PolicyError::Malformed {
-                                what: Structure::PublicKey,
-                                reason: der::ErrorKind::Value {
-                                    tag: der::Tag::BitString,
-                                },
-                            }
-                        })?;
-                        let sig = p256::ecdsa::Signature::from_der(sig)
-                            .map_err(|_| PolicyError::CsrSignatureInvalid)?;
-                        key.verify_prehash(&prehash, &sig)
-                    }
-                    Curve::P384 => {
-                        let key = p384::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| {
-                            PolicyError::Malformed {
-                                what: Structure::PublicKey,
-                                reason: der::ErrorKind::Value {
-                                    tag: der::Tag::BitString,
-                                },
-                            }
-                        })?;
-                        let sig = p384::ecdsa::Signature::from_der(sig)
-                            .map_err(|_| PolicyError::CsrSignatureInvalid)?;
-                        key.verify_prehash(&prehash, &sig)
-                    }
-                    Curve::P521 => return Err(unverifiable),
-                };
-                ok.map(|()| alg).map_err(|_| PolicyError::CsrSignatureInvalid)
+                if curve == Curve::P521 {
+                    return Err(unverifiable);
+                }
+                (
+                    token::SignatureAlgorithm::Ecdsa {
+                        hash: to_token_hash(hash).ok_or(unverifiable)?,
+                        encoding: EcdsaEncoding::Der,
+                    },
+                    None,
+                )
             }
             (SignatureAlgorithm::Ecdsa { .. }, KeyInfo::Unsupported { algorithm, .. })
                 if algorithm == super::key::OID_EC_PUBLIC_KEY =>
             {
                 // ECDSA on a curve we cannot verify (secp256k1, explicit parameters).
-                Err(unverifiable)
+                return Err(unverifiable);
             }
-            _ => Err(mismatch),
+            _ => return Err(mismatch),
+        };
+        let digest = verify_alg.hash().digest(&self.info);
+        match verify_digest_with_pss_salt(&self.spki, verify_alg, salt, digest.as_bytes(), &self.signature) {
+            Ok(()) => Ok(alg),
+            Err(VerifyError::BadSignature | VerifyError::MalformedSignature) => {
+                Err(PolicyError::CsrSignatureInvalid)
+            }
+            Err(VerifyError::KeyAlgorithmMismatch { .. }) => Err(mismatch),
+            Err(VerifyError::MalformedPublicKey) => Err(PolicyError::Malformed {
+                what: Structure::PublicKey,
+                reason: der::ErrorKind::Value {
+                    tag: der::Tag::BitString,
+                },
+            }),
+            Err(_) => Err(unverifiable),
         }
-    }
-
-    fn key_bytes(&self) -> Option<&[u8]> {
-        SubjectPublicKeyInfoRef::from_der(&self.spki)
-            .ok()?
-            .subject_public_key
-            .as_bytes()
-    }
-
-    /// The `rsa` crate's key, for moduli of 1024 to 16384 bits.
-    fn rsa_key(&self) -> Option<rsa::RsaPublicKey> {
-        let key = pkcs1::RsaPublicKey::<UintRef<'_>>::from_der(self.key_bytes()?).ok()?;
-        let n = key.modulus.as_bytes();
-        let e = key.public_exponent.as_bytes();
-        let precision = |bytes: &[u8]| u32::try_from(bytes.len()).ok()?.checked_mul(8);
-        let n = rsa::BoxedUint::from_be_slice(n, precision(n)?).ok()?;
-        let e = rsa::BoxedUint::from_be_slice(e, precision(e)?).ok()?;
-        rsa::RsaPublicKey::new_with_size_limits(n, e, 1024..=16_384).ok()
     }
 }
 
