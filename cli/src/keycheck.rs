@@ -9,6 +9,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use signet_core::order::Report;
 use signet_core::policy::{self, DeviceProfile, PolicyFinding, Severity};
 use signet_core::time::Date;
 
@@ -93,75 +94,35 @@ pub fn run_cert(command: CertCommand) -> Outcome {
     report(policy::check_certificate(&input, at.start()), key, args.json)
 }
 
-fn report(mut findings: Vec<PolicyFinding>, key: Option<String>, as_json: bool) -> Outcome {
-    // Stable: errors first, each group in the order found.
-    findings.sort_by_key(|f| f.severity);
-    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
-    let warnings = findings.len() - errors;
-    let valid = errors == 0;
+fn report(findings: Vec<PolicyFinding>, key: Option<String>, as_json: bool) -> Outcome {
+    let report = Report::from_policy(findings);
     if as_json {
-        // The fixed shape of `signet validate --json`, written by hand so the
-        // key order is `valid`, `findings` and each finding's keys are in the
-        // documented order.
-        let list: Vec<String> = findings
-            .iter()
-            .map(|f| {
-                format!(
-                    "{{\"severity\":{},\"path\":{},\"code\":{},\"message\":{}}}",
-                    json_string(f.severity.as_str()),
-                    json_string(f.path),
-                    json_string(f.code),
-                    json_string(&f.message)
-                )
-            })
-            .collect();
-        println!("{{\"valid\":{valid},\"findings\":[{}]}}", list.join(","));
+        println!("{}", report.to_json());
     } else {
         if let Some(key) = key {
             println!("key: {key}");
         }
-        for f in &findings {
-            let path = if f.path.is_empty() {
-                String::new()
-            } else {
-                format!(" at {}", f.path)
-            };
-            println!("{}[{}]{path}: {}", f.severity, f.code, f.message);
+        // Errors first, each group in the order found.
+        for severity in [Severity::Error, Severity::Warning] {
+            for f in report.findings().iter().filter(|f| f.severity == severity) {
+                let path = if f.path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at {}", f.path)
+                };
+                println!("{}[{}]{path}: {}", f.severity, f.code, f.message);
+            }
         }
-        let verdict = if valid { "valid" } else { "invalid" };
-        println!("{verdict}: {errors} error(s), {warnings} warning(s)");
+        let verdict = if report.is_valid() { "valid" } else { "invalid" };
+        println!(
+            "{verdict}: {} error(s), {} warning(s)",
+            report.count(Severity::Error),
+            report.count(Severity::Warning)
+        );
     }
-    if valid { Outcome::Ok } else { Outcome::Refused }
-}
-
-/// A JSON string literal (RFC 8259: quote, backslash and control characters escaped).
-fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::json_string;
-
-    #[test]
-    fn json_strings_are_escaped() {
-        assert_eq!(json_string("plain"), "\"plain\"");
-        assert_eq!(json_string("a\"b\\c\nd\u{1}é"), "\"a\\\"b\\\\c\\nd\\u0001é\"");
-        let parsed: String = serde_json::from_str(&json_string("x\"\\\t\u{7}y")).unwrap();
-        assert_eq!(parsed, "x\"\\\t\u{7}y");
+    if report.is_valid() {
+        Outcome::Ok
+    } else {
+        Outcome::Refused
     }
 }

@@ -215,12 +215,42 @@ pub struct Finding {
 }
 
 /// Every finding for one order, in the documented order.
+///
+/// This is also the report shape of the key-policy checks
+/// ([`crate::policy::check_csr`], [`crate::policy::check_certificate`],
+/// [`crate::policy::check_spki`]): collect their findings into a `Report` with
+/// [`Report::from_policy`], so the CLI and every binding emit one shape.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Report {
     findings: Vec<Finding>,
 }
 
+impl From<crate::policy::PolicyFinding> for Finding {
+    fn from(f: crate::policy::PolicyFinding) -> Self {
+        Finding {
+            severity: f.severity,
+            path: String::from(f.path),
+            code: f.code,
+            message: f.message,
+        }
+    }
+}
+
+impl FromIterator<Finding> for Report {
+    fn from_iter<I: IntoIterator<Item = Finding>>(iter: I) -> Self {
+        Report {
+            findings: iter.into_iter().collect(),
+        }
+    }
+}
+
 impl Report {
+    /// A report of key-policy findings, in the order the policy gave them
+    /// (paths relative to the checked file: `""`, `key`, `signature`, `validity`).
+    pub fn from_policy(findings: Vec<crate::policy::PolicyFinding>) -> Report {
+        findings.into_iter().map(Finding::from).collect()
+    }
+
     /// The findings, in document order (see the module docs).
     pub fn findings(&self) -> &[Finding] {
         &self.findings

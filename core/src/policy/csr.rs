@@ -421,6 +421,20 @@ pub fn check_order_csr(csr_text: &str, provisioning_method: Option<&str>, at: Da
     check_csr(csr_text.as_bytes(), profile, at)
 }
 
+/// Checks a public key (`SubjectPublicKeyInfo`, PEM `PUBLIC KEY` or DER)
+/// against the key rules on `at` for `device`: a parse error at `""`, key
+/// findings at `"key"` (the same paths as [`check_csr`]).
+pub fn check_spki(input: &[u8], device: Option<DeviceProfile>, at: Date) -> Vec<PolicyFinding> {
+    match super::key::key_info_from_spki_pem_or_der(input) {
+        Err(e) => alloc::vec![PolicyFinding::new("", e)],
+        Ok(key) => check_key(&key, device, at)
+            .findings()
+            .iter()
+            .map(|e| PolicyFinding::new("key", *e))
+            .collect(),
+    }
+}
+
 /// Checks a certificate (PEM or DER) for signing at `at`: its validity and
 /// the signing-time key rule, with warnings (see [`super::check_signing`]).
 pub fn check_certificate(input: &[u8], at: UnixTime) -> Vec<PolicyFinding> {
@@ -461,6 +475,33 @@ mod tests {
 
     fn codes(f: &[PolicyFinding]) -> Vec<&'static str> {
         f.iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn spki_checks_report_at_key_or_document() {
+        let p256 = include_bytes!("../../../tests/vectors/keys/p256.spki.pem");
+        let rsa2048 = include_bytes!("../../../tests/vectors/keys/rsa2048.spki.der");
+        assert!(check_spki(p256, Some(DeviceProfile::Hsm), d("2025-01-01")).is_empty());
+        assert_eq!(
+            codes(&check_spki(rsa2048, None, d("2021-06-01"))),
+            ["key_too_small"]
+        );
+        // From 2023-06-01 a key with no device profile also warns (hardware required).
+        let small = check_spki(rsa2048, None, d("2023-06-01"));
+        assert_eq!(codes(&small), ["key_too_small", "device_profile_unknown"]);
+        assert!(small.iter().all(|f| f.path == "key"));
+        assert_eq!(
+            codes(&check_spki(rsa2048, None, d("2021-05-31"))),
+            Vec::<&str>::new()
+        );
+        let garbage = check_spki(b"not a key", None, d("2025-01-01"));
+        assert_eq!(garbage.len(), 1);
+        assert_eq!(garbage[0].path, "");
+        // The shared report shape: severity, path and code carried over unchanged.
+        let report = crate::order::Report::from_policy(small);
+        assert!(!report.is_valid());
+        assert_eq!(report.findings()[0].path, "key");
+        assert_eq!(report.findings()[1].severity, Severity::Warning);
     }
 
     #[test]
