@@ -12,6 +12,9 @@ pub mod json;
 #[cfg(feature = "alloc")]
 pub mod order;
 pub mod policy;
+pub mod budget;
+pub mod counter;
+pub mod grant;
 pub mod time;
 
 /// A stable, machine-readable identifier for an error or finding.
