@@ -478,7 +478,7 @@ impl fmt::Display for PolicyError {
                 usable_until,
             } => write!(
                 f,
-                "RSA-{modulus_bits} is below today's {current_min_bits}-bit minimum; allowed only because \
+                "RSA-{modulus_bits} is below the {current_min_bits}-bit minimum now in force; allowed only because \
                  the certificate was issued before the minimum rose, until it expires at {}",
                 DisplayTime(*usable_until)
             ),
