@@ -10,8 +10,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod budget;
 #[allow(dead_code)] // StateArgs is for the stateful subcommands still to come
 mod common;
+mod grant;
 mod keycheck;
 mod validate;
 
@@ -34,6 +36,10 @@ enum Command {
     /// Certificates: check for signing against the key policy.
     #[command(subcommand)]
     Cert(keycheck::CertCommand),
+    /// Signature budgets: show, buy, revoke, assign the signer.
+    Budget(budget::BudgetArgs),
+    /// Signing access: policies, requests, approvals, grants.
+    Grant(grant::GrantArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +48,8 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Csr(command) => keycheck::run_csr(command),
         Command::Cert(command) => keycheck::run_cert(command),
+        Command::Budget(args) => budget::run(args),
+        Command::Grant(args) => grant::run(args),
     };
     common::finish(outcome)
 }
