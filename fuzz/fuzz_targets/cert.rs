@@ -34,10 +34,10 @@ fuzz_target!(|data: &[u8]| {
         Ok(cert) => check_cert(&cert, data),
         Err(e) => assert!(!e.code().is_empty()),
     }
-    if let Ok(bytes) = certificate_der_from_pem_or_der(data) {
-        if let Ok(cert) = CertificateRef::from_der(&bytes) {
-            check_cert(&cert, &bytes);
-        }
+    if let Ok(bytes) = certificate_der_from_pem_or_der(data)
+        && let Ok(cert) = CertificateRef::from_der(&bytes)
+    {
+        check_cert(&cert, &bytes);
     }
 });
 

@@ -673,9 +673,9 @@ fn grant_op(g: &mut Grants, op: Op, now: UnixTime) {
         }
         _ => unreachable!(),
     }
-    if let Some(issued) = &g.issued {
-        if let Some(max) = issued.allowed_ops() {
-            assert!(issued.consumed() <= max, "more grant operations than allowed");
-        }
+    if let Some(issued) = &g.issued
+        && let Some(max) = issued.allowed_ops()
+    {
+        assert!(issued.consumed() <= max, "more grant operations than allowed");
     }
 }
