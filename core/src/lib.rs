@@ -7,14 +7,14 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod budget;
+pub mod counter;
+pub mod grant;
 #[cfg(feature = "alloc")]
 pub mod json;
 #[cfg(feature = "alloc")]
 pub mod order;
 pub mod policy;
-pub mod budget;
-pub mod counter;
-pub mod grant;
 pub mod time;
 
 /// A stable, machine-readable identifier for an error or finding.
