@@ -10,8 +10,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-#[allow(dead_code)] // used as subcommands are added
+#[allow(dead_code)] // StateArgs is for the stateful subcommands still to come
 mod common;
+mod validate;
 
 /// Signet: policy engine and enforced sign primitive for code-signing keys.
 #[derive(Debug, Parser)]
@@ -24,10 +25,14 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     // Each subcommand lives in its own module and adds one variant here.
+    /// Check a code-signing order request body against the CertCentral rules.
+    Validate(validate::ValidateArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let outcome: common::Outcome = match cli.command {};
+    let outcome: common::Outcome = match cli.command {
+        Command::Validate(args) => validate::run(&args),
+    };
     common::finish(outcome)
 }

@@ -1,3 +1,4 @@
 //! One integration-test binary; each area is a module.
 
+mod orders;
 mod time;

@@ -619,10 +619,12 @@ fn check_certificate(ctx: &mut Ctx, cert: Obj<'_>, method: MethodState) {
                     }
                 }
             }
+            // An invalid method is reported on its own; no second error here.
             let not_email = matches!(
                 method,
-                MethodState::Absent | MethodState::Valid(Method::ShipToken)
-            ) || matches!(method, MethodState::Valid(Method::ClientApp | Method::KeyLocker));
+                MethodState::Absent
+                    | MethodState::Valid(Method::ShipToken | Method::ClientApp | Method::KeyLocker)
+            );
             if ctx.product == Product::CodeSigning && not_email {
                 let message = String::from(
                     "the CA rejects code_signing requests that include a csr unless cs_provisioning_method is email",
