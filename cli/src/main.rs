@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 #[allow(dead_code)] // StateArgs is for the stateful subcommands still to come
 mod common;
 mod validate;
+mod keycheck;
 
 /// Signet: policy engine and enforced sign primitive for code-signing keys.
 #[derive(Debug, Parser)]
@@ -27,12 +28,20 @@ enum Command {
     // Each subcommand lives in its own module and adds one variant here.
     /// Check a code-signing order request body against the CertCentral rules.
     Validate(validate::ValidateArgs),
+    /// Certificate signing requests: check against the key policy.
+    #[command(subcommand)]
+    Csr(keycheck::CsrCommand),
+    /// Certificates: check for signing against the key policy.
+    #[command(subcommand)]
+    Cert(keycheck::CertCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome: common::Outcome = match cli.command {
         Command::Validate(args) => validate::run(&args),
+        Command::Csr(command) => keycheck::run_csr(command),
+        Command::Cert(command) => keycheck::run_cert(command),
     };
     common::finish(outcome)
 }

@@ -11,6 +11,7 @@ extern crate std;
 pub mod json;
 #[cfg(feature = "alloc")]
 pub mod order;
+pub mod policy;
 pub mod time;
 
 /// A stable, machine-readable identifier for an error or finding.
