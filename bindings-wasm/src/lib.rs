@@ -15,8 +15,9 @@
 
 mod request;
 
-use js_sys::{Date as JsDate, JSON, Object, Reflect, Uint8Array};
+use js_sys::{Array, Date as JsDate, Object, Reflect, Uint8Array};
 use signet_core::order;
+use signet_core::policy::{self, PolicyFinding};
 use signet_core::time::Date;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -54,6 +55,31 @@ export interface ValidateOrderOptions {
   /** Default `"code_signing"`. */
   product?: Product;
   /** Effective date, `YYYY-MM-DD` (UTC). Default: today (UTC), read from the browser clock. */
+  at?: string;
+}
+
+/** Key-storage device profiles (`device` option). */
+export type DeviceProfile = "etoken-5110-cc" | "etoken-5110-fips" | "etoken-5110" | "hsm" | "keylocker";
+
+/** Options of `checkCsr`. Give `device`, or `provisioningMethod` to use the device it implies; not both. */
+export interface CheckCsrOptions {
+  device?: DeviceProfile;
+  /** An order's `cs_provisioning_method` (`email`, `keylocker`, `ship_token`, `client_app`). */
+  provisioningMethod?: string;
+  /** Date the key rules are evaluated on, `YYYY-MM-DD` (UTC). Default: today (UTC). */
+  at?: string;
+}
+
+/** Options of `checkSpki`. */
+export interface CheckSpkiOptions {
+  device?: DeviceProfile;
+  /** Date the key rules are evaluated on, `YYYY-MM-DD` (UTC). Default: today (UTC). */
+  at?: string;
+}
+
+/** Options of `checkCertificate`. */
+export interface CheckCertificateOptions {
+  /** Check for signing at midnight UTC starting this date, `YYYY-MM-DD`. Default: today (UTC). */
   at?: string;
 }
 
@@ -110,7 +136,130 @@ pub fn validate_order(
     let body = input_bytes(&body)?;
     let product = request::product(opts.get("product"))?;
     let at = date_or_today(opts.get("at"))?;
-    report_object(&order::validate(&body, product, at).to_json())
+    let report = order::validate(&body, product, at);
+    let findings = report.findings().iter().map(|f| FindingRef {
+        severity: f.severity.as_str(),
+        path: &f.path,
+        code: f.code,
+        message: &f.message,
+    });
+    report_object(report.is_valid(), findings)
+}
+
+/// Checks a CSR (PEM or DER): parse, self-signature, key type and size on the
+/// date, for the device given by `device` or implied by `provisioningMethod`.
+/// Finding paths are relative to the CSR: `""` (parse), `"signature"`, `"key"`.
+///
+/// # Errors
+/// Throws `InvalidRequestError` as `validateOrder`, plus `unknown_device_profile`
+/// and `conflicting_options` (both `device` and `provisioningMethod`).
+#[wasm_bindgen(js_name = checkCsr, unchecked_return_type = "Report")]
+pub fn check_csr(
+    #[wasm_bindgen(unchecked_param_type = "Input")] input: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "CheckCsrOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let opts = read_options(&options, &["device", "provisioningMethod", "at"])?;
+    let input = input_bytes(&input)?;
+    let at = date_or_today(opts.get("at"))?;
+    let findings = match (opts.get("device"), opts.get("provisioningMethod")) {
+        (Some(_), Some(_)) => {
+            return Err(RequestError::conflicting("device", "provisioningMethod").into());
+        }
+        // `policy::check_order_csr` for text; the same profile mapping serves DER.
+        (None, Some(method)) => {
+            policy::check_csr(&input, policy::profile_for_provisioning_method(method), at)
+        }
+        (device, None) => policy::check_csr(&input, request::device(device)?, at),
+    };
+    policy_report(&findings)
+}
+
+/// Checks a certificate (PEM or DER) for signing at midnight UTC of `at`:
+/// validity dates and the signing-time key rule.
+///
+/// # Errors
+/// Throws `InvalidRequestError` as `validateOrder`.
+#[wasm_bindgen(js_name = checkCertificate, unchecked_return_type = "Report")]
+pub fn check_certificate(
+    #[wasm_bindgen(unchecked_param_type = "Input")] input: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "CheckCertificateOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let opts = read_options(&options, &["at"])?;
+    let input = input_bytes(&input)?;
+    let at = date_or_today(opts.get("at"))?;
+    policy_report(&policy::check_certificate(&input, at.start()))
+}
+
+/// Checks a public key (`SubjectPublicKeyInfo`, PEM `PUBLIC KEY` or DER) with
+/// the key rules on `at` for `device`. Paths: `""` (parse), `"key"`.
+///
+/// # Errors
+/// Throws `InvalidRequestError` as `validateOrder`, plus `unknown_device_profile`.
+#[wasm_bindgen(js_name = checkSpki, unchecked_return_type = "Report")]
+pub fn check_spki(
+    #[wasm_bindgen(unchecked_param_type = "Input")] input: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "CheckSpkiOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let opts = read_options(&options, &["device", "at"])?;
+    let input = input_bytes(&input)?;
+    let device = request::device(opts.get("device"))?;
+    let at = date_or_today(opts.get("at"))?;
+    // The core has no single SPKI entry point returning owned findings: this is
+    // `policy::check_csr`'s composition (parse error at "", key findings at
+    // "key") without the CSR layer. It belongs in core as `check_spki`.
+    let findings = match policy::key_info_from_spki_pem_or_der(&input) {
+        Err(e) => vec![PolicyFinding::new("", e)],
+        Ok(key) => policy::check_key(&key, device, at)
+            .findings()
+            .iter()
+            .map(|e| PolicyFinding::new("key", *e))
+            .collect(),
+    };
+    policy_report(&findings)
+}
+
+/// One finding, borrowed from either core report type.
+struct FindingRef<'a> {
+    severity: &'static str,
+    path: &'a str,
+    code: &'static str,
+    message: &'a str,
+}
+
+/// `{valid, findings: [{severity, path, code, message}]}`: the shape of the
+/// core's `Report::to_json()`, as a plain JS object.
+fn report_object<'a>(
+    valid: bool,
+    findings: impl Iterator<Item = FindingRef<'a>>,
+) -> Result<JsValue, JsValue> {
+    let list = Array::new();
+    for f in findings {
+        let item = Object::new();
+        Reflect::set(&item, &"severity".into(), &f.severity.into())?;
+        Reflect::set(&item, &"path".into(), &f.path.into())?;
+        Reflect::set(&item, &"code".into(), &f.code.into())?;
+        Reflect::set(&item, &"message".into(), &f.message.into())?;
+        list.push(&item);
+    }
+    let report = Object::new();
+    Reflect::set(&report, &"valid".into(), &valid.into())?;
+    Reflect::set(&report, &"findings".into(), &list)?;
+    Ok(report.into())
+}
+
+/// A key-policy report: valid when no finding is an error, findings in the
+/// core's order.
+fn policy_report(findings: &[PolicyFinding]) -> Result<JsValue, JsValue> {
+    let valid = !findings.iter().any(|f| f.severity == policy::Severity::Error);
+    report_object(
+        valid,
+        findings.iter().map(|f| FindingRef {
+            severity: f.severity.as_str(),
+            path: f.path,
+            code: f.code,
+            message: &f.message,
+        }),
+    )
 }
 
 /// Option values read from a JS options object, by name.
@@ -176,9 +325,4 @@ fn date_or_today(at: Option<&str>) -> Result<Date, RequestError> {
             request::date_from_utc_parts(now.get_utc_full_year(), now.get_utc_month(), now.get_utc_date())
         }
     }
-}
-
-/// The core's report JSON as a plain JS object.
-fn report_object(json: &str) -> Result<JsValue, JsValue> {
-    JSON::parse(json)
 }

@@ -3,6 +3,7 @@
 
 use signet_core::ErrorCode;
 use signet_core::order::Product;
+use signet_core::policy::DeviceProfile;
 use signet_core::time::Date;
 
 /// Why a request could not be run: thrown to JS as `InvalidRequestError`
@@ -51,6 +52,13 @@ impl RequestError {
         )
     }
 
+    pub(crate) fn conflicting(a: &str, b: &str) -> Self {
+        Self::new(
+            "conflicting_options",
+            format!("give either {a:?} or {b:?}, not both"),
+        )
+    }
+
     pub(crate) fn option_not_string(name: &str) -> Self {
         Self::new("invalid_option_type", format!("option {name:?} must be a string"))
     }
@@ -65,6 +73,19 @@ pub(crate) fn product(value: Option<&str>) -> Result<Product, RequestError> {
     value
         .parse::<Product>()
         .map_err(|e| RequestError::new(e.code(), format!("product {value:?}: {e}")))
+}
+
+/// The `device` option: a device profile name, or none.
+///
+/// # Errors
+/// `unknown_device_profile` (the core's code) for another name.
+pub(crate) fn device(value: Option<&str>) -> Result<Option<DeviceProfile>, RequestError> {
+    value
+        .map(|v| {
+            v.parse::<DeviceProfile>()
+                .map_err(|e| RequestError::new(e.code(), format!("device {v:?}: {e}")))
+        })
+        .transpose()
 }
 
 /// An `at` option, `YYYY-MM-DD`.
@@ -112,6 +133,16 @@ mod tests {
     }
 
     #[test]
+    fn devices_parse_by_core_name() {
+        assert_eq!(device(None), Ok(None));
+        assert_eq!(device(Some("hsm")), Ok(Some(DeviceProfile::Hsm)));
+        assert_eq!(device(Some("keylocker")), Ok(Some(DeviceProfile::KeyLocker)));
+        let e = device(Some("yubikey")).unwrap_err();
+        assert_eq!(e.code, "unknown_device_profile");
+        assert!(e.message.contains("yubikey"));
+    }
+
+    #[test]
     fn dates_use_the_core_parser_and_codes() {
         assert_eq!(
             date("2026-03-01"),
@@ -145,5 +176,6 @@ mod tests {
         assert_eq!(e.code, "unknown_option");
         assert!(e.message.contains("prodcut") && e.message.contains("product, at"));
         assert_eq!(RequestError::option_not_string("at").code, "invalid_option_type");
+        assert_eq!(RequestError::conflicting("a", "b").code, "conflicting_options");
     }
 }

@@ -12,8 +12,8 @@ use clap::{Parser, Subcommand};
 
 #[allow(dead_code)] // StateArgs is for the stateful subcommands still to come
 mod common;
-mod validate;
 mod keycheck;
+mod validate;
 
 /// Signet: policy engine and enforced sign primitive for code-signing keys.
 #[derive(Debug, Parser)]

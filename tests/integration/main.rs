@@ -1,5 +1,5 @@
 //! One integration-test binary; each area is a module.
 
-mod orders;
 mod keys;
+mod orders;
 mod time;
