@@ -1,7 +1,19 @@
 // The JS API of the WASM package in Chromium: input forms, options, defaults, error classes.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { launchBrowser, openPage, startServer } from "./harness.js";
+
+/** An RSA-2048 CSR from the OpenSSL CLI, PEM text and DER bytes. */
+function rsa2048Csr() {
+  const pem = execFileSync(
+    "openssl",
+    ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "/dev/null", "-subj", "/CN=api test", "-sha256"],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+  );
+  const der = execFileSync("openssl", ["req", "-outform", "DER"], { input: pem });
+  return { pem, der: [...der] };
+}
 
 let server;
 let browser;
@@ -146,4 +158,59 @@ describe("errors are InvalidRequestError (a SignetError, an Error) with a stable
     assert.equal(error, undefined);
     assert.equal(report.valid, false);
   });
+});
+
+describe("key policy checks", () => {
+  const csr = rsa2048Csr();
+
+  it("checkCsr gives the same report for PEM text and DER bytes", async () => {
+    const [fromPem, fromDer] = await page.evaluate(
+      ([pem, der]) => [
+        window.__signet.checkCsr(pem, { at: "2025-06-01" }),
+        window.__signet.checkCsr(new Uint8Array(der), { at: "2025-06-01" }),
+      ],
+      [csr.pem, csr.der],
+    );
+    assert.deepEqual(fromPem, fromDer);
+    // RSA 2048 is below the 3072 minimum in force since 2021-06-01.
+    assert.equal(fromPem.valid, false);
+    assert.ok(fromPem.findings.some((f) => f.code === "key_too_small" && f.path === "key"), JSON.stringify(fromPem));
+    const early = await call("checkCsr", csr.pem, { at: "2021-05-31" });
+    assert.deepEqual(early.report, { valid: true, findings: [] });
+  });
+
+  it("provisioningMethod uses the device the method implies (email → hsm)", async () => {
+    const byMethod = await call("checkCsr", csr.pem, { provisioningMethod: "email", at: "2021-05-31" });
+    const byDevice = await call("checkCsr", csr.pem, { device: "hsm", at: "2021-05-31" });
+    const none = await call("checkCsr", csr.pem, { at: "2021-05-31" });
+    assert.deepEqual(byMethod, byDevice);
+    assert.notDeepEqual(byDevice, none);
+  });
+
+  it("a CSR is not a certificate, and not a public key", async () => {
+    const cert = await call("checkCertificate", csr.pem, { at: "2025-06-01" });
+    const spki = await call("checkSpki", csr.pem, { at: "2025-06-01" });
+    assert.equal(cert.report.valid, false);
+    assert.equal(cert.report.findings[0].path, "");
+    assert.equal(spki.report.valid, false);
+    assert.equal(spki.report.findings[0].path, "");
+  });
+
+  const errors = [
+    ["checkCsr", [csr.pem, { device: "yubikey" }], "unknown_device_profile"],
+    ["checkCsr", [csr.pem, { device: "hsm", provisioningMethod: "email" }], "conflicting_options"],
+    ["checkCsr", [csr.pem, { product: "code_signing" }], "unknown_option"],
+    ["checkSpki", [csr.pem, { device: "etoken" }], "unknown_device_profile"],
+    ["checkCertificate", [csr.pem, { device: "hsm" }], "unknown_option"],
+    ["checkCertificate", [csr.pem, { at: "2025-13-01" }], "date_out_of_range"],
+    ["checkSpki", [null], "invalid_input_type"],
+  ];
+  for (const [fn, args, code] of errors) {
+    it(`${fn} ${JSON.stringify(args[1] ?? args[0])} → ${code}`, async () => {
+      const { error, report } = await call(fn, ...args);
+      assert.equal(report, undefined);
+      assert.equal(error.code, code, error.message);
+      assert.ok(error.isInvalidRequest && error.isSignetError && error.isError);
+    });
+  }
 });

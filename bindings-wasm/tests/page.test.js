@@ -33,11 +33,12 @@ after(async () => {
 });
 
 /** A fresh P-256 CSR made by the OpenSSL CLI (an independent generator). Returns { pem, derPath }. */
-function opensslCsr() {
+function opensslCsr(keyType = "ec") {
   const key = join(tmp, "key.pem");
   const pemPath = join(tmp, "req.pem");
   const derPath = join(tmp, "req.der");
-  execFileSync("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key]);
+  if (keyType === "rsa2048") execFileSync("openssl", ["genrsa", "-out", key, "2048"], { stdio: "ignore" });
+  else execFileSync("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key]);
   execFileSync("openssl", ["req", "-new", "-key", key, "-subj", "/CN=Signet page test", "-sha256", "-out", pemPath]);
   execFileSync("openssl", ["req", "-in", pemPath, "-outform", "DER", "-out", derPath]);
   return { pem: readFileSync(pemPath, "utf8").trim(), derPath };
@@ -158,6 +159,30 @@ describe("validation page", () => {
     // With the email method the CSR is expected: the same CSR is accepted.
     await submit({ order: order.replace("keylocker", "email"), csr: pem });
     assert.equal(await page.locator('.node[data-path="certificate.csr"] li.finding').count(), 0);
+  });
+
+  it("shows the CSR's key-policy findings on certificate.csr (RSA 2048 for an HSM order)", async () => {
+    const { pem } = opensslCsr("rsa2048");
+    const order = JSON.stringify({
+      certificate: { signature_hash: "sha256" },
+      organization: { id: 12345 },
+      order_validity: { years: 1 },
+      cs_provisioning_method: "email",
+    });
+    await submit({ order, csr: pem });
+    const policy = await page.evaluate(
+      (csr) => window.__signet.checkCsr(csr, { provisioningMethod: "email", at: "2025-06-01" }),
+      pem,
+    );
+    assert.ok(policy.findings.some((f) => f.code === "key_too_small"), JSON.stringify(policy));
+    const items = page.locator('.node[data-path="certificate.csr"] > ul.findings > li.finding');
+    const shown = await items.evaluateAll((els) =>
+      els.map((e) => ({ code: e.dataset.code, source: e.querySelector(".source")?.textContent ?? "" })),
+    );
+    for (const f of policy.findings) {
+      assert.ok(shown.some((s) => s.code === f.code && s.source.startsWith("key policy")), JSON.stringify(shown));
+    }
+    assert.equal(await page.locator("#summary").getAttribute("data-valid"), "false");
   });
 
   it("reads a DER CSR from the file picker as PEM", async () => {

@@ -1,6 +1,6 @@
 // Signet order checker page. All checking is done by the WASM module (signet-core);
 // this file only reads inputs, composes the request and renders the report.
-import init, { validateOrder, SignetError } from "../pkg/signet_wasm.js";
+import init, { validateOrder, checkCsr, SignetError } from "../pkg/signet_wasm.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -70,6 +70,8 @@ function composeRequest(orderText, csrText, options) {
   order.certificate = { ...(order.certificate || {}), csr };
   return {
     body: JSON.stringify(order, null, 2),
+    csr,
+    method: typeof order.cs_provisioning_method === "string" ? order.cs_provisioning_method : undefined,
     note: replaced
       ? "The CSR from the CSR field replaced the order's certificate.csr."
       : "The CSR from the CSR field was inserted as certificate.csr.",
@@ -139,6 +141,10 @@ function findingItem(f, attachedAt) {
     " ",
     el("span", { class: "message" }, f.message),
   );
+  if (f.source) {
+    const sub = f.subpath ? ` (${f.subpath})` : "";
+    item.prepend(el("span", { class: "source" }, `${f.source}${sub}`), " ");
+  }
   if (f.path !== attachedAt) item.append(" ", el("span", { class: "where" }, "at ", el("code", {}, f.path)));
   return item;
 }
@@ -204,12 +210,35 @@ function renderRequestError(err) {
   $("results").hidden = false;
 }
 
+/**
+ * Key-policy findings for the CSR from the CSR field (parse, self-signature, key size for the
+ * device the provisioning method implies), shown on certificate.csr.
+ * Integration note: drop this once core's order validation runs policy::check_order_csr on
+ * certificate.csr (order::rules::check_csr); validateOrder then reports these itself.
+ */
+function csrPolicyFindings(req, options) {
+  if (req.csr === undefined) return [];
+  const opts = { at: options.at };
+  if (req.method !== undefined) opts.provisioningMethod = req.method;
+  return checkCsr(req.csr, opts).findings.map((f) => ({
+    ...f,
+    path: "certificate.csr",
+    subpath: f.path,
+    source: "key policy",
+  }));
+}
+
 function check() {
   // An empty date field means "today": the binding defaults it.
   const options = { product: $("product").value, at: $("at").value || undefined };
   try {
     const req = composeRequest($("order-input").value, $("csr-input").value, options);
-    const report = req.report ?? validateOrder(req.body, options);
+    const order = req.report ?? validateOrder(req.body, options);
+    const policy = csrPolicyFindings(req, options);
+    const report = {
+      valid: order.valid && !policy.some((f) => f.severity === "error"),
+      findings: [...order.findings, ...policy],
+    };
     renderReport(req.body, report, req.note);
   } catch (err) {
     renderRequestError(err);

@@ -3,6 +3,10 @@
 // directive as unused and the test fails.
 import init, {
   validateOrder,
+  checkCsr,
+  checkCertificate,
+  checkSpki,
+  type DeviceProfile,
   SignetError,
   InvalidRequestError,
   type Report,
@@ -51,3 +55,14 @@ validateOrder(42);
 // @ts-expect-error `code` is read-only
 new SignetError("a", "b").code = "c";
 console.log(notAString, notASeverity, noSuchField);
+
+const csrReport: Report = checkCsr("-----BEGIN CERTIFICATE REQUEST-----", { device: "hsm", at: "2025-06-01" });
+checkCsr(new Uint8Array([48]), { provisioningMethod: "email" });
+const certReport: Report = checkCertificate(new Uint8Array([48]), { at: "2025-06-01" });
+const spkiReport: Report = checkSpki("-----BEGIN PUBLIC KEY-----", { device: "keylocker" });
+const device: DeviceProfile = "etoken-5110-fips";
+// @ts-expect-error unknown device profile
+checkCsr("x", { device: "yubikey" });
+// @ts-expect-error certificates take no device
+checkCertificate("x", { device: "hsm" });
+console.log(csrReport, certReport, spkiReport, device);
