@@ -16,6 +16,9 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 . "$ROOT/scripts/lib/deps.sh"
 
 TARGET=wasm32-unknown-unknown
+# The workspace release profile. opt-level "z" + fat LTO gzips 14% smaller but builds several times
+# slower (BENCHMARKS.md, "WASM size"); not worth it yet.
+PROFILE=release
 OUT_DIR=$ROOT/bindings-wasm/pkg
 
 # The CLI must be exactly the wasm-bindgen version in Cargo.lock, or the glue it writes does not match.
@@ -28,29 +31,19 @@ fi
 
 if command -v rustup >/dev/null 2>&1 && rustup target list --installed 2>/dev/null | grep -qx "$TARGET"; then
     echo "wasm-build: rustup target $TARGET" >&2
-    cargo build --release --locked --target "$TARGET" -p signet-wasm
+    cargo build --profile "$PROFILE" --locked --target "$TARGET" -p signet-wasm
 else
     echo "wasm-build: Debian Rust with -Zbuild-std (no rustup $TARGET target installed)" >&2
     ensure_apt rustc-web cargo-web rust-web-src lld-16
     PATH=/usr/bin:$PATH RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-16 \
-        cargo build --release --locked --target "$TARGET" -Zbuild-std=std,panic_abort -p signet-wasm
+        cargo build --profile "$PROFILE" --locked --target "$TARGET" -Zbuild-std=std,panic_abort -p signet-wasm
 fi
 
 rm -rf "$OUT_DIR"
-wasm-bindgen --target web --out-dir "$OUT_DIR" "$CARGO_TARGET_DIR/$TARGET/release/signet_wasm.wasm"
+wasm-bindgen --target web --out-dir "$OUT_DIR" "$CARGO_TARGET_DIR/$TARGET/$PROFILE/signet_wasm.wasm"
 
-# Optional size pass: only when wasm-opt is already on the machine (SIGNET_WASM_OPT=1 installs Debian's binaryen).
-if [ "${SIGNET_WASM_OPT:-0}" = 1 ]; then
-    ensure_apt binaryen
-fi
-if command -v wasm-opt >/dev/null 2>&1; then
-    # rustc's wasm32 defaults enable these proposals; older wasm-opt needs them named.
-    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-        --enable-mutable-globals --enable-reference-types --enable-multivalue \
-        -o "$OUT_DIR/signet_wasm_bg.wasm.opt" "$OUT_DIR/signet_wasm_bg.wasm"
-    mv "$OUT_DIR/signet_wasm_bg.wasm.opt" "$OUT_DIR/signet_wasm_bg.wasm"
-    echo "wasm-build: optimised with $(wasm-opt --version)" >&2
-fi
+# No wasm-opt pass: Debian's binaryen (108) rewrites wasm-bindgen 0.2.130's externref table into a
+# module that fails to instantiate (BENCHMARKS.md, "WASM size").
 
 wasm=$OUT_DIR/signet_wasm_bg.wasm
 raw=$(wc -c <"$wasm")
