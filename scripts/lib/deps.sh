@@ -1,38 +1,61 @@
-# Installers used by scripts/test.sh. Each is idempotent and returns quickly when
-# the tool is already present. Sourced, not run.
+# shellcheck shell=bash
+# Idempotent install helpers for the project's scripts. Source after setting ROOT to the repo root:
+#   ROOT=$PWD; . scripts/lib/deps.sh
+# Every helper is quick when the thing is already present, so scripts call them unconditionally.
 
-apt_updated=0
-# ensure_apt PKG... : installs Debian packages that are missing.
+: "${ROOT:?ROOT must be set to the repository root before sourcing scripts/lib/deps.sh}"
+
+_deps_apt_updated=${_deps_apt_updated:-0}
+
+_deps_sudo() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# ensure_apt PKG...: installs the Debian packages that are not installed yet.
 ensure_apt() {
-    local missing=()
-    for p in "$@"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    local missing=() pkg
+    for pkg in "$@"; do
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+            missing+=("$pkg")
+        fi
     done
     [ ${#missing[@]} -eq 0 ] && return 0
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    if [ $apt_updated -eq 0 ]; then
-        $sudo apt-get update -qq
-        apt_updated=1
+    echo "deps: installing apt packages: ${missing[*]}" >&2
+    if [ "$_deps_apt_updated" -eq 0 ]; then
+        _deps_sudo apt-get update -qq
+        _deps_apt_updated=1
     fi
-    echo "installing Debian packages: ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    _deps_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# lock_version CRATE : the version of CRATE recorded in Cargo.lock.
-lock_version() {
-    awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
-}
-
-# ensure_cargo_tool BIN CRATE VERSION : cargo install a pinned tool unless present at that version.
+# ensure_cargo_tool BIN CRATE VERSION: installs CRATE at exactly VERSION unless `BIN --version` already reports it.
 ensure_cargo_tool() {
     local bin=$1 crate=$2 version=$3
-    if command -v "$bin" >/dev/null 2>&1 && "$bin" --version 2>/dev/null | grep -qF "$version"; then
+    if command -v "$bin" >/dev/null 2>&1 && "$bin" --version 2>/dev/null | grep -qw -- "$version"; then
         return 0
     fi
-    echo "installing $crate $version (cargo install; first time only)"
-    # --locked first for reproducibility; a tool whose lockfile pins a yanked crate
+    echo "deps: installing $crate $version (provides $bin)" >&2
+    # --locked first for reproducibility; a tool whose own lockfile pins a since-yanked crate
     # (wasm-bindgen-cli 0.2.130 does) is retried with fresh resolution.
-    cargo install --quiet --locked "$crate" --version "$version" 2>/dev/null ||
+    cargo install --locked --quiet "$crate" --version "$version" 2>/dev/null ||
         cargo install --quiet "$crate" --version "$version"
+}
+
+# lock_version CRATE: prints the version of CRATE recorded in $ROOT/Cargo.lock (fails if absent or ambiguous).
+lock_version() {
+    local crate=$1 versions
+    versions=$(awk -v name="$crate" '
+        $0 == "[[package]]" { in_pkg = 1; next }
+        in_pkg && $1 == "name" { pkg = $3; gsub(/"/, "", pkg); next }
+        in_pkg && $1 == "version" { v = $3; gsub(/"/, "", v); if (pkg == name) print v; in_pkg = 0 }
+    ' "$ROOT/Cargo.lock" | sort -u)
+    if [ -z "$versions" ]; then
+        echo "deps: $crate is not in $ROOT/Cargo.lock" >&2
+        return 1
+    fi
+    if [ "$(printf '%s\n' "$versions" | wc -l)" -ne 1 ]; then
+        echo "deps: several versions of $crate in Cargo.lock: $versions" >&2
+        return 1
+    fi
+    printf '%s\n' "$versions"
 }
