@@ -95,7 +95,7 @@ pub fn run_cert(command: CertCommand) -> Outcome {
 }
 
 fn report(findings: Vec<PolicyFinding>, key: Option<String>, as_json: bool) -> Outcome {
-    let report = Report::from_policy(findings);
+    let report = Report::from_policy_findings(findings);
     if as_json {
         println!("{}", report.to_json());
     } else {

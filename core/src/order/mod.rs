@@ -219,7 +219,7 @@ pub struct Finding {
 /// This is also the report shape of the key-policy checks
 /// ([`crate::policy::check_csr`], [`crate::policy::check_certificate`],
 /// [`crate::policy::check_spki`]): collect their findings into a `Report` with
-/// [`Report::from_policy`], so the CLI and every binding emit one shape.
+/// [`Report::from_policy_findings`], so the CLI and every binding emit one shape.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Report {
     findings: Vec<Finding>,
@@ -247,7 +247,7 @@ impl FromIterator<Finding> for Report {
 impl Report {
     /// A report of key-policy findings, in the order the policy gave them
     /// (paths relative to the checked file: `""`, `key`, `signature`, `validity`).
-    pub fn from_policy(findings: Vec<crate::policy::PolicyFinding>) -> Report {
+    pub fn from_policy_findings(findings: Vec<crate::policy::PolicyFinding>) -> Report {
         findings.into_iter().map(Finding::from).collect()
     }
 

@@ -498,7 +498,7 @@ mod tests {
         assert_eq!(garbage.len(), 1);
         assert_eq!(garbage[0].path, "");
         // The shared report shape: severity, path and code carried over unchanged.
-        let report = crate::order::Report::from_policy(small);
+        let report = crate::order::Report::from_policy_findings(small);
         assert!(!report.is_valid());
         assert_eq!(report.findings()[0].path, "key");
         assert_eq!(report.findings()[1].severity, Severity::Warning);
