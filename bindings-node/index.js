@@ -7,7 +7,10 @@ const { readdirSync } = require('node:fs');
 const { join } = require('node:path');
 const errors = require('./errors.js');
 
-const { InvalidRequestError, toSignetError } = errors;
+const {
+  SignetError, InvalidRequestError, KeyPolicyError, BudgetError, GrantError, TokenError, SignError,
+  CLASS_BY_KIND, toSignetError,
+} = errors;
 
 function loadNative() {
   const prefix = `signet.${process.platform}-${process.arch}`;
@@ -431,8 +434,12 @@ class Signer {
   signCmsAsync(data, options) { return this.#async('cms', data, options); }
 }
 
+function coreVersion() {
+  return call(() => native.coreVersion());
+}
+
 module.exports = {
-  coreVersion: () => call(() => native.coreVersion()),
+  coreVersion,
   validateOrder,
   checkCsr,
   checkCertificate,
@@ -444,5 +451,15 @@ module.exports = {
   Grant,
   SoftwareToken,
   Signer,
-  ...errors,
+  // Shorthand names (no spread, no member expressions) so that ES modules can
+  // import them by name (`import { SignError } from 'signet'`).
+  SignetError,
+  InvalidRequestError,
+  KeyPolicyError,
+  BudgetError,
+  GrantError,
+  TokenError,
+  SignError,
+  CLASS_BY_KIND,
+  toSignetError,
 };

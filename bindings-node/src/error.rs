@@ -112,7 +112,7 @@ impl Failure {
     }
 
     fn build(&self, env: &Env) -> napi::Result<napi::Error> {
-        let base = JsError::from(napi::Error::new(self.code.to_string(), self.message.clone()));
+        let base = JsError::from(napi::Error::new(self.code, self.message.clone()));
         let mut obj = base.into_unknown(*env).coerce_to_object()?;
         obj.set_named_property("kind", self.kind.name())?;
         for (name, value) in &self.fields {

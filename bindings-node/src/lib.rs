@@ -18,6 +18,7 @@ mod token;
 
 pub use error::{Failure, Field, Kind};
 pub use objects::{Budget, CounterStore, Grant, SignerPolicy, SigningRequest};
+pub use policy::{check_certificate, check_csr, check_spki};
 pub use sign::Signer;
 pub use token::SoftwareToken;
 

@@ -746,3 +746,39 @@ impl Grant {
         lock(&self.inner).revoke();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use signet_core::budget::BudgetError;
+    use signet_core::time::UnixTime;
+
+    #[test]
+    fn counts_are_whole_non_negative_safe_numbers() {
+        assert_eq!(count("n", 0.0), Ok(0));
+        assert_eq!(count("n", 9_007_199_254_740_991.0), Ok(9_007_199_254_740_991));
+        for bad in [-1.0, 0.5, f64::NAN, f64::INFINITY, 9_007_199_254_740_992.0] {
+            let e = count("n", bad).unwrap_err();
+            assert_eq!(e.code, "invalid_number", "{bad}");
+            assert_eq!(e.kind, crate::Kind::Request);
+        }
+    }
+
+    #[test]
+    fn failures_keep_the_core_code_kind_and_context() {
+        let f = Failure::from(BudgetError::Expired {
+            now: UnixTime(20),
+            not_after: UnixTime(10),
+        });
+        assert_eq!((f.kind, f.code), (crate::Kind::Budget, "budget_expired"));
+        assert_eq!(
+            f.fields,
+            vec![
+                ("now", crate::Field::Num(20.0)),
+                ("notAfter", crate::Field::Num(10.0))
+            ]
+        );
+        assert_eq!(fingerprint(&[0; 31]).unwrap_err().code, "invalid_fingerprint");
+        assert_eq!(user("").unwrap_err().code, "user_id_empty");
+    }
+}

@@ -169,8 +169,8 @@ describe('package', () => {
     assert.deepEqual(got, { valid: false, n: got.n, err: true, code: 'unknown_product' });
     assert.ok(got.n > 0);
     const esm = execFileSync(process.execPath, ['--input-type=module', '-e',
-      "import signet from 'signet'; import { checkSpki } from 'signet'; console.log(typeof signet.Signer, checkSpki('x', { at: '2026-01-01' }).valid)"],
+      "import signet from 'signet'; import { checkSpki, SignError, SignetError } from 'signet'; console.log(typeof signet.Signer, checkSpki('x', { at: '2026-01-01' }).valid, new SignError('c', 'm') instanceof SignetError)"],
     { cwd: project, encoding: 'utf8' });
-    assert.equal(esm.trim(), 'function false');
+    assert.equal(esm.trim(), 'function false true');
   });
 });

@@ -126,7 +126,7 @@ describe('signatures verify with node:crypto', () => {
     assert.equal(grant.used, 1);
     assert.equal(grant.status(), 'used_up');
     assert.throws(() => signer.signSync('y', { user: 'alice', algorithm: 'ecdsa-sha256', grant }),
-      (e) => e instanceof SignError && e.code === 'sign_grant_inactive' && e.status === 'used_up');
+      (e) => e instanceof SignError && e.code === 'sign_grant_exhausted' && e.allowed === 1);
     assert.equal(store.usage().used, 1);
   });
 });
