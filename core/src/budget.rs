@@ -133,6 +133,20 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, in declaration order.
+    pub const ALL: [Role; 5] = [
+        Role::Administrator,
+        Role::Manager,
+        Role::StandardUser,
+        Role::LimitedUser,
+        Role::FinanceManager,
+    ];
+
+    /// The role with this [`name`](Self::name), if any (exact match).
+    pub fn from_name(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.name() == name)
+    }
+
     /// Whether this role may buy signatures (subaccounts aside).
     pub const fn may_buy(self) -> bool {
         matches!(self, Role::Administrator | Role::Manager)
@@ -740,6 +754,15 @@ mod tests {
             subaccount: false,
             keylocker_lead: false,
         }
+    }
+
+    #[test]
+    fn role_names_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::from_name(role.name()), Some(role));
+        }
+        assert_eq!(Role::from_name("Administrator"), None);
+        assert_eq!(Role::from_name(""), None);
     }
 
     #[test]

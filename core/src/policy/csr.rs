@@ -460,6 +460,21 @@ pub fn check_certificate(input: &[u8], at: UnixTime) -> Vec<PolicyFinding> {
     }
 }
 
+/// Checks a public key (`SubjectPublicKeyInfo`, PEM `PUBLIC KEY` or DER)
+/// with [`check_key`] for `profile` on `at`: [`check_csr`] without the CSR
+/// layer. A parse error is the only finding (path `""`); key findings are at
+/// `"key"`.
+pub fn check_spki(input: &[u8], profile: Option<DeviceProfile>, at: Date) -> Vec<PolicyFinding> {
+    match super::key_info_from_spki_pem_or_der(input) {
+        Ok(key) => check_key(&key, profile, at)
+            .findings()
+            .iter()
+            .map(|e| PolicyFinding::new("key", *e))
+            .collect(),
+        Err(e) => alloc::vec![PolicyFinding::new("", e)],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -577,5 +592,27 @@ mod tests {
         }
         assert!(!HashAlgorithm::Sha1.is_allowed());
         assert_eq!(HashAlgorithm::from_name("SHA256"), None);
+    }
+
+    #[test]
+    fn spki_checks_key_rules_and_parse_errors() {
+        const RSA2048_SPKI: &[u8] = include_bytes!("../../../tests/vectors/keys/rsa2048.spki.pem");
+        assert!(check_spki(RSA2048_SPKI, None, d("2021-05-31")).is_empty());
+        let small = check_spki(RSA2048_SPKI, None, d("2021-06-01"));
+        assert_eq!(codes(&small), ["key_too_small"]);
+        assert_eq!(small[0].path, "key");
+        assert_eq!(small[0].severity, Severity::Error);
+        assert_eq!(
+            codes(&check_spki(
+                RSA2048_SPKI,
+                Some(DeviceProfile::Hsm),
+                d("2021-05-31")
+            )),
+            ["key_size_not_supported_by_device"]
+        );
+        let garbage = check_spki(b"not a key", None, d("2025-01-01"));
+        assert_eq!(garbage.len(), 1);
+        assert_eq!(garbage[0].path, "");
+        assert_eq!(garbage[0].severity, Severity::Error);
     }
 }
