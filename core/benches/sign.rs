@@ -3,6 +3,14 @@
 //!
 //! `cargo bench -p signet-core --features soft-token --bench sign -- --warm-up-time 1 --measurement-time 3`
 
+// A benchmark harness, like a test: a failed setup step should stop it loudly.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use signet_core::budget::{Budget, CertFingerprint, UserId, Validity};
 use signet_core::counter::MemoryCounterStore;

@@ -460,21 +460,6 @@ pub fn check_certificate(input: &[u8], at: UnixTime) -> Vec<PolicyFinding> {
     }
 }
 
-/// Checks a public key (`SubjectPublicKeyInfo`, PEM `PUBLIC KEY` or DER)
-/// with [`check_key`] for `profile` on `at`: [`check_csr`] without the CSR
-/// layer. A parse error is the only finding (path `""`); key findings are at
-/// `"key"`.
-pub fn check_spki(input: &[u8], profile: Option<DeviceProfile>, at: Date) -> Vec<PolicyFinding> {
-    match super::key_info_from_spki_pem_or_der(input) {
-        Ok(key) => check_key(&key, profile, at)
-            .findings()
-            .iter()
-            .map(|e| PolicyFinding::new("key", *e))
-            .collect(),
-        Err(e) => alloc::vec![PolicyFinding::new("", e)],
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
