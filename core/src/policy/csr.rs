@@ -460,6 +460,21 @@ pub fn check_csr(input: &[u8], profile: Option<DeviceProfile>, at: Date) -> Vec<
     findings
 }
 
+/// Checks a public key (`SubjectPublicKeyInfo`, PEM or DER) with
+/// [`check_key`] for `profile` on `at`: a parse error is the only finding
+/// (path `""`), otherwise the key findings (path `"key"`). The shape of
+/// [`check_csr`] without the CSR layer, for bindings and the CLI.
+pub fn check_spki(input: &[u8], profile: Option<DeviceProfile>, at: Date) -> Vec<PolicyFinding> {
+    match super::key_info_from_spki_pem_or_der(input) {
+        Err(e) => alloc::vec![PolicyFinding::new("", e)],
+        Ok(key) => check_key(&key, profile, at)
+            .findings()
+            .iter()
+            .map(|e| PolicyFinding::new("key", *e))
+            .collect(),
+    }
+}
+
 /// The order validator's entry point for `certificate.csr`: [`check_csr`]
 /// with the device implied by `cs_provisioning_method`
 /// ([`profile_for_provisioning_method`]). An absent or unknown method means
@@ -509,6 +524,21 @@ mod tests {
 
     fn codes(f: &[PolicyFinding]) -> Vec<&'static str> {
         f.iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn spki_check_reports_parse_errors_and_key_findings() {
+        let rsa2048 = include_bytes!("../../../tests/vectors/keys/rsa2048.spki.pem");
+        let f = check_spki(rsa2048, None, d("2022-01-01"));
+        assert_eq!(codes(&f), ["key_too_small"]);
+        assert_eq!(f[0].path, "key");
+        assert!(check_spki(rsa2048, None, d("2021-05-31")).is_empty());
+        let p256 = include_bytes!("../../../tests/vectors/keys/p256.spki.der");
+        assert!(check_spki(p256, Some(DeviceProfile::Hsm), d("2025-06-01")).is_empty());
+        let bad = check_spki(b"not a key", None, d("2025-06-01"));
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].path, "");
+        assert_eq!(bad[0].severity, Severity::Error);
     }
 
     #[test]
