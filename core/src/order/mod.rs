@@ -221,6 +221,23 @@ pub struct Report {
 }
 
 impl Report {
+    /// A report of key-policy findings ([`crate::policy::check_csr`],
+    /// [`crate::policy::check_spki`], [`crate::policy::check_certificate`]) in
+    /// the same shape, so that every report prints the same JSON.
+    pub fn from_policy_findings(findings: &[crate::policy::PolicyFinding]) -> Report {
+        Report {
+            findings: findings
+                .iter()
+                .map(|f| Finding {
+                    severity: f.severity,
+                    path: String::from(f.path),
+                    code: f.code,
+                    message: f.message.clone(),
+                })
+                .collect(),
+        }
+    }
+
     /// The findings, in document order (see the module docs).
     pub fn findings(&self) -> &[Finding] {
         &self.findings
