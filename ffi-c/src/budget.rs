@@ -214,7 +214,7 @@ pub unsafe extern "C" fn signet_budget_free(budget: *mut signet_budget) {
 /// # Safety
 /// `budget` must be live; `out_info` valid for one write.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn signet_budget_info(
+pub unsafe extern "C" fn signet_budget_get_info(
     budget: *const signet_budget,
     out_info: *mut signet_budget_info,
 ) -> signet_result {

@@ -95,7 +95,8 @@ pub struct signet_flash {
 }
 
 /// Every write is one record: see `signet_flash`.
-pub const SIGNET_FLASH_RECORD_LEN: usize = RECORD_LEN;
+pub const SIGNET_FLASH_RECORD_LEN: usize = 64;
+const _: () = assert!(SIGNET_FLASH_RECORD_LEN == RECORD_LEN);
 
 /// A checked copy of the callbacks. `E` is the erase size: core's `NorFlash`
 /// has it as a constant, so each supported size is its own type.

@@ -440,7 +440,7 @@ pub unsafe extern "C" fn signet_grant_free(grant: *mut signet_grant) {
 /// # Safety
 /// `grant` live; `out_status` valid; `out_used` NULL or valid.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn signet_grant_status(
+pub unsafe extern "C" fn signet_grant_get_status(
     grant: *const signet_grant,
     now: i64,
     out_status: *mut signet_grant_status,

@@ -177,7 +177,7 @@ pub unsafe extern "C" fn signet_order_validate(
 }
 
 /// Checks a CSR (PEM or DER): parse, self-signature, key rules on `at` for
-/// the device profile named by `device` (`etoken5110`, `hsm`, ...; NULL for
+/// the device profile named by `device` (`etoken-5110`, `hsm`, `keylocker`, ...; NULL for
 /// none). Findings use the paths "", "signature" and "key".
 ///
 /// # Errors

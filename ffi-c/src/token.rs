@@ -499,9 +499,12 @@ pub unsafe extern "C" fn signet_token_key_attributes(
 }
 
 /// Largest DER SubjectPublicKeyInfo of a supported key (RSA 4096).
-pub const SIGNET_MAX_SPKI_LEN: usize = signet_core::token::MAX_SPKI_LEN;
+pub const SIGNET_MAX_SPKI_LEN: usize = 550;
 /// Largest signature (RSA 4096).
-pub const SIGNET_MAX_SIGNATURE_LEN: usize = signet_core::token::MAX_SIGNATURE_LEN;
+pub const SIGNET_MAX_SIGNATURE_LEN: usize = 512;
+// Literals so that cbindgen writes them into the header; they must equal core's.
+const _: () = assert!(SIGNET_MAX_SPKI_LEN == signet_core::token::MAX_SPKI_LEN);
+const _: () = assert!(SIGNET_MAX_SIGNATURE_LEN == signet_core::token::MAX_SIGNATURE_LEN);
 
 /// Writes the key's DER SubjectPublicKeyInfo into `buf`; `*out_n` gets its
 /// length. `SIGNET_MAX_SPKI_LEN` bytes are always enough.

@@ -22,7 +22,7 @@ fn every_core_code_has_a_distinct_number() {
             let r = signet_result::from_code(code).unwrap_or_else(|| panic!("{owner}: {code} has no number"));
             assert_eq!(code_str(r as u32).as_deref(), Some(*code));
             assert!(seen.insert(r as u32, *code).is_none(), "{code} shares a number");
-            let range = match *owner {
+            let range = match owner {
                 o if o.starts_with("json") || o.starts_with("order") || o.starts_with("time") => 1000..2000,
                 o if o.starts_with("policy") => 2000..3000,
                 o if o.starts_with("budget") => 3000..4000,

@@ -122,7 +122,7 @@ static void test_policy(void) {
     CHECK_RESULT(signet_csr_check(csr, len, NULL, 0, after, &r), SIGNET_RESULT_OK);
     CHECK(codes_of(r, "key_too_small") == 1);
     signet_report_free(r);
-    CHECK_RESULT(signet_csr_check(csr, len, S("etoken5110"), after, &r), SIGNET_RESULT_OK);
+    CHECK_RESULT(signet_csr_check(csr, len, S("etoken-5110"), after, &r), SIGNET_RESULT_OK);
     signet_report_free(r);
     CHECK_RESULT(signet_csr_check(csr, len, S("no_such_device"), after, &r), SIGNET_RESULT_UNKNOWN_DEVICE_PROFILE);
     CHECK_RESULT(signet_csr_check(csr, len, (const uint8_t *)"\xc3", 1, after, &r), SIGNET_RESULT_INVALID_UTF8);
@@ -359,10 +359,10 @@ static void test_budget(void) {
     CHECK_RESULT(signet_budget_new(FP, 1000, 2000, S("alice"), 1000, NULL), SIGNET_RESULT_NULL_POINTER);
     CHECK_RESULT(signet_budget_new(FP, 1000, 2000, S("alice"), 5, &b), SIGNET_RESULT_OK);
     signet_budget_info info;
-    CHECK_RESULT(signet_budget_info(b, &info), SIGNET_RESULT_OK);
+    CHECK_RESULT(signet_budget_get_info(b, &info), SIGNET_RESULT_OK);
     CHECK(info.allotment == 5 && info.purchased == 0 && info.total == 5 && !info.revoked);
-    CHECK_RESULT(signet_budget_info(NULL, &info), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_budget_info(b, NULL), SIGNET_RESULT_NULL_POINTER);
+    CHECK_RESULT(signet_budget_get_info(NULL, &info), SIGNET_RESULT_NULL_POINTER);
+    CHECK_RESULT(signet_budget_get_info(b, NULL), SIGNET_RESULT_NULL_POINTER);
 
     signet_actor admin = actor("admin", SIGNET_ROLE_ADMINISTRATOR, false, false);
     signet_actor user = actor("bob", SIGNET_ROLE_STANDARD_USER, false, false);
@@ -431,7 +431,7 @@ static void test_budget(void) {
     CHECK_RESULT(signet_budget_revoke(b, FP), SIGNET_RESULT_OK);
     CHECK_RESULT(signet_budget_revoke(b, FP), SIGNET_RESULT_BUDGET_REVOKED);
     CHECK_RESULT(signet_budget_revoke(NULL, FP), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_budget_info(b, &info), SIGNET_RESULT_OK);
+    CHECK_RESULT(signet_budget_get_info(b, &info), SIGNET_RESULT_OK);
     CHECK(info.revoked && info.total == 0);
     CHECK_RESULT(signet_budget_reserve(b, s, S("bob"), FP, 1500, &r), SIGNET_RESULT_BUDGET_REVOKED);
     signet_budget_free(b);
@@ -498,10 +498,10 @@ static void test_grant(void) {
     /* using the grant */
     signet_grant_status gs;
     uint32_t used = 99;
-    CHECK_RESULT(signet_grant_status(g, 1500, &gs, &used), SIGNET_RESULT_OK);
+    CHECK_RESULT(signet_grant_get_status(g, 1500, &gs, &used), SIGNET_RESULT_OK);
     CHECK(gs == SIGNET_GRANT_STATUS_ACTIVE && used == 0);
-    CHECK_RESULT(signet_grant_status(NULL, 1500, &gs, NULL), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_grant_status(g, 1500, NULL, NULL), SIGNET_RESULT_NULL_POINTER);
+    CHECK_RESULT(signet_grant_get_status(NULL, 1500, &gs, NULL), SIGNET_RESULT_NULL_POINTER);
+    CHECK_RESULT(signet_grant_get_status(g, 1500, NULL, NULL), SIGNET_RESULT_NULL_POINTER);
     signet_grant_reservation *gr = NULL;
     CHECK_RESULT(signet_grant_reserve(g, S("carol"), S("alice"), 1500, &gr), SIGNET_RESULT_GRANT_NOT_GRANTEE);
     CHECK_RESULT(signet_grant_reserve(g, S("bob"), S("zed"), 1500, &gr), SIGNET_RESULT_GRANT_WRONG_SIGNER);
