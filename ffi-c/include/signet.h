@@ -1554,7 +1554,7 @@ signet_result signet_order_validate(const uint8_t *body,
 
 /*
  Checks a CSR (PEM or DER): parse, self-signature, key rules on `at` for
- the device profile named by `device` (`etoken5110`, `hsm`, ...; NULL for
+ the device profile named by `device` (`etoken-5110`, `hsm`, `keylocker`, ...; NULL for
  none). Findings use the paths "", "signature" and "key".
 
  # Errors
