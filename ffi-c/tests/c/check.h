@@ -32,12 +32,12 @@ static int checks_failed = 0;
 
 #define S(lit) (const uint8_t *)(lit), strlen(lit)
 
-static int finish(const char *name) {
+static inline int finish(const char *name) {
     printf("%s: %d passed, %d failed\n", name, checks_run - checks_failed, checks_failed);
     return checks_failed == 0 ? 0 : 1;
 }
 
-static unsigned char *read_file(const char *path, size_t *len) {
+static inline unsigned char *read_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
     size_t cap = 4096, n = 0;
