@@ -12,6 +12,7 @@ pub mod budget;
 pub mod cert;
 #[cfg(feature = "alloc")]
 pub mod cms;
+pub mod codes;
 pub mod counter;
 pub mod grant;
 #[cfg(feature = "alloc")]

@@ -1,7 +1,18 @@
-//! C ABI for `signet-core`. The conventions are those of rustls-ffi; the full
-//! surface (and `include/signet.h`) is built by the C ABI issue.
+#![doc = include_str!("../README.md")]
+#![allow(non_camel_case_types)] // C type names: signet_report, as in the header.
 
 use core::ffi::c_char;
+
+pub mod budget;
+pub mod counter;
+pub mod grant;
+pub mod report;
+pub mod result;
+pub mod token;
+mod util;
+
+#[doc(hidden)]
+pub mod header_support;
 
 /// The library version as a NUL-terminated static string. Never NULL; the
 /// caller must not free it.

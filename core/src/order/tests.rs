@@ -304,3 +304,19 @@ fn product_round_trip() {
     }
     assert!("code_signing_EV".parse::<Product>().is_err());
 }
+
+#[test]
+fn policy_findings_make_the_same_report_shape() {
+    let csr = include_bytes!("../../../tests/vectors/keys/rsa2048.csr.pem");
+    let findings = crate::policy::check_csr(csr, None, d("2022-01-01"));
+    let r = Report::from_policy_findings(&findings);
+    assert!(!r.is_valid());
+    assert_eq!(r.findings().len(), 1);
+    assert_eq!(r.findings()[0].code, "key_too_small");
+    assert_eq!(r.findings()[0].path, "key");
+    assert!(r.to_json().starts_with(r#"{"valid": false, "findings": [{"severity": "error", "path": "key", "code": "key_too_small", "message": "#));
+    assert_eq!(
+        Report::from_policy_findings(&[]).to_json(),
+        r#"{"valid": true, "findings": []}"#
+    );
+}
