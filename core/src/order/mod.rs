@@ -236,6 +236,24 @@ impl Report {
         self.findings.iter().filter(|f| f.severity == severity).count()
     }
 
+    /// A report of key-policy findings ([`crate::policy::check_csr`],
+    /// [`crate::policy::check_certificate`], [`crate::policy::check_public_key`]),
+    /// in the order given, so that key checks share the report shape (and
+    /// [`Report::to_json`]) of order validation.
+    pub fn from_policy_findings(findings: Vec<crate::policy::PolicyFinding>) -> Report {
+        Report {
+            findings: findings
+                .into_iter()
+                .map(|f| Finding {
+                    severity: f.severity,
+                    path: String::from(f.path),
+                    code: f.code,
+                    message: f.message,
+                })
+                .collect(),
+        }
+    }
+
     /// The report as JSON, exactly
     /// `{"valid": bool, "findings": [{"severity": "error"|"warning", "path": string, "code": string, "message": string}, ...]}`
     /// (one space after each `:` and `,`, no newlines). The CLI and every binding emit this.

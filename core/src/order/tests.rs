@@ -304,3 +304,20 @@ fn product_round_trip() {
     }
     assert!("code_signing_EV".parse::<Product>().is_err());
 }
+
+#[test]
+fn policy_findings_become_a_report() {
+    let spki = include_bytes!("../../../tests/vectors/keys/rsa3072-e3.spki.der");
+    let at = Date::parse_iso("2025-06-01").unwrap();
+    let warn_only = Report::from_policy_findings(crate::policy::check_public_key(spki, None, at));
+    assert!(warn_only.is_valid());
+    let codes: alloc::vec::Vec<_> = warn_only.findings().iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["exponent_small", "device_profile_unknown"]);
+    assert_eq!(warn_only.findings()[0].path, "key");
+    let bad = Report::from_policy_findings(crate::policy::check_public_key(b"x", None, at));
+    assert!(!bad.is_valid());
+    assert_eq!(bad.findings()[0].path, "");
+    assert!(bad.to_json().starts_with(
+        r#"{"valid": false, "findings": [{"severity": "error", "path": "", "code": "key_malformed""#
+    ));
+}

@@ -469,6 +469,21 @@ pub fn check_order_csr(csr_text: &str, provisioning_method: Option<&str>, at: Da
     check_csr(csr_text.as_bytes(), profile, at)
 }
 
+/// Checks a public key (`SubjectPublicKeyInfo`, PEM or DER) with
+/// [`check_key`] for `profile` on `at`: the counterpart of [`check_csr`] for a
+/// bare key. A parse error is the only finding (path `""`); key findings have
+/// path `"key"`.
+pub fn check_public_key(input: &[u8], profile: Option<DeviceProfile>, at: Date) -> Vec<PolicyFinding> {
+    match super::key_info_from_spki_pem_or_der(input) {
+        Ok(key) => check_key(&key, profile, at)
+            .findings()
+            .iter()
+            .map(|e| PolicyFinding::new("key", *e))
+            .collect(),
+        Err(e) => alloc::vec![PolicyFinding::new("", e)],
+    }
+}
+
 /// Checks a certificate (PEM or DER) for signing at `at`: its validity and
 /// the signing-time key rule, with warnings (see [`super::check_signing`]).
 pub fn check_certificate(input: &[u8], at: UnixTime) -> Vec<PolicyFinding> {
@@ -574,6 +589,21 @@ mod tests {
         let expired = check_certificate(CERT_PEM, d("2030-01-01").start());
         assert_eq!(codes(&expired), ["certificate_expired"]);
         assert_eq!(expired[0].path, "validity");
+    }
+
+    #[test]
+    fn public_keys_are_checked_like_csrs() {
+        let spki = include_bytes!("../../../tests/vectors/keys/rsa2048.spki.pem");
+        assert!(check_public_key(spki, None, d("2021-05-31")).is_empty());
+        let small = check_public_key(spki, Some(DeviceProfile::Hsm), d("2025-06-01"));
+        assert_eq!(
+            codes(&small),
+            ["key_too_small", "key_size_not_supported_by_device"]
+        );
+        assert!(small.iter().all(|f| f.path == "key"));
+        let garbage = check_public_key(b"not a key", None, d("2025-06-01"));
+        assert_eq!(codes(&garbage), ["key_malformed"]);
+        assert_eq!(garbage[0].path, "");
     }
 
     #[test]

@@ -38,7 +38,8 @@ pub use cert::CertificateRef;
 pub use cert::certificate_der_from_pem_or_der;
 #[cfg(feature = "alloc")]
 pub use csr::{
-    Csr, PolicyFinding, SignatureAlgorithm, check_certificate, check_csr, check_order_csr, parse_csr,
+    Csr, PolicyFinding, SignatureAlgorithm, check_certificate, check_csr, check_order_csr, check_public_key,
+    parse_csr,
 };
 pub use error::{HashAlgorithm, InputKind, PolicyError, Severity, Structure};
 #[cfg(feature = "alloc")]
