@@ -133,6 +133,20 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role.
+    pub const ALL: [Role; 5] = [
+        Role::Administrator,
+        Role::Manager,
+        Role::StandardUser,
+        Role::LimitedUser,
+        Role::FinanceManager,
+    ];
+
+    /// The role called [`name`](Self::name) `name`, if any.
+    pub fn from_name(name: &str) -> Option<Role> {
+        Self::ALL.into_iter().find(|r| r.name() == name)
+    }
+
     /// Whether this role may buy signatures (subaccounts aside).
     pub const fn may_buy(self) -> bool {
         matches!(self, Role::Administrator | Role::Manager)
@@ -740,6 +754,14 @@ mod tests {
             subaccount: false,
             keylocker_lead: false,
         }
+    }
+
+    #[test]
+    fn role_names_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::from_name(r.name()), Some(r));
+        }
+        assert_eq!(Role::from_name("Administrator"), None);
     }
 
     #[test]

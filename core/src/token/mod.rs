@@ -24,7 +24,7 @@ pub mod soft;
 
 pub use alg::{
     AlgorithmFamily, Digest, EcdsaEncoding, HashAlgorithm, MAX_DIGEST_LEN, MAX_SIGNATURE_LEN,
-    SignatureAlgorithm, oids,
+    SignatureAlgorithm, UnknownAlgorithm, oids,
 };
 
 use core::fmt;
