@@ -165,6 +165,36 @@ impl Role {
     }
 }
 
+/// The name given to [`Role::from_str`](core::str::FromStr::from_str) is not a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownRole;
+
+impl ErrorCode for UnknownRole {
+    fn code(&self) -> &'static str {
+        "unknown_role"
+    }
+}
+
+impl fmt::Display for UnknownRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(
+            "unknown role (expected administrator, manager, standard_user, limited_user or finance_manager)",
+        )
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for UnknownRole {}
+
+impl core::str::FromStr for Role {
+    type Err = UnknownRole;
+
+    /// [`Role::from_name`] as a `Result`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::from_name(s).ok_or(UnknownRole)
+    }
+}
+
 /// Who is acting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
@@ -762,6 +792,8 @@ mod tests {
             assert_eq!(Role::from_name(r.name()), Some(r));
         }
         assert_eq!(Role::from_name("Administrator"), None);
+        assert_eq!("manager".parse::<Role>(), Ok(Role::Manager));
+        assert_eq!("boss".parse::<Role>(), Err(UnknownRole));
     }
 
     #[test]
