@@ -241,7 +241,7 @@ pub fn user_id(name: Option<&str>) -> Result<UserId, String> {
     UserId::new(name).map_err(|e| format!("invalid user {name:?}: {e}"))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -316,7 +316,7 @@ impl Common {
     }
 
     fn dir(&self, fp: &CertFingerprint) -> Result<PathBuf, String> {
-        Ok(self.state.dir()?.join("budgets").join(hex(&fp.0)))
+        Ok(budget_dir(&self.state.dir()?, fp))
     }
 }
 
@@ -340,11 +340,17 @@ impl ActorArgs {
 /// Writes a file atomically: temporary file, fsync, rename, fsync directory.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     use std::io::Write;
-    let dir = path
-        .parent()
-        .ok_or_else(|| format!("{}: no parent directory", path.display()))?;
+    let dir = match path.parent() {
+        Some(p) if p.as_os_str().is_empty() => Path::new("."),
+        Some(p) => p,
+        None => return Err(format!("{}: no parent directory", path.display())),
+    };
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let tmp = path.with_extension("tmp");
+    // `<name>.signet-tmp`, never another file's name (`with_extension` would
+    // turn `a.bin.p7s` into `a.bin.tmp`, which may be the user's).
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".signet-tmp");
+    let tmp = PathBuf::from(tmp);
     let io = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
     let mut f = std::fs::File::create(&tmp).map_err(io)?;
     f.write_all(bytes).map_err(io)?;
@@ -368,35 +374,28 @@ fn budget_error(json: bool, e: &BudgetError) -> Outcome {
     refuse(json, e.code(), &e.to_string())
 }
 
-struct Loaded {
+/// A budget and its ledger, opened (the ledger lock is held while it lives).
+pub(crate) struct Loaded {
     dir: PathBuf,
     file: BudgetFile,
-    budget: Budget,
-    store: FileCounterStore,
+    pub(crate) budget: Budget,
+    pub(crate) store: FileCounterStore,
     recovery: Recovery,
 }
 
-fn open_store(dir: &Path) -> Result<(FileCounterStore, Recovery), String> {
-    FileCounterStore::open(&dir.join("ledger"), FileStoreOptions::default())
-        .map_err(|e| format!("signature ledger in {}: {e}", dir.display()))
+/// `budgets/<sha256-hex>` under the state directory.
+pub(crate) fn budget_dir(state: &Path, fp: &CertFingerprint) -> PathBuf {
+    state.join("budgets").join(hex(&fp.0))
 }
 
-fn load(common: &Common) -> Result<Result<Loaded, Outcome>, String> {
-    let fp = common.fingerprint()?;
-    let dir = common.dir(&fp)?;
+/// Opens the budget in `dir` (`budget_dir`); `Ok(None)` when there is none.
+pub(crate) fn open_budget(dir: &Path) -> Result<Option<Loaded>, String> {
     let path = dir.join("budget.json");
     if !path.exists() {
-        return Ok(Err(refuse(
-            common.json,
-            "budget_not_found",
-            &format!(
-                "no budget for certificate {}; run `signet budget init`",
-                hex(&fp.0)
-            ),
-        )));
+        return Ok(None);
     }
     // Lock first, then read: the ledger lock serialises budget.json updates.
-    let (store, recovery) = open_store(&dir)?;
+    let (store, recovery) = open_store(dir)?;
     let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let file: BudgetFile =
         serde_json::from_slice(&bytes).map_err(|e| format!("{} is damaged: {e}", path.display()))?;
@@ -413,13 +412,74 @@ fn load(common: &Common) -> Result<Result<Loaded, Outcome>, String> {
         file.revoked,
     )
     .map_err(|e| format!("{} is damaged: {e}", path.display()))?;
-    Ok(Ok(Loaded {
-        dir,
+    Ok(Some(Loaded {
+        dir: dir.to_path_buf(),
         file,
         budget,
         store,
         recovery,
     }))
+}
+
+/// Creates and saves a new budget in `dir`; `Ok(Err(_))` when it is refused
+/// (one exists, or the validity is invalid): `(code, message)`.
+pub(crate) fn create_budget(
+    dir: &Path,
+    fp: CertFingerprint,
+    validity: Validity,
+    signer: UserId,
+    allotment: u64,
+) -> Result<Result<Loaded, (&'static str, String)>, String> {
+    let budget = match Budget::with_allotment(fp, validity, signer.clone(), allotment) {
+        Ok(b) => b,
+        Err(e) => return Ok(Err((e.code(), e.to_string()))),
+    };
+    let (store, recovery) = open_store(dir)?;
+    if dir.join("budget.json").exists() {
+        return Ok(Err((
+            "budget_exists",
+            "this certificate already has a budget (a renewed certificate has a new fingerprint)".into(),
+        )));
+    }
+    let mut loaded = Loaded {
+        dir: dir.to_path_buf(),
+        file: BudgetFile {
+            fingerprint: hex(&fp.0),
+            not_before: validity.not_before.as_secs(),
+            not_after: validity.not_after.as_secs(),
+            allotment,
+            purchased: 0,
+            revoked: false,
+            signer: signer.to_string(),
+            purchases: Vec::new(),
+        },
+        budget,
+        store,
+        recovery,
+    };
+    loaded.save()?;
+    Ok(Ok(loaded))
+}
+
+fn open_store(dir: &Path) -> Result<(FileCounterStore, Recovery), String> {
+    FileCounterStore::open(&dir.join("ledger"), FileStoreOptions::default())
+        .map_err(|e| format!("signature ledger in {}: {e}", dir.display()))
+}
+
+fn load(common: &Common) -> Result<Result<Loaded, Outcome>, String> {
+    let fp = common.fingerprint()?;
+    let dir = common.dir(&fp)?;
+    match open_budget(&dir)? {
+        Some(loaded) => Ok(Ok(loaded)),
+        None => Ok(Err(refuse(
+            common.json,
+            "budget_not_found",
+            &format!(
+                "no budget for certificate {}; run `signet budget init`",
+                hex(&fp.0)
+            ),
+        ))),
+    }
 }
 
 impl Loaded {
@@ -431,7 +491,7 @@ impl Loaded {
         write_atomic(&self.dir.join("budget.json"), &bytes)
     }
 
-    fn report(&self, now: UnixTime) -> serde_json::Value {
+    pub(crate) fn report(&self, now: UnixTime) -> serde_json::Value {
         let usage = self.store.usage();
         let v = self.budget.validity();
         let state = if self.budget.is_revoked() {
@@ -568,35 +628,10 @@ fn init(a: InitArgs) -> Result<Outcome, String> {
         not_after: parse_time(&a.not_after)?,
     };
     let signer = user_id(Some(&a.signer))?;
-    let budget = match Budget::with_allotment(fp, validity, signer, a.allotment) {
-        Ok(b) => b,
-        Err(e) => return Ok(budget_error(a.common.json, &e)),
+    let loaded = match create_budget(&dir, fp, validity, signer, a.allotment)? {
+        Ok(l) => l,
+        Err((code, message)) => return Ok(refuse(a.common.json, code, &message)),
     };
-    let (store, recovery) = open_store(&dir)?;
-    if dir.join("budget.json").exists() {
-        return Ok(refuse(
-            a.common.json,
-            "budget_exists",
-            "this certificate already has a budget (a renewed certificate has a new fingerprint)",
-        ));
-    }
-    let mut loaded = Loaded {
-        dir,
-        file: BudgetFile {
-            fingerprint: hex(&fp.0),
-            not_before: validity.not_before.as_secs(),
-            not_after: validity.not_after.as_secs(),
-            allotment: a.allotment,
-            purchased: 0,
-            revoked: false,
-            signer: a.signer.clone(),
-            purchases: Vec::new(),
-        },
-        budget,
-        store,
-        recovery,
-    };
-    loaded.save()?;
     let now = now(a.common.now.as_deref())?;
     print_report(a.common.json, &loaded.report(now));
     Ok(Outcome::Ok)

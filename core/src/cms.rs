@@ -78,6 +78,18 @@ pub enum CmsError {
     Signature(VerifyError),
     /// DER encoding failed (sizes out of range).
     Encoding,
+    /// The input is not a DER CMS `ContentInfo` holding a `SignedData`.
+    Malformed,
+    /// The `SignedData` has no `SignerInfo`.
+    NoSigner,
+    /// The signer's certificate (by issuer and serial number) is not embedded.
+    SignerCertificateMissing,
+    /// The digest or signature algorithm is not one this crate verifies.
+    UnsupportedAlgorithm,
+    /// The signed attributes lack `messageDigest` (or have no signed attributes).
+    MissingMessageDigest,
+    /// The content's digest is not the signed `messageDigest`: the file changed.
+    ContentDigestMismatch,
 }
 
 impl crate::ErrorCode for CmsError {
@@ -89,6 +101,12 @@ impl crate::ErrorCode for CmsError {
             CmsError::SigningTimeOutOfRange { .. } => "cms_signing_time_out_of_range",
             CmsError::Signature(_) => "cms_signature_invalid",
             CmsError::Encoding => "cms_encoding",
+            CmsError::Malformed => "cms_malformed",
+            CmsError::NoSigner => "cms_no_signer",
+            CmsError::SignerCertificateMissing => "cms_signer_certificate_missing",
+            CmsError::UnsupportedAlgorithm => "cms_unsupported_algorithm",
+            CmsError::MissingMessageDigest => "cms_missing_message_digest",
+            CmsError::ContentDigestMismatch => "cms_content_digest_mismatch",
         }
     }
 }
@@ -111,6 +129,16 @@ impl fmt::Display for CmsError {
             }
             CmsError::Signature(e) => write!(f, "signature rejected: {e}"),
             CmsError::Encoding => f.write_str("DER encoding failed"),
+            CmsError::Malformed => f.write_str("not a DER CMS SignedData"),
+            CmsError::NoSigner => f.write_str("the SignedData has no signer"),
+            CmsError::SignerCertificateMissing => {
+                f.write_str("the signer's certificate is not embedded in the SignedData")
+            }
+            CmsError::UnsupportedAlgorithm => f.write_str("unsupported digest or signature algorithm"),
+            CmsError::MissingMessageDigest => f.write_str("no messageDigest signed attribute"),
+            CmsError::ContentDigestMismatch => {
+                f.write_str("the content does not match the signed messageDigest")
+            }
         }
     }
 }
@@ -289,6 +317,120 @@ impl Prepared {
         .to_der()
         .map_err(enc)
     }
+}
+
+/// What [`verify_detached`] established.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// The signer's certificate (DER), taken from the `SignedData`. Its trust
+    /// (chain, validity, revocation) is the caller's decision.
+    pub certificate_der: Vec<u8>,
+    /// The signature algorithm of the signer.
+    pub algorithm: SignatureAlgorithm,
+}
+
+fn hash_from_oid(oid: &der::asn1::ObjectIdentifier) -> Option<crate::token::HashAlgorithm> {
+    use crate::token::HashAlgorithm;
+    [
+        HashAlgorithm::Sha256,
+        HashAlgorithm::Sha384,
+        HashAlgorithm::Sha512,
+    ]
+    .into_iter()
+    .find(|h| h.oid() == *oid)
+}
+
+/// Verifies a detached CMS `SignedData` (DER `ContentInfo`, a `.p7s` file)
+/// over `content` with the certificate embedded in it: the first signer's
+/// certificate is found by issuer and serial number, the content's digest must
+/// equal the signed `messageDigest` attribute, and the signature over the DER
+/// signed attributes must verify with the certificate's key. Works for files
+/// made by [`Prepared::finish`] and by `openssl cms -sign` (SHA-2, RSA PKCS#1
+/// v1.5 or PSS with the hash's salt length, ECDSA). It does not judge the
+/// certificate's trust.
+///
+/// # Errors
+/// [`CmsError::Malformed`], [`CmsError::NoSigner`],
+/// [`CmsError::SignerCertificateMissing`], [`CmsError::UnsupportedAlgorithm`],
+/// [`CmsError::MissingMessageDigest`], [`CmsError::ContentDigestMismatch`],
+/// [`CmsError::Signature`], [`CmsError::Encoding`].
+pub fn verify_detached(p7s_der: &[u8], content: &[u8]) -> Result<Verified, CmsError> {
+    let info = ContentInfo::from_der(p7s_der).map_err(|_| CmsError::Malformed)?;
+    if info.content_type != oids::ID_SIGNED_DATA {
+        return Err(CmsError::Malformed);
+    }
+    let sd: SignedData = info.content.decode_as().map_err(|_| CmsError::Malformed)?;
+    let si = sd.signer_infos.0.iter().next().ok_or(CmsError::NoSigner)?;
+    let SignerIdentifier::IssuerAndSerialNumber(ias) = &si.sid else {
+        return Err(CmsError::SignerCertificateMissing);
+    };
+    let cert = sd
+        .certificates
+        .as_ref()
+        .and_then(|set| {
+            set.0.iter().find_map(|c| match c {
+                CertificateChoices::Certificate(c)
+                    if c.tbs_certificate().issuer() == &ias.issuer
+                        && c.tbs_certificate().serial_number() == &ias.serial_number =>
+                {
+                    Some(c)
+                }
+                _ => None,
+            })
+        })
+        .ok_or(CmsError::SignerCertificateMissing)?;
+    let hash = hash_from_oid(&si.digest_alg.oid).ok_or(CmsError::UnsupportedAlgorithm)?;
+    let sig_oid = si.signature_algorithm.oid;
+    let algorithm = if sig_oid == oids::RSA_ENCRYPTION
+        || sig_oid == oids::SHA256_WITH_RSA
+        || sig_oid == oids::SHA384_WITH_RSA
+        || sig_oid == oids::SHA512_WITH_RSA
+    {
+        SignatureAlgorithm::RsaPkcs1v15(hash)
+    } else if sig_oid == oids::RSASSA_PSS {
+        SignatureAlgorithm::RsaPss(hash)
+    } else if sig_oid == oids::ECDSA_WITH_SHA256
+        || sig_oid == oids::ECDSA_WITH_SHA384
+        || sig_oid == oids::ECDSA_WITH_SHA512
+        || sig_oid == oids::EC_PUBLIC_KEY
+    {
+        SignatureAlgorithm::Ecdsa {
+            hash,
+            encoding: EcdsaEncoding::Der,
+        }
+    } else {
+        return Err(CmsError::UnsupportedAlgorithm);
+    };
+    let attrs = si.signed_attrs.as_ref().ok_or(CmsError::MissingMessageDigest)?;
+    let signed_digest = attrs
+        .iter()
+        .find(|a| a.oid == oids::MESSAGE_DIGEST)
+        .and_then(|a| a.values.iter().next())
+        .and_then(|v| v.decode_as::<OctetString>().ok())
+        .ok_or(CmsError::MissingMessageDigest)?;
+    let content_digest = hash.digest(content);
+    let same: bool =
+        subtle::ConstantTimeEq::ct_eq(signed_digest.as_bytes(), content_digest.as_bytes()).into();
+    if !same {
+        return Err(CmsError::ContentDigestMismatch);
+    }
+    let attrs_der = attrs.to_der().map_err(enc)?;
+    let spki_der = cert
+        .tbs_certificate()
+        .subject_public_key_info()
+        .to_der()
+        .map_err(enc)?;
+    verify_digest(
+        &spki_der,
+        algorithm,
+        hash.digest(&attrs_der).as_bytes(),
+        si.signature.as_bytes(),
+    )
+    .map_err(CmsError::Signature)?;
+    Ok(Verified {
+        certificate_der: cert.to_der().map_err(enc)?,
+        algorithm,
+    })
 }
 
 #[cfg(test)]

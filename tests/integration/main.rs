@@ -4,5 +4,6 @@ mod budget;
 mod cms;
 mod keys;
 mod orders;
+mod sign;
 mod time;
 mod token;
