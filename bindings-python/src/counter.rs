@@ -120,8 +120,11 @@ impl FileCounterStore {
     }
 
     /// The current counter state.
-    fn usage(&self) -> PyResult<Usage> {
-        self.with(|s| Ok(s.usage().into()))
+    fn usage(&self, py: Python<'_>) -> PyResult<Usage> {
+        let store = StoreRef::File(&self.inner);
+        py.detach(|| store.with(|s| s.usage()))
+            .map(Usage::from)
+            .map_err(StoreUnavailable::into_py)
     }
 
     /// Hands back an unused block, releases the lock; returns the final usage.
@@ -149,18 +152,6 @@ impl FileCounterStore {
     fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, pyo3::types::PyTuple>) -> PyResult<bool> {
         self.close(py)?;
         Ok(false)
-    }
-}
-
-impl FileCounterStore {
-    fn with<R>(&self, f: impl FnOnce(&mut dyn CounterStore) -> PyResult<R>) -> PyResult<R> {
-        let guard = self
-            .inner
-            .read()
-            .map_err(|_| err(core_counter::CounterError::Poisoned))?;
-        let shared = guard.as_ref().ok_or_else(|| closed("FileCounterStore"))?;
-        let mut handle = shared;
-        f(&mut handle)
     }
 }
 

@@ -97,6 +97,27 @@ impl Classify for cert::CertError {
     }
 }
 
+/// The sign path's refusals go to the class of the rule that refused (a
+/// budget refusal is a `BudgetError`, ...); the code stays the core's
+/// `sign_*` code.
+impl Classify for signet_core::sign::SignError {
+    fn class(&self) -> Class {
+        use signet_core::sign::SignError as E;
+        match self {
+            E::KeyPolicy(_) => Class::KeyPolicy,
+            E::BudgetMismatch | E::Revoked | E::NotAssignedSigner => Class::Budget,
+            E::BudgetExhausted { .. } => Class::BudgetExhausted,
+            E::GrantRequired | E::GrantMismatch(_) | E::GrantInactive { .. } | E::GrantExhausted { .. } => {
+                Class::Grant
+            }
+            E::Token(_) => Class::Token,
+            E::VerifyFailed { .. } => Class::Verification,
+            E::Counter(_) => Class::Counter,
+            _ => Class::Sign,
+        }
+    }
+}
+
 static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
 fn errors_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {

@@ -274,8 +274,13 @@ pub struct Grant {
 }
 
 impl Grant {
-    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut core_grant::Grant) -> R) -> PyResult<R> {
-        Ok(f(&mut *self.inner.lock().map_err(|_| lock_poisoned())?))
+    /// Runs `f` on the grant. The lock is taken with the GIL released: a sign
+    /// call holds it while a Python token (which needs the GIL) signs.
+    pub(crate) fn with<R: Send>(&self, f: impl FnOnce(&mut core_grant::Grant) -> R + Send) -> PyResult<R> {
+        Python::attach(|py| {
+            py.detach(|| self.inner.lock().map(|mut g| f(&mut g)).map_err(|_| ()))
+                .map_err(|()| lock_poisoned())
+        })
     }
 }
 

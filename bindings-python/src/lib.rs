@@ -11,6 +11,7 @@ mod counter;
 mod errors;
 mod grant;
 mod report;
+mod sign;
 mod token;
 
 use pyo3::prelude::*;
@@ -44,5 +45,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<token::SoftwareToken>()?;
     m.add_function(wrap_pyfunction!(token::verify_digest, m)?)?;
     m.add_function(wrap_pyfunction!(token::self_signed_certificate, m)?)?;
+    m.add_class::<sign::Receipt>()?;
+    m.add_class::<sign::Signer>()?;
     Ok(())
 }

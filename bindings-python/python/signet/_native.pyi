@@ -37,6 +37,8 @@ __all__ = [
     "SoftwareToken",
     "verify_digest",
     "self_signed_certificate",
+    "Receipt",
+    "Signer",
 ]
 
 CORE_VERSION: str
@@ -362,3 +364,46 @@ def self_signed_certificate(
     not_after: _Time,
     serial: int = 1,
 ) -> bytes: ...
+
+@final
+class Receipt:
+    @property
+    def cert_fingerprint(self) -> bytes: ...
+    @property
+    def counter_index(self) -> int: ...
+    @property
+    def grant_id(self) -> Optional[int]: ...
+    @property
+    def signatures_remaining(self) -> int: ...
+    @property
+    def level(self) -> Literal["normal", "warn80", "warn90", "exhausted"]: ...
+    @property
+    def crossed(self) -> Optional[Literal["normal", "warn80", "warn90", "exhausted"]]: ...
+
+@final
+class Signer:
+    def __new__(
+        cls,
+        certificate: _Bytes,
+        token: object,
+        handle: int,
+        budget: Budget,
+        store: _Store,
+        *,
+        require_grant: bool = False,
+        verify_ecdsa: bool = True,
+    ) -> Signer: ...
+    @property
+    def cert_fingerprint(self) -> bytes: ...
+    def sign_digest(
+        self, signer: str, algorithm: str, digest: bytes, *, now: _OptTime = None, grant: Optional[Grant] = None
+    ) -> tuple[bytes, Receipt]: ...
+    def sign_cms(
+        self,
+        signer: str,
+        algorithm: str,
+        content_digest: bytes,
+        *,
+        now: _OptTime = None,
+        grant: Optional[Grant] = None,
+    ) -> tuple[bytes, Receipt]: ...
