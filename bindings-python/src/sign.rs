@@ -163,7 +163,6 @@ impl Signer {
     #[new]
     #[pyo3(signature = (certificate, token, handle, budget, store, *, require_grant = false, verify_ecdsa = true))]
     fn new(
-        py: Python<'_>,
         certificate: &Bound<'_, PyAny>,
         token: &Bound<'_, PyAny>,
         handle: u32,
@@ -181,7 +180,6 @@ impl Signer {
                 "store must be a MemoryCounterStore or FileCounterStore",
             ));
         }
-        let _ = py;
         Ok(Signer {
             cert_der,
             token: token.clone().unbind(),
