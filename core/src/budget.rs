@@ -133,7 +133,7 @@ pub enum Role {
 }
 
 impl Role {
-    /// Every role, in declaration order.
+    /// Every role.
     pub const ALL: [Role; 5] = [
         Role::Administrator,
         Role::Manager,
@@ -142,9 +142,9 @@ impl Role {
         Role::FinanceManager,
     ];
 
-    /// The role with this [`name`](Self::name), if any (exact match).
+    /// The role called [`name`](Self::name) `name`, if any.
     pub fn from_name(name: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.name() == name)
+        Self::ALL.into_iter().find(|r| r.name() == name)
     }
 
     /// Whether this role may buy signatures (subaccounts aside).
@@ -162,6 +162,36 @@ impl Role {
             Role::LimitedUser => "limited_user",
             Role::FinanceManager => "finance_manager",
         }
+    }
+}
+
+/// The name given to [`Role::from_str`](core::str::FromStr::from_str) is not a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownRole;
+
+impl ErrorCode for UnknownRole {
+    fn code(&self) -> &'static str {
+        "unknown_role"
+    }
+}
+
+impl fmt::Display for UnknownRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(
+            "unknown role (expected administrator, manager, standard_user, limited_user or finance_manager)",
+        )
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for UnknownRole {}
+
+impl core::str::FromStr for Role {
+    type Err = UnknownRole;
+
+    /// [`Role::from_name`] as a `Result`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::from_name(s).ok_or(UnknownRole)
     }
 }
 
@@ -758,11 +788,12 @@ mod tests {
 
     #[test]
     fn role_names_round_trip() {
-        for role in Role::ALL {
-            assert_eq!(Role::from_name(role.name()), Some(role));
+        for r in Role::ALL {
+            assert_eq!(Role::from_name(r.name()), Some(r));
         }
         assert_eq!(Role::from_name("Administrator"), None);
-        assert_eq!(Role::from_name(""), None);
+        assert_eq!("manager".parse::<Role>(), Ok(Role::Manager));
+        assert_eq!("boss".parse::<Role>(), Err(UnknownRole));
     }
 
     #[test]

@@ -306,17 +306,18 @@ fn product_round_trip() {
 }
 
 #[test]
-fn policy_findings_make_the_same_report_shape() {
-    let csr = include_bytes!("../../../tests/vectors/keys/rsa2048.csr.pem");
-    let findings = crate::policy::check_csr(csr, None, d("2022-01-01"));
-    let r = Report::from_policy_findings(&findings);
-    assert!(!r.is_valid());
-    assert_eq!(r.findings().len(), 1);
-    assert_eq!(r.findings()[0].code, "key_too_small");
-    assert_eq!(r.findings()[0].path, "key");
-    assert!(r.to_json().starts_with(r#"{"valid": false, "findings": [{"severity": "error", "path": "key", "code": "key_too_small", "message": "#));
-    assert_eq!(
-        Report::from_policy_findings(&[]).to_json(),
-        r#"{"valid": true, "findings": []}"#
-    );
+fn policy_findings_become_a_report() {
+    let spki = include_bytes!("../../../tests/vectors/keys/rsa3072-e3.spki.der");
+    let at = Date::parse_iso("2025-06-01").unwrap();
+    let warn_only = Report::from_policy_findings(crate::policy::check_spki(spki, None, at));
+    assert!(warn_only.is_valid());
+    let codes: alloc::vec::Vec<_> = warn_only.findings().iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["exponent_small", "device_profile_unknown"]);
+    assert_eq!(warn_only.findings()[0].path, "key");
+    let bad = Report::from_policy_findings(crate::policy::check_spki(b"x", None, at));
+    assert!(!bad.is_valid());
+    assert_eq!(bad.findings()[0].path, "");
+    assert!(bad.to_json().starts_with(
+        r#"{"valid": false, "findings": [{"severity": "error", "path": "", "code": "key_malformed""#
+    ));
 }

@@ -570,6 +570,21 @@ mod tests {
     }
 
     #[test]
+    fn public_keys_are_checked_like_csrs() {
+        let spki = include_bytes!("../../../tests/vectors/keys/rsa2048.spki.pem");
+        assert!(check_spki(spki, None, d("2021-05-31")).is_empty());
+        let small = check_spki(spki, Some(DeviceProfile::Hsm), d("2025-06-01"));
+        assert_eq!(
+            codes(&small),
+            ["key_too_small", "key_size_not_supported_by_device"]
+        );
+        assert!(small.iter().all(|f| f.path == "key"));
+        let garbage = check_spki(b"not a key", None, d("2025-06-01"));
+        assert_eq!(codes(&garbage), ["key_malformed"]);
+        assert_eq!(garbage[0].path, "");
+    }
+
+    #[test]
     fn hash_names() {
         for h in HashAlgorithm::ALLOWED {
             assert_eq!(HashAlgorithm::from_name(h.name()), Some(h));

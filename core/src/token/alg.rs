@@ -313,6 +313,35 @@ impl SignatureAlgorithm {
     }
 }
 
+/// The name given to [`SignatureAlgorithm::from_str`](core::str::FromStr::from_str)
+/// is not an algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownAlgorithm;
+
+impl crate::ErrorCode for UnknownAlgorithm {
+    fn code(&self) -> &'static str {
+        "unknown_signature_algorithm"
+    }
+}
+
+impl fmt::Display for UnknownAlgorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("unknown signature algorithm (e.g. rsa-pss-sha256, rsa-pkcs1v15-sha384, ecdsa-sha256)")
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for UnknownAlgorithm {}
+
+impl core::str::FromStr for SignatureAlgorithm {
+    type Err = UnknownAlgorithm;
+
+    /// [`SignatureAlgorithm::from_name`] as a `Result`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::from_name(s).ok_or(UnknownAlgorithm)
+    }
+}
+
 impl fmt::Display for SignatureAlgorithm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -582,6 +611,11 @@ mod tests {
             assert_eq!(alg.digest_len(), alg.hash().digest_len());
         }
         assert_eq!(SignatureAlgorithm::from_name("md5"), None);
+        assert_eq!(
+            "ecdsa-sha256".parse::<SignatureAlgorithm>(),
+            Ok(SignatureAlgorithm::ALL[6])
+        );
+        assert_eq!("md5".parse::<SignatureAlgorithm>(), Err(UnknownAlgorithm));
         assert_eq!(ecdsa_der_max_len(48), 104);
         assert_eq!(ecdsa_der_max_len(32), 72);
     }

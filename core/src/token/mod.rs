@@ -24,7 +24,7 @@ pub mod soft;
 
 pub use alg::{
     AlgorithmFamily, Digest, EcdsaEncoding, HashAlgorithm, MAX_DIGEST_LEN, MAX_SIGNATURE_LEN,
-    SignatureAlgorithm, oids,
+    SignatureAlgorithm, UnknownAlgorithm, oids,
 };
 
 use core::fmt;
@@ -94,6 +94,58 @@ impl KeyType {
                 },
             ) => Some(alg::ecdsa_der_max_len(field)),
             _ => None,
+        }
+    }
+}
+
+impl fmt::Display for KeyType {
+    /// `rsa-3072`, `rsa-4096` (`rsa-<bits>`), `ecc-p256`, `ecc-p384`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyType::Rsa { bits } => write!(f, "rsa-{bits}"),
+            KeyType::EccP256 => f.write_str("ecc-p256"),
+            KeyType::EccP384 => f.write_str("ecc-p384"),
+        }
+    }
+}
+
+/// The name given to [`KeyType::from_str`](core::str::FromStr::from_str) is
+/// not a key type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownKeyType;
+
+impl crate::ErrorCode for UnknownKeyType {
+    fn code(&self) -> &'static str {
+        "unknown_key_type"
+    }
+}
+
+impl fmt::Display for UnknownKeyType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("unknown key type (expected rsa-<bits>, ecc-p256 or ecc-p384)")
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for UnknownKeyType {}
+
+impl core::str::FromStr for KeyType {
+    type Err = UnknownKeyType;
+
+    /// Parses the [`Display`](fmt::Display) form (exactly, lower case).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "ecc-p256" => Ok(KeyType::EccP256),
+            "ecc-p384" => Ok(KeyType::EccP384),
+            _ => {
+                let bits = s.strip_prefix("rsa-").ok_or(UnknownKeyType)?;
+                // Digits only: `u16::from_str` would also take a leading `+`.
+                if bits.is_empty() || !bits.bytes().all(|b| b.is_ascii_digit()) || bits.starts_with('0') {
+                    return Err(UnknownKeyType);
+                }
+                let bits = bits.parse::<u16>().map_err(|_| UnknownKeyType)?;
+                Ok(KeyType::Rsa { bits })
+            }
         }
     }
 }
@@ -270,6 +322,27 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, for tables and for bindings that map a code back to a kind.
+    pub const ALL: [ErrorKind; 10] = [
+        ErrorKind::NotPermitted,
+        ErrorKind::InvalidHandle,
+        ErrorKind::BufferTooSmall,
+        ErrorKind::InvalidDigest,
+        ErrorKind::NotSupported,
+        ErrorKind::InvalidKey,
+        ErrorKind::InsufficientStorage,
+        ErrorKind::Rng,
+        ErrorKind::Hardware,
+        ErrorKind::Other,
+    ];
+
+    /// The kind whose [`code`](crate::ErrorCode::code) is `code` (a token
+    /// written in another language reports its failure by code).
+    pub fn from_code(code: &str) -> Option<ErrorKind> {
+        use crate::ErrorCode;
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
     /// A short, fixed description (never contains key material).
     pub const fn message(self) -> &'static str {
         match self {
@@ -467,23 +540,43 @@ mod tests {
 
     #[test]
     fn error_codes_are_distinct() {
-        let kinds = [
-            ErrorKind::NotPermitted,
-            ErrorKind::InvalidHandle,
-            ErrorKind::BufferTooSmall,
-            ErrorKind::InvalidDigest,
-            ErrorKind::NotSupported,
-            ErrorKind::InvalidKey,
-            ErrorKind::InsufficientStorage,
-            ErrorKind::Rng,
-            ErrorKind::Hardware,
-            ErrorKind::Other,
-        ];
+        let kinds = ErrorKind::ALL;
+        for k in kinds {
+            assert_eq!(ErrorKind::from_code(k.code()), Some(k));
+        }
+        assert_eq!(ErrorKind::from_code("token_nope"), None);
         for (i, a) in kinds.iter().enumerate() {
             assert_eq!(a.kind(), *a);
             for b in kinds.iter().skip(i + 1) {
                 assert_ne!(a.code(), b.code());
             }
+        }
+    }
+
+    #[test]
+    fn key_type_names_round_trip() {
+        extern crate std;
+        use std::string::ToString;
+        for (t, name) in [
+            (KeyType::Rsa { bits: 3072 }, "rsa-3072"),
+            (KeyType::Rsa { bits: 4096 }, "rsa-4096"),
+            (KeyType::EccP256, "ecc-p256"),
+            (KeyType::EccP384, "ecc-p384"),
+        ] {
+            assert_eq!(t.to_string(), name);
+            assert_eq!(name.parse::<KeyType>(), Ok(t));
+        }
+        for bad in [
+            "",
+            "rsa-",
+            "rsa-+3072",
+            "rsa-03072",
+            "rsa-99999",
+            "RSA-3072",
+            "p256",
+            "ecc-p521",
+        ] {
+            assert_eq!(bad.parse::<KeyType>(), Err(UnknownKeyType), "{bad}");
         }
     }
 }

@@ -1,0 +1,153 @@
+"""Signet: order validation, key policy, signature budgets and grants, and an
+enforced sign primitive for hardware-held code-signing keys.
+
+A thin layer over the Rust core (``signet._native``): every rule lives there.
+Errors are :class:`SignetError` subclasses with the core's stable ``code``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json as _json
+from typing import Any, Mapping, Protocol, Union, runtime_checkable
+
+from . import _native
+from ._errors import (
+    BudgetError,
+    BudgetExhaustedError,
+    CounterError,
+    GrantError,
+    InvalidRequestError,
+    KeyPolicyError,
+    SignError,
+    SignetError,
+    TokenError,
+    VerificationError,
+)
+from ._native import (
+    CORE_VERSION,
+    Actor,
+    Approval,
+    ApprovalStep,
+    Budget,
+    BudgetReservation,
+    FileCounterStore,
+    Finding,
+    Grant,
+    GrantReservation,
+    KeyAttributes,
+    KeyInfo,
+    MemoryCounterStore,
+    Receipt,
+    Report,
+    Signer,
+    SignerPolicy,
+    SigningRequest,
+    SoftwareToken,
+    Usage,
+    UseReport,
+    check_certificate,
+    check_csr,
+    check_public_key,
+    key_info,
+    self_signed_certificate,
+    verify_digest,
+)
+
+__version__ = CORE_VERSION
+
+Body = Union[str, bytes, Mapping[str, Any]]
+DateLike = Union[_dt.date, str, None]
+
+
+def validate_order(body: Body, product: str = "code_signing", at: DateLike = None) -> Report:
+    """Validate a CertCentral code-signing order body for ``product``
+    (``code_signing`` or ``code_signing_ev``) as of ``at`` (a ``date``, an ISO
+    ``YYYY-MM-DD`` string, or None for today in UTC).
+
+    ``body`` is the raw request body (``str`` or ``bytes``), checked exactly as
+    sent: duplicate keys, encoding and syntax errors are findings. A ``dict``
+    is serialized with ``json.dumps`` first; a dict cannot hold duplicate
+    keys, so that class of finding cannot occur for it.
+
+    Never raises for a bad body (that is what the report is for); raises
+    :class:`InvalidRequestError` for an unknown ``product`` or a bad ``at``.
+    """
+    if isinstance(body, Mapping):
+        body = _json.dumps(body, ensure_ascii=False, allow_nan=False)
+    return _native.validate_order(body, product, at)
+
+
+@runtime_checkable
+class Token(Protocol):
+    """What Signet needs from a token (an HSM, PKCS#11 module, cloud KMS...).
+
+    Any object with these three methods can be passed where a token is
+    expected. Keys are referred to by integer handle and never leave the
+    token. Before ``sign_digest`` is called, Signet checks the request against
+    ``key_attributes(handle)`` (usage flag, the one permitted algorithm,
+    digest length), so a token need not repeat that check.
+
+    To report a failure with a specific kind, raise :class:`TokenError` with a
+    token code (e.g. ``code="token_hardware"``); any other exception is
+    reported as ``token_other`` with the original as ``__cause__``.
+    """
+
+    def key_attributes(self, handle: int) -> KeyAttributes:
+        """The key's type, usage flags and permitted algorithm."""
+        ...
+
+    def public_key(self, handle: int) -> bytes:
+        """The key's DER SubjectPublicKeyInfo."""
+        ...
+
+    def sign_digest(self, handle: int, algorithm: str, digest: bytes) -> bytes:
+        """Sign a precomputed ``digest`` with ``algorithm`` (e.g. ``ecdsa-sha256``:
+        DER signature; ``ecdsa-sha256-fixed``: r||s; ``rsa-pss-sha256``:
+        salt of the hash's length)."""
+        ...
+
+
+__all__ = [
+    "CORE_VERSION",
+    "Actor",
+    "Approval",
+    "ApprovalStep",
+    "Body",
+    "Budget",
+    "BudgetError",
+    "BudgetExhaustedError",
+    "BudgetReservation",
+    "CounterError",
+    "DateLike",
+    "FileCounterStore",
+    "Finding",
+    "Grant",
+    "GrantError",
+    "GrantReservation",
+    "InvalidRequestError",
+    "KeyAttributes",
+    "KeyInfo",
+    "KeyPolicyError",
+    "MemoryCounterStore",
+    "Receipt",
+    "Report",
+    "SignError",
+    "Signer",
+    "SignerPolicy",
+    "SigningRequest",
+    "SignetError",
+    "SoftwareToken",
+    "Token",
+    "TokenError",
+    "Usage",
+    "UseReport",
+    "VerificationError",
+    "check_certificate",
+    "check_csr",
+    "check_public_key",
+    "key_info",
+    "self_signed_certificate",
+    "validate_order",
+    "verify_digest",
+]
