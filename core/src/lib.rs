@@ -19,6 +19,7 @@ pub mod json;
 #[cfg(feature = "alloc")]
 pub mod order;
 pub mod policy;
+pub mod sign;
 pub mod time;
 pub mod token;
 pub mod verify;
