@@ -70,7 +70,7 @@ build --features "validation,rsa,stack-probe"
 stack_out=$(timeout 300 qemu-system-arm -M netduinoplus2 -nographic -monitor none -serial none \
     -semihosting-config enable=on,target=native -kernel "$ELF")
 echo "$stack_out" | sed 's/^/   /'
-echo "$stack_out" | grep -q '^status 0x5$' || { echo "error: firmware did not pass all 5 steps under QEMU" >&2; exit 1; }
+echo "$stack_out" | grep -q '^status 0x6$' || { echo "error: firmware did not pass all 6 steps under QEMU" >&2; exit 1; }
 
 [ $record -eq 1 ] || exit 0
 section=$(

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every Signet test. Installs what it needs (idempotent, quick when present).
-# Usage: scripts/test.sh [section...]   sections: rust (default: all)
+# Usage: scripts/test.sh [section...]   sections: rust embedded (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -20,8 +20,13 @@ section_rust() {
     cargo build -p signet-core --no-default-features
 }
 
+section_embedded() {
+    step "embedded: firmware for thumbv7em-none-eabihf, every feature set (fails on any std leak)"
+    "$ROOT/scripts/embedded.sh" --no-record
+}
+
 sections=("$@")
-[ ${#sections[@]} -gt 0 ] || sections=(rust)
+[ ${#sections[@]} -gt 0 ] || sections=(rust embedded)
 for s in "${sections[@]}"; do
     "section_$s"
 done

@@ -3,8 +3,8 @@
 //! A counting `#[global_allocator]` (its own test binary: a global allocator
 //! governs the whole binary) counts the allocations made by the current thread
 //! while it is armed. Setup (key import, flash formatting) runs unarmed; the
-//! armed region is the sign path a device runs per signature: SPKI policy
-//! check, budget reserve on a NOR-flash counter, token signature, commit.
+//! armed region is one `sign::Signer::sign_digest`, the enforced path a device
+//! runs per signature.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -12,12 +12,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use signet_core::budget::{Budget, CertFingerprint, UserId, Validity};
 use signet_core::counter::{CounterStore, FlashCounterStore, MemoryCounterStore, sim::SimFlash};
-use signet_core::policy::{check_signing_key, key_info_from_spki_der};
+use signet_core::policy::{CertificateRef, key_info_from_spki_der};
+use signet_core::sign::Signer;
 use signet_core::time::UnixTime;
 use signet_core::token::soft::SoftToken;
 use signet_core::token::{
-    EcdsaEncoding, HashAlgorithm, KeyAttributes, KeyType, KeyUsage, MAX_SIGNATURE_LEN, MAX_SPKI_LEN,
-    SignatureAlgorithm, Token,
+    EcdsaEncoding, HashAlgorithm, KeyUsage, MAX_SIGNATURE_LEN, SignatureAlgorithm, Token,
 };
 
 struct Counting;
@@ -76,84 +76,85 @@ fn allocations_in<R>(f: impl FnOnce() -> R) -> (usize, R) {
 
 type Rng = rand_core::UnwrapErr<getrandom::SysRng>;
 
-const NOW: UnixTime = UnixTime(1_780_272_000); // 2026-06-01
-const VALIDITY: Validity = Validity {
-    not_before: UnixTime(1_767_225_600), // 2026-01-01
-    not_after: UnixTime(1_798_761_600),  // 2027-01-01
-};
-
-fn ecdsa(hash: HashAlgorithm) -> SignatureAlgorithm {
-    SignatureAlgorithm::Ecdsa {
-        hash,
-        encoding: EcdsaEncoding::Der,
-    }
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/../examples/firmware/keys/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// One enforced signature: policy on the token's SPKI, reserve, sign, commit.
-/// Returns the signature length.
-#[allow(clippy::too_many_arguments)]
-fn enforced_sign<T: Token, S: CounterStore>(
-    token: &mut T,
-    handle: signet_core::token::KeyHandle,
-    alg: SignatureAlgorithm,
-    hash: HashAlgorithm,
-    budget: &Budget,
-    store: &mut S,
-    signer: &UserId,
-    fp: &CertFingerprint,
-    out: &mut [u8],
-) -> usize {
-    let mut spki = [0u8; MAX_SPKI_LEN];
-    let n = token.public_key(handle, &mut spki).expect("public key");
-    let info = key_info_from_spki_der(&spki[..n]).expect("SPKI parses");
-    check_signing_key(&info, VALIDITY.not_before, VALIDITY.not_after, NOW).expect("key allowed");
-    let digest = hash.digest(b"release artifact");
-    let r = budget.reserve(store, signer, fp, NOW).expect("reserve");
-    let len = token
-        .sign_digest(handle, alg, digest.as_bytes(), out)
-        .expect("sign");
-    budget.commit(store, r).expect("commit");
-    len
-}
-
-fn setup() -> (Budget, CertFingerprint, UserId) {
-    let fp = CertFingerprint([7; 32]);
-    let signer = UserId::new("release-bot").expect("user id");
-    let budget = Budget::new(fp, VALIDITY, signer.clone()).expect("budget");
-    (budget, fp, signer)
-}
-
-fn ecc_case(key_type: KeyType, hash: HashAlgorithm) {
+/// A full enforced signature through `sign::Signer` (certificate/key match,
+/// key policy, budget, reserve in the store, token signature, ECDSA
+/// verification before release, commit) must not allocate, on a NOR-flash
+/// counter store and on the in-memory one.
+fn ecc_case(key: &str, alg: SignatureAlgorithm, hash: HashAlgorithm) {
     let mut token: SoftToken<Rng, 1> = SoftToken::new(rand_core::UnwrapErr(getrandom::SysRng));
-    let alg = ecdsa(hash);
-    let attrs = KeyAttributes::new(key_type, KeyUsage::SIGN_HASH, alg).expect("attributes");
-    let handle = token.generate(attrs).expect("generate");
-    let (budget, fp, signer) = setup();
-    let mut flash = FlashCounterStore::format(SimFlash::<4, 1024>::new(4), 0, 4).expect("format");
-    let mut memory = MemoryCounterStore::new();
+    let handle = token
+        .import_pkcs8_der(&fixture(&format!("{key}.pk8.der")), KeyUsage::SIGN_HASH, alg)
+        .expect("import");
+    let cert_der = fixture(&format!("{key}.cert.der"));
+    let cert = CertificateRef::from_der(&cert_der).expect("certificate");
+    let user = UserId::new("release-bot").expect("user id");
+    let validity = Validity {
+        not_before: cert.not_before(),
+        not_after: cert.not_after(),
+    };
+    let budget =
+        Budget::new(CertFingerprint(cert.fingerprint_sha256()), validity, user.clone()).expect("budget");
+    let now = UnixTime(cert.not_before().as_secs() + 60);
+    let digest = hash.digest(b"release artifact");
     let mut sig = [0u8; MAX_SIGNATURE_LEN];
 
-    let (count, len) = allocations_in(|| {
-        enforced_sign(&mut token, handle, alg, hash, &budget, &mut flash, &signer, &fp, &mut sig)
-    });
-    assert_eq!(count, 0, "{key_type:?} sign path on flash allocated {count} times");
-    assert!(len > 0 && len <= attrs.signature_len());
+    let mut flash = FlashCounterStore::format(SimFlash::<4, 1024>::new(4), 0, 4).expect("format");
+    let mut signer = Signer::new(cert, &mut token, handle, &budget, &mut flash);
+    let (count, receipt) =
+        allocations_in(|| signer.sign_digest(&user, now, None, alg, digest.as_bytes(), &mut sig));
+    let receipt = receipt.expect("enforced signature");
+    assert_eq!(count, 0, "{key}: enforced sign on flash allocated {count} times");
+    assert!(receipt.signature_len > 0);
+    drop(signer);
     assert_eq!(flash.usage().committed, 1, "the signature is counted in flash");
 
+    let mut memory = MemoryCounterStore::new();
+    let mut signer = Signer::new(cert, &mut token, handle, &budget, &mut memory);
+    let (count, receipt) =
+        allocations_in(|| signer.sign_digest(&user, now, None, alg, digest.as_bytes(), &mut sig));
+    receipt.expect("enforced signature");
+    assert_eq!(count, 0, "{key}: enforced sign on memory allocated {count} times");
+
+    // The pieces a device calls itself are heap-free too.
     let (count, _) = allocations_in(|| {
-        enforced_sign(&mut token, handle, alg, hash, &budget, &mut memory, &signer, &fp, &mut sig)
+        let info = key_info_from_spki_der(cert.spki_der()).expect("SPKI");
+        let r = budget.reserve(
+            &mut memory,
+            &user,
+            &CertFingerprint(cert.fingerprint_sha256()),
+            now,
+        );
+        let r = r.expect("reserve");
+        budget.abort(&mut memory, r).expect("abort");
+        info
     });
-    assert_eq!(count, 0, "{key_type:?} sign path on memory allocated {count} times");
+    assert_eq!(
+        count, 0,
+        "{key}: SPKI parse + reserve/abort allocated {count} times"
+    );
 }
 
 #[test]
 fn p256_enforced_signature_allocates_nothing() {
-    ecc_case(KeyType::EccP256, HashAlgorithm::Sha256);
+    let alg = SignatureAlgorithm::Ecdsa {
+        hash: HashAlgorithm::Sha256,
+        encoding: EcdsaEncoding::Der,
+    };
+    ecc_case("p256", alg, HashAlgorithm::Sha256);
 }
 
 #[test]
 fn p384_enforced_signature_allocates_nothing() {
-    ecc_case(KeyType::EccP384, HashAlgorithm::Sha384);
+    let alg = SignatureAlgorithm::Ecdsa {
+        hash: HashAlgorithm::Sha384,
+        encoding: EcdsaEncoding::Fixed,
+    };
+    ecc_case("p384", alg, HashAlgorithm::Sha384);
 }
 
 /// The harness is not blind: an RSA signature (the `rsa` crate computes with
@@ -162,8 +163,7 @@ fn p384_enforced_signature_allocates_nothing() {
 fn harness_sees_rsa_allocations() {
     let mut token: SoftToken<Rng, 1> = SoftToken::new(rand_core::UnwrapErr(getrandom::SysRng));
     let alg = SignatureAlgorithm::RsaPkcs1v15(HashAlgorithm::Sha256);
-    let der = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/firmware/keys/rsa3072.pk8.der"))
-        .expect("test key");
+    let der = fixture("rsa3072.pk8.der");
     let handle = token
         .import_pkcs8_der(&der, KeyUsage::SIGN_HASH, alg)
         .expect("import");

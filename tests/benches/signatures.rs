@@ -25,8 +25,18 @@ fn signatures(c: &mut Criterion) {
         encoding: EcdsaEncoding::Der,
     };
     let cases = [
-        ("P-256 ECDSA SHA-256", "p256.pk8.der", ecdsa(HashAlgorithm::Sha256), HashAlgorithm::Sha256),
-        ("P-384 ECDSA SHA-384", "p384.pk8.der", ecdsa(HashAlgorithm::Sha384), HashAlgorithm::Sha384),
+        (
+            "P-256 ECDSA SHA-256",
+            "p256.pk8.der",
+            ecdsa(HashAlgorithm::Sha256),
+            HashAlgorithm::Sha256,
+        ),
+        (
+            "P-384 ECDSA SHA-384",
+            "p384.pk8.der",
+            ecdsa(HashAlgorithm::Sha384),
+            HashAlgorithm::Sha384,
+        ),
         (
             "RSA-3072 PKCS#1 v1.5 SHA-256",
             "rsa3072.pk8.der",

@@ -58,10 +58,11 @@ mod ram_flash {
         check_write,
     };
 
-    /// 4 sectors of 1 KiB.
-    pub const SECTORS: u32 = 4;
-    const SECTOR: usize = 1024;
-    const LEN: usize = SECTORS as usize * SECTOR;
+    /// One counter store per budget: 4 sectors of 1 KiB each, 4 regions
+    /// (the policy+budget demo, P-256, P-384, RSA-3072).
+    pub const SECTORS_PER_STORE: u32 = 4;
+    pub const SECTOR: usize = 1024;
+    const LEN: usize = 4 * SECTORS_PER_STORE as usize * SECTOR;
 
     #[derive(Debug)]
     pub struct Error(NorFlashErrorKind);
@@ -94,7 +95,10 @@ mod ram_flash {
         fn read(&mut self, offset: u32, bytes: &mut [u8]) -> Result<(), Error> {
             check_read(self, offset, bytes.len()).map_err(Error)?;
             let start = offset as usize;
-            let src = self.mem.get(start..start + bytes.len()).ok_or(Error(NorFlashErrorKind::OutOfBounds))?;
+            let src = self
+                .mem
+                .get(start..start + bytes.len())
+                .ok_or(Error(NorFlashErrorKind::OutOfBounds))?;
             bytes.copy_from_slice(src);
             Ok(())
         }
@@ -224,50 +228,57 @@ mod steps {
 
     /// A flash counter store on the in-RAM NOR flash, freshly formatted.
     #[cfg(feature = "budget")]
-    pub fn store() -> Option<FlashCounterStore<super::ram_flash::RamFlash>> {
-        let flash = super::ram_flash::RamFlash::take()?;
-        FlashCounterStore::format(flash, 0, super::ram_flash::SECTORS).ok()
+    pub fn store(
+        flash: &mut super::ram_flash::RamFlash,
+    ) -> Option<FlashCounterStore<&mut super::ram_flash::RamFlash>> {
+        FlashCounterStore::format(flash, 0, super::ram_flash::SECTORS_PER_STORE).ok()
     }
 
-    /// Reserve → sign → commit with one key; returns the signature length.
+    /// One signature through the enforced sign primitive
+    /// ([`signet_core::sign::Signer`]): key/certificate match, key policy,
+    /// budget (counted in its own region of the NOR flash), token signature,
+    /// verification before release, commit. Returns the signature length.
     #[cfg(feature = "p256")]
     #[inline(never)]
-    pub fn enforced_sign<T: signet_core::token::Token, S: signet_core::counter::CounterStore>(
-        token: &mut T,
+    pub fn enforced_sign<T: signet_core::token::Token>(
+        name: &str,
+        token: T,
         handle: signet_core::token::KeyHandle,
         alg: signet_core::token::SignatureAlgorithm,
-        expected_spki: &[u8],
-        budget: &Budget,
-        store: &mut S,
-        signer: &UserId,
-        fp: &CertFingerprint,
+        cert_der: &[u8],
+        flash: &mut super::ram_flash::RamFlash,
+        region: u32,
         out: &mut [u8],
     ) -> Option<usize> {
-        use signet_core::token::{HashAlgorithm, MAX_SPKI_LEN};
-        // The token's key must be the one whose SPKI passed the policy check.
-        let mut spki = [0u8; MAX_SPKI_LEN];
-        let n = token.public_key(handle, &mut spki).ok()?;
-        if spki.get(..n)? != expected_spki {
-            return None;
-        }
+        use signet_core::policy::CertificateRef;
+        use signet_core::sign::Signer;
+        use signet_core::token::{HashAlgorithm, SignatureAlgorithm};
+        let cert = CertificateRef::from_der(cert_der).ok()?;
+        let fp = CertFingerprint(cert.fingerprint_sha256());
+        let signer = UserId::new("firmware").ok()?;
+        let validity = Validity {
+            not_before: cert.not_before(),
+            not_after: cert.not_after(),
+        };
+        let budget = Budget::new(fp, validity, signer.clone()).ok()?;
+        let base = region * super::ram_flash::SECTORS_PER_STORE * super::ram_flash::SECTOR as u32;
+        let store = FlashCounterStore::format(flash, base, super::ram_flash::SECTORS_PER_STORE).ok()?;
+        // "Now": a day into the test certificate's validity (core has no clock;
+        // a device passes its RTC time).
+        let now = UnixTime(cert.not_before().as_secs() + 86_400);
         let hash = match alg {
-            signet_core::token::SignatureAlgorithm::Ecdsa { hash, .. }
-            | signet_core::token::SignatureAlgorithm::RsaPkcs1v15(hash)
-            | signet_core::token::SignatureAlgorithm::RsaPss(hash) => hash,
+            SignatureAlgorithm::Ecdsa { hash, .. }
+            | SignatureAlgorithm::RsaPkcs1v15(hash)
+            | SignatureAlgorithm::RsaPss(hash) => hash,
             _ => HashAlgorithm::Sha256,
         };
         let digest = hash.digest(b"firmware image v1.0.0");
-        let reservation = budget.reserve(store, signer, fp, NOW).ok()?;
-        match token.sign_digest(handle, alg, digest.as_bytes(), out) {
-            Ok(len) => {
-                budget.commit(store, reservation).ok()?;
-                Some(len)
-            }
-            Err(_) => {
-                let _ = budget.abort(store, reservation);
-                None
-            }
-        }
+        let mut s = Signer::new(cert, token, handle, &budget, store);
+        let receipt = super::measured(name, || {
+            s.sign_digest(&signer, now, None, alg, digest.as_bytes(), out)
+        })
+        .ok()?;
+        Some(receipt.signature_len)
     }
 }
 
@@ -362,15 +373,19 @@ fn run() -> u32 {
     {
         use signet_core::policy::DeviceProfile;
         let p256_spki = include_bytes!("../keys/p256.spki.der");
-        if !measured("policy check", || steps::check_policy(p256_spki, DeviceProfile::Etoken5110Fips)) {
+        if !measured("policy check", || {
+            steps::check_policy(p256_spki, DeviceProfile::Etoken5110Fips)
+        }) {
             return fail(2);
         }
         passed += 1;
         let Some((budget, fp, signer)) = steps::budget() else {
             return fail(3);
         };
-        #[allow(unused_mut, unused_variables)]
-        let Some(mut store) = steps::store() else {
+        let Some(mut flash) = ram_flash::RamFlash::take() else {
+            return fail(4);
+        };
+        let Some(mut store) = steps::store(&mut flash) else {
             return fail(4);
         };
         // A budget reservation given back: proves the flash store round-trips.
@@ -380,12 +395,15 @@ fn run() -> u32 {
         if budget.abort(&mut store, r).is_err() {
             return fail(6);
         }
+        drop(store);
         passed += 1;
 
         #[cfg(feature = "p256")]
         {
             use signet_core::token::soft::SoftToken;
-            use signet_core::token::{EcdsaEncoding, HashAlgorithm, KeyUsage, MAX_SIGNATURE_LEN, SignatureAlgorithm};
+            use signet_core::token::{
+                EcdsaEncoding, HashAlgorithm, KeyUsage, MAX_SIGNATURE_LEN, SignatureAlgorithm,
+            };
             let mut token: SoftToken<TestRng, 3> = SoftToken::new(TestRng(0x5167_4E45_5400_0001));
             let mut sig = [0u8; MAX_SIGNATURE_LEN];
             let ecdsa = |hash| SignatureAlgorithm::Ecdsa {
@@ -394,13 +412,22 @@ fn run() -> u32 {
             };
 
             let alg = ecdsa(HashAlgorithm::Sha256);
-            let Ok(h) = token.import_pkcs8_der(include_bytes!("../keys/p256.pk8.der"), KeyUsage::SIGN_HASH, alg)
+            let Ok(h) =
+                token.import_pkcs8_der(include_bytes!("../keys/p256.pk8.der"), KeyUsage::SIGN_HASH, alg)
             else {
                 return fail(7);
             };
-            let n = measured("enforced P-256 sign", || {
-                steps::enforced_sign(&mut token, h, alg, p256_spki, &budget, &mut store, &signer, &fp, &mut sig)
-            });
+            let cert = include_bytes!("../keys/p256.cert.der");
+            let n = steps::enforced_sign(
+                "enforced P-256 sign",
+                &mut token,
+                h,
+                alg,
+                cert,
+                &mut flash,
+                1,
+                &mut sig,
+            );
             if n.is_none() {
                 return fail(8);
             }
@@ -414,13 +441,22 @@ fn run() -> u32 {
                     return fail(9);
                 }
                 let alg = ecdsa(HashAlgorithm::Sha384);
-                let Ok(h) = token.import_pkcs8_der(include_bytes!("../keys/p384.pk8.der"), KeyUsage::SIGN_HASH, alg)
+                let Ok(h) =
+                    token.import_pkcs8_der(include_bytes!("../keys/p384.pk8.der"), KeyUsage::SIGN_HASH, alg)
                 else {
                     return fail(10);
                 };
-                let n = measured("enforced P-384 sign", || {
-                    steps::enforced_sign(&mut token, h, alg, spki, &budget, &mut store, &signer, &fp, &mut sig)
-                });
+                let cert = include_bytes!("../keys/p384.cert.der");
+                let n = steps::enforced_sign(
+                    "enforced P-384 sign",
+                    &mut token,
+                    h,
+                    alg,
+                    cert,
+                    &mut flash,
+                    2,
+                    &mut sig,
+                );
                 if n.is_none() {
                     return fail(11);
                 }
@@ -435,14 +471,24 @@ fn run() -> u32 {
                     return fail(12);
                 }
                 let alg = SignatureAlgorithm::RsaPkcs1v15(HashAlgorithm::Sha256);
-                let Ok(h) =
-                    token.import_pkcs8_der(include_bytes!("../keys/rsa3072.pk8.der"), KeyUsage::SIGN_HASH, alg)
-                else {
+                let Ok(h) = token.import_pkcs8_der(
+                    include_bytes!("../keys/rsa3072.pk8.der"),
+                    KeyUsage::SIGN_HASH,
+                    alg,
+                ) else {
                     return fail(13);
                 };
-                let n = measured("enforced RSA-3072 sign", || {
-                    steps::enforced_sign(&mut token, h, alg, spki, &budget, &mut store, &signer, &fp, &mut sig)
-                });
+                let cert = include_bytes!("../keys/rsa3072.cert.der");
+                let n = steps::enforced_sign(
+                    "enforced RSA-3072 sign",
+                    &mut token,
+                    h,
+                    alg,
+                    cert,
+                    &mut flash,
+                    3,
+                    &mut sig,
+                );
                 if n.is_none() {
                     return fail(14);
                 }
