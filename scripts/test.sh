@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Runs every Signet test. Installs what it needs (idempotent, quick when present).
-# Usage: scripts/test.sh [section...]   sections: rust (default: all)
+# Runs every Signet test: Rust (fmt, clippy, unit, integration, CLI), the thumbv7em
+# firmware build, C (ASan/UBSan + Valgrind), Python, Node, WASM in headless Chromium,
+# and a bounded fuzz smoke run. Installs what it needs (idempotent, quick when present).
+#
+# Usage: scripts/test.sh [section...]
+#   sections: rust embedded c python node wasm fuzz   (default: all, in that order)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+export ROOT
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+# One target dir for every step, so no crate is built twice.
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 
 step() { printf '\n== %s ==\n' "$*"; }
@@ -14,15 +20,30 @@ section_rust() {
     cargo fmt --all -- --check
     step "rust: clippy (warnings are errors)"
     cargo clippy --workspace --all-targets -- -D warnings
+    cargo clippy -p signet-core --no-default-features --features p256 -- -D warnings
     step "rust: tests"
     cargo test --workspace
-    step "rust: core builds without default features"
+    step "rust: core without default features (no heap), and with every feature"
     cargo build -p signet-core --no-default-features
+    cargo test -p signet-core --all-features
+    step "rust: one version of each crypto crate"
+    dups=$(cargo tree -d -e normal -p signet-core --all-features --depth 0 2>/dev/null | grep -E '^[a-z]' || true)
+    if [ -n "$dups" ]; then echo "duplicate crates in signet-core's tree:"; echo "$dups"; exit 1; fi
 }
+section_embedded() { step "embedded: thumbv7em-none-eabihf firmware, every feature set (fails on any std leak)"; scripts/embedded.sh --no-record; }
+section_c() { step "c: C ABI under ASan/UBSan and Valgrind"; scripts/c-test.sh; }
+section_python() { step "python: pip install, stubtest, pytest"; scripts/python-test.sh; }
+section_node() { step "node: npm install, tsc, node:test"; scripts/node-test.sh; }
+section_wasm() { step "wasm: build, headless Chromium tests"; scripts/wasm-test.sh; }
+section_fuzz() { step "fuzz: bounded smoke run of every target"; scripts/fuzz-smoke.sh; }
 
+all=(rust embedded c python node wasm fuzz)
 sections=("$@")
-[ ${#sections[@]} -gt 0 ] || sections=(rust)
+[ ${#sections[@]} -gt 0 ] || sections=("${all[@]}")
+start=$SECONDS
 for s in "${sections[@]}"; do
+    t=$SECONDS
     "section_$s"
+    printf -- '-- section %s passed in %ss\n' "$s" $((SECONDS - t))
 done
-step "all requested sections passed: ${sections[*]}"
+step "all sections passed (${sections[*]}) in $((SECONDS - start))s"
