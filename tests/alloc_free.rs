@@ -110,7 +110,6 @@ fn ecc_case(key: &str, alg: SignatureAlgorithm, hash: HashAlgorithm) {
     let receipt = receipt.expect("enforced signature");
     assert_eq!(count, 0, "{key}: enforced sign on flash allocated {count} times");
     assert!(receipt.signature_len > 0);
-    drop(signer);
     assert_eq!(flash.usage().committed, 1, "the signature is counted in flash");
 
     let mut memory = MemoryCounterStore::new();

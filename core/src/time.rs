@@ -59,7 +59,7 @@ const MONTH_ABBREVIATIONS: [&str; 12] = [
 ];
 
 fn is_leap(year: u16) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 fn days_in_month(year: u16, month: u8) -> u8 {
@@ -100,7 +100,7 @@ impl Date {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
             _ => {
-                if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 {
+                if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) {
                     29
                 } else {
                     28

@@ -289,7 +289,7 @@ verify_ecdsa!(verify_p384, "p384", p384);
 /// [`VerifyError::BufferTooSmall`] when `out` cannot hold the result.
 pub fn ecdsa_fixed_to_der(fixed: &[u8], out: &mut [u8]) -> Result<usize, VerifyError> {
     use der::Encode;
-    if fixed.is_empty() || fixed.len() % 2 != 0 {
+    if fixed.is_empty() || !fixed.len().is_multiple_of(2) {
         return Err(VerifyError::MalformedSignature);
     }
     let (r, s) = fixed.split_at(fixed.len() / 2);

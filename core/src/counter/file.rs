@@ -118,15 +118,11 @@ impl FileCounterStore {
             .write(true)
             .open(dir.join(LOCK))
             .map_err(io(StorageOp::Open))?;
-        // `File::lock`/`try_lock` (flock) are stable since Rust 1.89: the `std`
-        // feature's file store needs 1.89 while the rest of the crate keeps
-        // the workspace MSRV. Using std's lock avoids a libc dependency and
-        // `unsafe`.
-        #[allow(clippy::incompatible_msrv)]
+        // `File::lock`/`try_lock` (flock), stable since Rust 1.89 (the workspace
+        // MSRV). Using std's lock avoids a libc dependency and `unsafe`.
         if options.wait_for_lock {
             lock.lock().map_err(io(StorageOp::Lock))?;
         } else {
-            #[allow(clippy::incompatible_msrv)]
             match lock.try_lock() {
                 Ok(()) => {}
                 Err(TryLockError::WouldBlock) => return Err(CounterError::Locked),

@@ -79,8 +79,8 @@ impl<F: NorFlash> FlashCounterStore<F> {
         let problem = |problem| CounterError::InvalidGeometry { problem };
         if F::WRITE_SIZE == 0
             || F::READ_SIZE == 0
-            || RECORD_LEN % F::WRITE_SIZE != 0
-            || RECORD_LEN % F::READ_SIZE != 0
+            || !RECORD_LEN.is_multiple_of(F::WRITE_SIZE)
+            || !RECORD_LEN.is_multiple_of(F::READ_SIZE)
         {
             return Err(problem(GeometryProblem::RecordAlignment));
         }
@@ -91,7 +91,7 @@ impl<F: NorFlash> FlashCounterStore<F> {
             return Err(problem(GeometryProblem::TooFewSectors));
         }
         let erase = u32::try_from(F::ERASE_SIZE).map_err(|_| problem(GeometryProblem::SectorSize))?;
-        if base % erase != 0 {
+        if !base.is_multiple_of(erase) {
             return Err(problem(GeometryProblem::BaseUnaligned));
         }
         let end = sectors
@@ -172,10 +172,10 @@ impl<F: NorFlash> FlashCounterStore<F> {
         for sector in 0..sectors {
             for slot in 0..slots {
                 let buf = store.read_slot(sector, slot)?;
-                if let Some((seq, usage)) = decode(&buf) {
-                    if best.is_none_or(|(s, ..)| seq > s) {
-                        best = Some((seq, usage, sector, slot));
-                    }
+                if let Some((seq, usage)) = decode(&buf)
+                    && best.is_none_or(|(s, ..)| seq > s)
+                {
+                    best = Some((seq, usage, sector, slot));
                 }
             }
         }

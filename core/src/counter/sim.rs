@@ -100,7 +100,7 @@ impl<const WRITE: usize, const ERASE: usize> SimFlash<WRITE, ERASE> {
 
     fn range(&self, offset: u32, len: usize, align: usize) -> Result<core::ops::Range<usize>, SimFlashError> {
         let start = usize::try_from(offset).map_err(|_| SimFlashError::OutOfBounds)?;
-        if align != 0 && (start % align != 0 || len % align != 0) {
+        if align != 0 && (start % align != 0 || !len.is_multiple_of(align)) {
             return Err(SimFlashError::NotAligned);
         }
         let end = start.checked_add(len).ok_or(SimFlashError::OutOfBounds)?;

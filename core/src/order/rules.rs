@@ -153,7 +153,7 @@ pub fn luhn_valid(digits: &str) -> bool {
         }
         sum += d;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Validation context: product, order date, collected findings with offsets.
@@ -427,25 +427,25 @@ impl Ctx {
         };
         let path = join(o.path, key);
         let i = self.int_value(v, path.clone())?;
-        if let Some((lo, hi)) = range {
-            if i < lo || i > hi {
-                let message = if hi == i64::MAX {
-                    format!("{path} is {i}; it must be at least {lo}")
-                } else {
-                    format!("{path} is {i}; it must be between {lo} and {hi}")
-                };
-                self.error(v.offset, path, "out_of_range", message);
-                return None;
-            }
+        if let Some((lo, hi)) = range
+            && (i < lo || i > hi)
+        {
+            let message = if hi == i64::MAX {
+                format!("{path} is {i}; it must be at least {lo}")
+            } else {
+                format!("{path} is {i}; it must be between {lo} and {hi}")
+            };
+            self.error(v.offset, path, "out_of_range", message);
+            return None;
         }
         Some(i)
     }
 
     fn boolean(&mut self, o: Obj<'_>, key: &str) {
-        if let Some(v) = o.get(key) {
-            if v.as_bool().is_none() {
-                self.wrong_type(v, join(o.path, key), "true or false");
-            }
+        if let Some(v) = o.get(key)
+            && v.as_bool().is_none()
+        {
+            self.wrong_type(v, join(o.path, key), "true or false");
         }
     }
 
@@ -608,18 +608,18 @@ pub(crate) fn check_order(ctx: &mut Ctx, root: &Object, offset: usize) {
             }
         }
     }
-    if let Some(v) = root.get("enable_guest_access") {
-        if let Some(i) = ctx.int_value(v, String::from("enable_guest_access")) {
-            if i != 0 && i != 1 {
-                let message = format!("enable_guest_access is {i}; allowed: 0, 1");
-                ctx.error(
-                    v.offset,
-                    String::from("enable_guest_access"),
-                    "invalid_value",
-                    message,
-                );
-            }
-        }
+    if let Some(v) = root.get("enable_guest_access")
+        && let Some(i) = ctx.int_value(v, String::from("enable_guest_access"))
+        && i != 0
+        && i != 1
+    {
+        let message = format!("enable_guest_access is {i}; allowed: 0, 1");
+        ctx.error(
+            v.offset,
+            String::from("enable_guest_access"),
+            "invalid_value",
+            message,
+        );
     }
     ctx.unknown(root, ROOT_FIELDS);
 }
@@ -676,13 +676,13 @@ fn check_certificate(ctx: &mut Ctx, cert: Obj<'_>, method: MethodState) {
         );
     }
     if let Some(sp) = ctx.object(cert, "server_platform", Optional, &mut p) {
-        if let Some(id) = ctx.int(sp, "id", Required, None) {
-            if (51..=57).contains(&id) {
-                let path = join(sp.path, "id");
-                let offset = sp.get("id").map_or(sp.offset, |v| v.offset);
-                let message = format!("{path} {id} is converted to -1 (other) by the CA");
-                ctx.warn(offset, path, "server_platform_converted", message);
-            }
+        if let Some(id) = ctx.int(sp, "id", Required, None)
+            && (51..=57).contains(&id)
+        {
+            let path = join(sp.path, "id");
+            let offset = sp.get("id").map_or(sp.offset, |v| v.offset);
+            let message = format!("{path} {id} is converted to -1 (other) by the CA");
+            ctx.warn(offset, path, "server_platform_converted", message);
         }
         ctx.unknown(sp, &["id"]);
     }
@@ -760,13 +760,14 @@ fn check_organization(ctx: &mut Ctx, org: Obj<'_>) {
                 ctx.error(offset, join(org.path, "assumed_name"), "too_long", message);
             }
         }
-        if let Some(country) = ctx.string(org, "country", Required) {
-            if !country.is_empty() && !is_country_code(country) {
-                let path = join(org.path, "country");
-                let offset = org.get("country").map_or(org.offset, |v| v.offset);
-                let message = format!("{path} {country:?} is not an ISO 3166-1 alpha-2 country code");
-                ctx.error(offset, path, "invalid_country", message);
-            }
+        if let Some(country) = ctx.string(org, "country", Required)
+            && !country.is_empty()
+            && !is_country_code(country)
+        {
+            let path = join(org.path, "country");
+            let offset = org.get("country").map_or(org.offset, |v| v.offset);
+            let message = format!("{path} {country:?} is not an ISO 3166-1 alpha-2 country code");
+            ctx.error(offset, path, "invalid_country", message);
         }
         ctx.text(org, "address", Required, 64);
         ctx.text(org, "address2", Optional, 64);
@@ -830,11 +831,11 @@ fn check_org_contact(ctx: &mut Ctx, c: Obj<'_>) {
                         format!("{path} must not be empty"),
                     );
                 }
-            } else if let Some(id) = ctx.int_value(v, path.clone()) {
-                if id < 1 {
-                    let message = format!("{path} is {id}; it must be at least 1");
-                    ctx.error(v.offset, path, "out_of_range", message);
-                }
+            } else if let Some(id) = ctx.int_value(v, path.clone())
+                && id < 1
+            {
+                let message = format!("{path} is {id}; it must be at least 1");
+                ctx.error(v.offset, path, "out_of_range", message);
             }
             true
         }
@@ -1040,17 +1041,17 @@ fn check_provisioning(ctx: &mut Ctx, root: Obj<'_>, method: MethodState) {
             message,
         );
     }
-    if let MethodState::Valid(m) = method {
-        if m != Method::ShipToken {
-            let mut p = String::new();
-            if root.get("ship_info").is_some_and(|v| v.as_object().is_some()) {
-                ctx.ignored(root, "ship_info", "unless cs_provisioning_method is ship_token");
-                return;
-            }
-            // Not an object: still a type error below.
-            let _ = ctx.object(root, "ship_info", Optional, &mut p);
+    if let MethodState::Valid(m) = method
+        && m != Method::ShipToken
+    {
+        let mut p = String::new();
+        if root.get("ship_info").is_some_and(|v| v.as_object().is_some()) {
+            ctx.ignored(root, "ship_info", "unless cs_provisioning_method is ship_token");
             return;
         }
+        // Not an object: still a type error below.
+        let _ = ctx.object(root, "ship_info", Optional, &mut p);
+        return;
     }
     let mut p = String::new();
     if let Some(ship) = ctx.object(root, "ship_info", Optional, &mut p) {
@@ -1175,24 +1176,24 @@ fn check_card(ctx: &mut Ctx, card: Obj<'_>) {
     }
     let month = ctx.int(card, "expiration_month", Required, Some((1, 12)));
     let year = ctx.int(card, "expiration_year", Required, Some((1000, 9999)));
-    if let (Some(m), Some(y)) = (month, year) {
-        if (y, m) < (i64::from(ctx.at.year()), i64::from(ctx.at.month())) {
-            let offset = card.get("expiration_year").map_or(card.offset, |v| v.offset);
-            let path = join(card.path, "expiration_year");
-            let message = format!(
-                "the card expired in {y:04}-{m:02}, before the order date {}",
-                ctx.at
-            );
-            ctx.error(offset, path, "card_expired", message);
-        }
+    if let (Some(m), Some(y)) = (month, year)
+        && (y, m) < (i64::from(ctx.at.year()), i64::from(ctx.at.month()))
+    {
+        let offset = card.get("expiration_year").map_or(card.offset, |v| v.offset);
+        let path = join(card.path, "expiration_year");
+        let message = format!(
+            "the card expired in {y:04}-{m:02}, before the order date {}",
+            ctx.at
+        );
+        ctx.error(offset, path, "card_expired", message);
     }
     if let Some(v) = card.get("cvv") {
         let path = join(card.path, "cvv");
-        if let Some(cvv) = ctx.int_value(v, path.clone()) {
-            if !(100..=9999).contains(&cvv) {
-                let message = format!("{path} must be a three- or four-digit number");
-                ctx.error(v.offset, path, "out_of_range", message);
-            }
+        if let Some(cvv) = ctx.int_value(v, path.clone())
+            && !(100..=9999).contains(&cvv)
+        {
+            let message = format!("{path} must be a three- or four-digit number");
+            ctx.error(v.offset, path, "out_of_range", message);
         }
     } else {
         ctx.missing(card, "cvv", "");
