@@ -174,10 +174,34 @@ fn signer_dir(state: &Path) -> PathBuf {
     state.join("signer")
 }
 
-/// `--user`, else $USER (clap), else $LOGNAME.
+/// `--user`, else $USER (clap), else $LOGNAME, else the account name of the
+/// process's user id (root shells and CI often set neither variable).
 fn acting_user(arg: Option<&str>) -> Result<UserId, String> {
     let logname = std::env::var("LOGNAME").ok().filter(|s| !s.is_empty());
-    user_id(arg.or(logname.as_deref()))
+    let account = if arg.is_none() && logname.is_none() {
+        account_name()
+    } else {
+        None
+    };
+    user_id(arg.or(logname.as_deref()).or(account.as_deref()))
+}
+
+/// The name `/etc/passwd` gives the process's real user id (read from
+/// `/proc/self/status`), without `unsafe` libc calls.
+fn account_name() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let uid = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))?
+        .split_whitespace()
+        .next()?
+        .to_owned();
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        (fields.nth(1)? == uid && !name.is_empty()).then(|| name.to_owned())
+    })
 }
 
 fn now() -> Result<UnixTime, String> {
@@ -488,8 +512,8 @@ fn status_of(state: &State, json_out: bool) -> Result<Outcome, String> {
             state.dir.display(),
             v["certificate"]["subject"].as_str().unwrap_or(""),
             v["certificate"]["fingerprint"].as_str().unwrap_or(""),
-            cert.not_before().as_secs(),
-            cert.not_after().as_secs(),
+            utc(cert.not_before()),
+            utc(cert.not_after()),
             state.key_type.name(),
             state.key_type.algorithm().name(),
             budget["signer"].as_str().unwrap_or(""),
@@ -500,6 +524,15 @@ fn status_of(state: &State, json_out: bool) -> Result<Outcome, String> {
         );
     }
     Ok(Outcome::Ok)
+}
+
+/// `YYYY-MM-DD HH:MM:SSZ` for the human status output (JSON keeps UNIX seconds).
+fn utc(t: UnixTime) -> String {
+    let secs = t.as_secs().rem_euclid(signet_core::time::SECONDS_PER_DAY);
+    match t.date() {
+        Ok(d) => format!("{d} {:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60),
+        Err(_) => format!("@{}", t.as_secs()),
+    }
 }
 
 fn require_state(state: &StateArgs, json_out: bool) -> Result<Result<State, Outcome>, String> {

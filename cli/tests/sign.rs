@@ -200,3 +200,26 @@ fn uninitialised_state_is_refused() {
     assert_eq!(st.status.code(), Some(1));
     assert!(stderr(&st).contains("state_not_initialised"));
 }
+
+#[test]
+fn without_user_variables_the_account_name_is_the_signer() {
+    let dir = scratch("account");
+    std::fs::write(dir.join("a.bin"), b"payload").unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_signet"))
+            .args(args)
+            .current_dir(&dir)
+            .env_remove("SIGNET_STATE")
+            .env_remove("USER")
+            .env_remove("LOGNAME")
+            .output()
+            .unwrap()
+    };
+    let signed = run(&["sign", "--state", "state", "a.bin"]);
+    assert_eq!(signed.status.code(), Some(0), "{}", stderr(&signed));
+    let id = Command::new("id").arg("-un").output().unwrap();
+    let account = String::from_utf8_lossy(&id.stdout).trim().to_owned();
+    let status = run(&["status", "--state", "state", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(v["signer"], serde_json::Value::String(account));
+}
