@@ -28,7 +28,7 @@ g++ -std=c++17 -Wall -Wextra -Werror -pedantic -I"$INC" -c "$OUT/h.cpp" -o "$OUT
 
 CFLAGS=(-std=c99 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -pedantic -g -I"$INC")
 SYS=(-lpthread -ldl -lm)
-TESTS=(test_api test_openssl_token test_vectors)
+TESTS=(test_api test_openssl_token test_sign test_vectors)
 KEYS="$ROOT/tests/vectors/keys"
 ORDERS="$ROOT/tests/vectors/orders"
 run() { # run NAME WRAPPER... BINARY
@@ -40,7 +40,7 @@ run() { # run NAME WRAPPER... BINARY
     *) "$@" ;;
     esac
 }
-libs_for() { [ "$1" = test_openssl_token ] && echo "-lcrypto" || true; }
+libs_for() { case $1 in test_openssl_token | test_sign) echo "-lcrypto" ;; esac; }
 
 echo "== C tests under AddressSanitizer + UBSan (static library)"
 for t in "${TESTS[@]}"; do

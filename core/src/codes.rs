@@ -131,9 +131,29 @@ pub const CMS: [&str; 6] = [
     "cms_signature_invalid",
     "cms_encoding",
 ];
+/// `sign::SignError` (`sign_cms` needs feature `alloc`; wrapped errors are
+/// summarised by the variant's own code).
+pub const SIGN: [&str; 16] = [
+    "sign_key_mismatch",
+    "sign_key_policy",
+    "sign_budget_mismatch",
+    "sign_certificate_not_yet_valid",
+    "sign_certificate_expired",
+    "sign_revoked",
+    "sign_not_assigned_signer",
+    "sign_grant_required",
+    "sign_grant_mismatch",
+    "sign_grant_inactive",
+    "sign_grant_exhausted",
+    "sign_budget_exhausted",
+    "sign_token",
+    "sign_verify_failed",
+    "sign_counter",
+    "sign_cms",
+];
 
 /// Every list, with the error type it belongs to.
-pub const ERROR_CODE_LISTS: [(&str, &[&str]); 14] = [
+pub const ERROR_CODE_LISTS: [(&str, &[&str]); 15] = [
     ("time::DateError", &DATE),
     ("json::JsonError", &JSON),
     ("order::ResponseError", &RESPONSE),
@@ -148,6 +168,7 @@ pub const ERROR_CODE_LISTS: [(&str, &[&str]); 14] = [
     ("verify::VerifyError", &VERIFY),
     ("cert::CertError", &CERT),
     ("cms::CmsError", &CMS),
+    ("sign::SignError", &SIGN),
 ];
 
 /// Every error code, in [`ERROR_CODE_LISTS`] order.
@@ -379,6 +400,40 @@ mod tests {
             CmsError::Encoding,
         ];
         check(&super::CMS, &cms.map(|e| e.code()));
+        use crate::sign::SignError;
+        let sign = [
+            SignError::KeyMismatch,
+            SignError::KeyPolicy(crate::policy::PolicyError::KeyTooSmall {
+                min_bits: 3072,
+                actual_bits: 2048,
+            }),
+            SignError::BudgetMismatch,
+            SignError::CertificateNotYetValid {
+                not_before: UnixTime(1),
+                now: UnixTime(0),
+            },
+            SignError::CertificateExpired {
+                not_after: UnixTime(0),
+                now: UnixTime(1),
+            },
+            SignError::Revoked,
+            SignError::NotAssignedSigner,
+            SignError::GrantRequired,
+            SignError::GrantMismatch(GrantError::NotGrantee),
+            SignError::GrantInactive {
+                status: GrantStatus::Revoked,
+            },
+            SignError::GrantExhausted { allowed: 1 },
+            SignError::BudgetExhausted { total: 1, used: 1 },
+            SignError::Token(ErrorKind::Hardware),
+            SignError::VerifyFailed {
+                error: VerifyError::BadSignature,
+                counter_index: 0,
+            },
+            SignError::Counter(CounterError::Locked),
+            SignError::Cms(CmsError::Encoding),
+        ];
+        check(&super::SIGN, &sign.map(|e| e.code()));
     }
 
     #[cfg(all(feature = "alloc", feature = "soft-token"))]

@@ -250,6 +250,38 @@ enum signet_result_value {
   SIGNET_RESULT_CMS_SIGNATURE_INVALID = 6305,
   /** CMS encoding failed. (`cms_encoding`) */
   SIGNET_RESULT_CMS_ENCODING = 6306,
+  /** The token key is not the certificate's key. (`sign_key_mismatch`) */
+  SIGNET_RESULT_SIGN_KEY_MISMATCH = 7001,
+  /** The key policy refuses the certificate's key. (`sign_key_policy`) */
+  SIGNET_RESULT_SIGN_KEY_POLICY = 7002,
+  /** The budget belongs to another certificate. (`sign_budget_mismatch`) */
+  SIGNET_RESULT_SIGN_BUDGET_MISMATCH = 7003,
+  /** The certificate is not valid yet. (`sign_certificate_not_yet_valid`) */
+  SIGNET_RESULT_SIGN_CERTIFICATE_NOT_YET_VALID = 7004,
+  /** The certificate has expired. (`sign_certificate_expired`) */
+  SIGNET_RESULT_SIGN_CERTIFICATE_EXPIRED = 7005,
+  /** The certificate is revoked. (`sign_revoked`) */
+  SIGNET_RESULT_SIGN_REVOKED = 7006,
+  /** Only the assigned signer may sign. (`sign_not_assigned_signer`) */
+  SIGNET_RESULT_SIGN_NOT_ASSIGNED_SIGNER = 7007,
+  /** The signer's policy requires a grant. (`sign_grant_required`) */
+  SIGNET_RESULT_SIGN_GRANT_REQUIRED = 7008,
+  /** The grant is not the acting user's grant for this signer. (`sign_grant_mismatch`) */
+  SIGNET_RESULT_SIGN_GRANT_MISMATCH = 7009,
+  /** The grant cannot be used now. (`sign_grant_inactive`) */
+  SIGNET_RESULT_SIGN_GRANT_INACTIVE = 7010,
+  /** The grant's sign operations are used up. (`sign_grant_exhausted`) */
+  SIGNET_RESULT_SIGN_GRANT_EXHAUSTED = 7011,
+  /** The budget has no signature left. (`sign_budget_exhausted`) */
+  SIGNET_RESULT_SIGN_BUDGET_EXHAUSTED = 7012,
+  /** The token refused or failed; nothing was consumed. (`sign_token`) */
+  SIGNET_RESULT_SIGN_TOKEN = 7013,
+  /** The token's signature did not verify; it was not released and counts as used. (`sign_verify_failed`) */
+  SIGNET_RESULT_SIGN_VERIFY_FAILED = 7014,
+  /** The counter store failed. (`sign_counter`) */
+  SIGNET_RESULT_SIGN_COUNTER = 7015,
+  /** Building the CMS structure failed. (`sign_cms`) */
+  SIGNET_RESULT_SIGN_CMS = 7016,
   /** A required pointer argument is NULL. (`ffi_null_pointer`) */
   SIGNET_RESULT_NULL_POINTER = 9001,
   /** A text argument is not UTF-8. (`ffi_invalid_utf8`) */
@@ -927,6 +959,60 @@ typedef struct {
    */
   size_t message_len;
 } signet_finding;
+
+/*
+ Options of the sign path. Pass NULL for the defaults (`verify_ecdsa`
+ true, `require_grant` false).
+ */
+typedef struct {
+  /*
+   Verify ECDSA signatures before releasing them (RSA signatures are
+   always verified).
+   */
+  bool verify_ecdsa;
+  /*
+   The signer's policy requires a grant for every signature.
+   */
+  bool require_grant;
+} signet_sign_options;
+
+/*
+ What one signature cost.
+ */
+typedef struct {
+  /*
+   SHA-256 of the signing certificate (DER).
+   */
+  uint8_t cert_fingerprint[32];
+  /*
+   The signature's serial in the counter store.
+   */
+  uint64_t counter_index;
+  /*
+   Whether a grant paid an operation (`grant_id` is then its id).
+   */
+  bool has_grant;
+  /*
+   The grant's id, 0 when `has_grant` is false.
+   */
+  uint64_t grant_id;
+  /*
+   Signatures left in the budget after this one.
+   */
+  uint64_t signatures_remaining;
+  /*
+   The budget's usage level after this one.
+   */
+  signet_usage_level level;
+  /*
+   The level this signature crossed into, or `SIGNET_USAGE_LEVEL_NONE`.
+   */
+  signet_usage_level crossed;
+  /*
+   The signature's length in `sig_out`.
+   */
+  size_t signature_len;
+} signet_receipt;
 
 /*
  A key's policy: type and size, usage flags, its one permitted algorithm.
@@ -1682,6 +1768,101 @@ signet_result signet_report_to_json(const signet_report *report,
  must not free it), or NULL for a number that is not in the table.
  */
 const char *signet_result_code_str(uint32_t result);
+
+/*
+ Signs `digest` (already hashed with `algorithm`'s hash) with the key
+ `key_handle` of `token` for the certificate `certificate` (DER), as `user`
+ at `now` (UNIX seconds). Every rule of core's enforced sign path is
+ checked, in this order: the token key is the certificate's key, the key
+ policy, the budget is this certificate's, validity at `now`, revocation,
+ `user` is the assigned signer, the grant (required by `options`, or given),
+ the key's attributes and `sig_out_len`; then one signature is reserved in
+ `store` (and one operation of `grant`), the token signs, the signature is
+ verified against the certificate's key and the reservation committed.
+
+ On success the signature is `sig_out[..receipt.signature_len]`
+ (`SIGNET_MAX_SIGNATURE_LEN` bytes are always enough) and `*out_receipt`
+ says what it cost. On failure `sig_out` and `*out_receipt` are not written.
+ A refusal consumes nothing, except `SIGNET_RESULT_SIGN_VERIFY_FAILED`
+ (the token produced a bad signature: it counts as used and is not
+ released) and a commit-time `SIGNET_RESULT_SIGN_COUNTER`.
+
+ `grant` may be NULL (no grant); `options` may be NULL (defaults).
+
+ # Errors
+ `SIGNET_RESULT_NULL_POINTER`, `SIGNET_RESULT_INVALID_UTF8` (`user`),
+ `SIGNET_RESULT_USER_ID_*`, `SIGNET_RESULT_INVALID_ARGUMENT` (algorithm),
+ `SIGNET_RESULT_CERTIFICATE_MALFORMED` and the other certificate parse
+ results, `SIGNET_RESULT_SIGN_*` (one per check; token failures are
+ `SIGNET_RESULT_SIGN_TOKEN`, see the last error message for the kind).
+
+ # Safety
+ `certificate` `certificate_len` bytes; `token`, `budget`, `store` live
+ handles and `grant` NULL or live; `user` `user_len` bytes; `digest`
+ `digest_len` bytes; `options` NULL or valid; `sig_out` valid for
+ `sig_out_len` bytes of writes; `out_receipt` valid for one write.
+ */
+signet_result signet_sign_digest(const uint8_t *certificate_der,
+                                 size_t certificate_len,
+                                 signet_token *token,
+                                 uint32_t key_handle,
+                                 const signet_budget *budget,
+                                 signet_counter_store *store,
+                                 const uint8_t *user,
+                                 size_t user_len,
+                                 int64_t now,
+                                 signet_grant *grant,
+                                 uint32_t algorithm_,
+                                 const uint8_t *digest,
+                                 size_t digest_len,
+                                 const signet_sign_options *options,
+                                 uint8_t *sig_out,
+                                 size_t sig_out_len,
+                                 signet_receipt *out_receipt);
+
+/*
+ The SHA-256 fingerprint of a certificate (DER) into `out_fingerprint`
+ (32 bytes): the value `signet_budget_new` binds a budget to.
+
+ # Errors
+ `SIGNET_RESULT_NULL_POINTER`, `SIGNET_RESULT_CERTIFICATE_MALFORMED` and
+ the other certificate parse results.
+
+ # Safety
+ `certificate_der` `certificate_len` bytes; `out_fingerprint` valid for 32
+ bytes of writes.
+ */
+signet_result signet_certificate_fingerprint(const uint8_t *certificate_der,
+                                             size_t certificate_len,
+                                             uint8_t *out_fingerprint);
+
+/*
+ A self-signed code-signing certificate (DER) for the key `key_handle` of
+ `token`, with subject CN `subject_cn`, validity `not_before` to
+ `not_after` (UNIX seconds) and `serial` (not 0), into `buf`; `*out_n`
+ gets its length. For tests and development: real certificates come from
+ the CA. Each call signs a new certificate.
+
+ # Errors
+ `SIGNET_RESULT_NULL_POINTER`, `SIGNET_RESULT_INVALID_UTF8`,
+ `SIGNET_RESULT_CERT_*`, `SIGNET_RESULT_TOKEN_*`,
+ `SIGNET_RESULT_BUFFER_TOO_SMALL` (nothing written; 4096 bytes are enough
+ for every supported key).
+
+ # Safety
+ `token` live; `subject_cn` `subject_cn_len` bytes; `buf` valid for `len`
+ bytes of writes; `out_n` valid for one write.
+ */
+signet_result signet_certificate_self_signed(signet_token *token,
+                                             uint32_t key_handle,
+                                             const uint8_t *subject_cn,
+                                             size_t subject_cn_len,
+                                             int64_t not_before,
+                                             int64_t not_after,
+                                             uint64_t serial,
+                                             uint8_t *buf,
+                                             size_t len,
+                                             size_t *out_n);
 
 /*
  A new, empty software token (16 key slots, OS random numbers). For tests

@@ -46,7 +46,7 @@ pub enum signet_usage_level {
     Exhausted = 4,
 }
 
-fn level(l: UsageLevel) -> signet_usage_level {
+pub(crate) fn level(l: UsageLevel) -> signet_usage_level {
     match l {
         UsageLevel::Normal => signet_usage_level::Normal,
         UsageLevel::Warn80 => signet_usage_level::Warn80,
@@ -106,7 +106,7 @@ pub struct signet_use_report {
 
 /// A certificate's signature budget (opaque).
 pub struct signet_budget {
-    budget: Budget,
+    pub(crate) budget: Budget,
 }
 
 /// A reserved budget signature (opaque). Settle with `signet_budget_commit`

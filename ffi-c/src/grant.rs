@@ -127,7 +127,7 @@ pub struct signet_signing_request {
 }
 /// A grant of signing access (opaque).
 pub struct signet_grant {
-    grant: Grant,
+    pub(crate) grant: Grant,
 }
 /// A reserved grant operation (opaque).
 pub struct signet_grant_reservation {

@@ -8,6 +8,7 @@ pub mod counter;
 pub mod grant;
 pub mod report;
 pub mod result;
+pub mod sign;
 pub mod token;
 mod util;
 

@@ -194,7 +194,23 @@ results! {
     CmsSignatureInvalid = 6305, "cms_signature_invalid", "The CMS signature does not verify.";
     CmsEncoding = 6306, "cms_encoding", "CMS encoding failed.";
 
-    // 7000s: reserved for the enforced sign primitive.
+    // 7000s: the enforced sign primitive.
+    SignKeyMismatch = 7001, "sign_key_mismatch", "The token key is not the certificate's key.";
+    SignKeyPolicy = 7002, "sign_key_policy", "The key policy refuses the certificate's key.";
+    SignBudgetMismatch = 7003, "sign_budget_mismatch", "The budget belongs to another certificate.";
+    SignCertificateNotYetValid = 7004, "sign_certificate_not_yet_valid", "The certificate is not valid yet.";
+    SignCertificateExpired = 7005, "sign_certificate_expired", "The certificate has expired.";
+    SignRevoked = 7006, "sign_revoked", "The certificate is revoked.";
+    SignNotAssignedSigner = 7007, "sign_not_assigned_signer", "Only the assigned signer may sign.";
+    SignGrantRequired = 7008, "sign_grant_required", "The signer's policy requires a grant.";
+    SignGrantMismatch = 7009, "sign_grant_mismatch", "The grant is not the acting user's grant for this signer.";
+    SignGrantInactive = 7010, "sign_grant_inactive", "The grant cannot be used now.";
+    SignGrantExhausted = 7011, "sign_grant_exhausted", "The grant's sign operations are used up.";
+    SignBudgetExhausted = 7012, "sign_budget_exhausted", "The budget has no signature left.";
+    SignToken = 7013, "sign_token", "The token refused or failed; nothing was consumed.";
+    SignVerifyFailed = 7014, "sign_verify_failed", "The token's signature did not verify; it was not released and counts as used.";
+    SignCounter = 7015, "sign_counter", "The counter store failed.";
+    SignCms = 7016, "sign_cms", "Building the CMS structure failed.";
 
     // 9000s: misuse of the C API.
     NullPointer = 9001, "ffi_null_pointer", "A required pointer argument is NULL.";

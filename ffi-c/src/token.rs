@@ -5,7 +5,9 @@ use core::ffi::c_void;
 
 use signet_core::ErrorCode;
 use signet_core::token::soft::SoftToken;
-use signet_core::token::{ErrorKind, KeyAttributes, KeyHandle, KeyType, KeyUsage, SignatureAlgorithm, Token};
+use signet_core::token::{
+    Error as _, ErrorKind, KeyAttributes, KeyHandle, KeyType, KeyUsage, SignatureAlgorithm, Token,
+};
 use signet_core::verify::verify_digest;
 
 use crate::result::signet_result;
@@ -612,4 +614,38 @@ pub unsafe extern "C" fn signet_verify_digest(
         let alg = algorithm(algorithm_)?;
         verify_digest(spki, alg, digest, sig).map_err(|e| FfiError::core(&e))
     })
+}
+
+/// The sign primitive drives a `signet_token` through core's [`Token`] trait:
+/// a software token's errors keep their kind, a C token's come from its
+/// callbacks' result numbers.
+impl Token for signet_token {
+    type Error = ErrorKind;
+
+    fn key_attributes(&self, handle: KeyHandle) -> Result<KeyAttributes, ErrorKind> {
+        match &self.token {
+            TokenImpl::Soft(t) => t.key_attributes(handle).map_err(|e| e.kind()),
+            TokenImpl::C(t) => t.key_attributes(handle).map_err(|e| e.0),
+        }
+    }
+
+    fn public_key(&self, handle: KeyHandle, out: &mut [u8]) -> Result<usize, ErrorKind> {
+        match &self.token {
+            TokenImpl::Soft(t) => Token::public_key(&**t, handle, out).map_err(|e| e.kind()),
+            TokenImpl::C(t) => Token::public_key(t, handle, out).map_err(|e| e.0),
+        }
+    }
+
+    fn sign_digest(
+        &mut self,
+        handle: KeyHandle,
+        alg: SignatureAlgorithm,
+        digest: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize, ErrorKind> {
+        match &mut self.token {
+            TokenImpl::Soft(t) => t.sign_digest(handle, alg, digest, out).map_err(|e| e.kind()),
+            TokenImpl::C(t) => t.sign_digest(handle, alg, digest, out).map_err(|e| e.0),
+        }
+    }
 }
