@@ -16,7 +16,7 @@ mkdir -p "$OUT/prefix/include" "$OUT/prefix/lib/cmake/signet" "$OUT/prefix/lib/p
 
 echo "== cargo: library, header check, result table, vector expectations"
 cargo build -p signet-ffi --release
-SIGNET_C_VECTORS="$OUT/order-vectors.tsv" cargo test -p signet-ffi
+SIGNET_C_VECTORS="$OUT/order-vectors.tsv" SIGNET_C_KEY_VECTORS="$OUT/key-vectors.tsv" cargo test -p signet-ffi
 LIBDIR="$TARGET/release"
 INC="$ROOT/ffi-c/include"
 
@@ -28,7 +28,7 @@ g++ -std=c++17 -Wall -Wextra -Werror -pedantic -I"$INC" -c "$OUT/h.cpp" -o "$OUT
 
 CFLAGS=(-std=c99 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -pedantic -g -I"$INC")
 SYS=(-lpthread -ldl -lm)
-TESTS=(test_api test_openssl_token test_sign test_vectors)
+TESTS=(test_api test_openssl_token test_sign test_sign_grant test_vectors test_key_vectors)
 KEYS="$ROOT/tests/vectors/keys"
 ORDERS="$ROOT/tests/vectors/orders"
 run() { # run NAME WRAPPER... BINARY
@@ -37,6 +37,7 @@ run() { # run NAME WRAPPER... BINARY
     case $name in
     test_api) "$@" "$KEYS" ;;
     test_vectors) "$@" "$ORDERS" "$OUT/order-vectors.tsv" ;;
+    test_key_vectors) "$@" "$KEYS" "$OUT/key-vectors.tsv" ;;
     *) "$@" ;;
     esac
 }

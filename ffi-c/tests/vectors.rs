@@ -50,3 +50,87 @@ fn derive_order_expectations() {
         std::fs::write(path, out).unwrap();
     }
 }
+
+/// The key vectors (`tests/vectors/keys/index.json`) list, per check, only the
+/// expected codes (order ignored). The C test asserts the exact report: this
+/// derives each check's verdict and ordered (severity, path, code) list from
+/// core's policy functions and first asserts that those codes are exactly the
+/// ones index.json lists, so the codes stay anchored to the OpenSSL-made
+/// vectors while severity, path and order are core's (which the C binding must
+/// reproduce unchanged). One line per check: file, check (csr|cert|spki),
+/// device ("" for none), date, valid, n, then n × severity, path, code; tabs.
+/// Written to `$SIGNET_C_KEY_VECTORS` when set.
+#[test]
+fn derive_key_expectations() {
+    use signet_core::policy::{DeviceProfile, check_certificate, check_csr, check_spki};
+    use signet_core::time::Date;
+
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/keys");
+    let index: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).unwrap()).unwrap();
+    let vectors = index["vectors"].as_array().unwrap();
+    assert!(vectors.len() >= 70, "index.json lists {} vectors", vectors.len());
+    let field = |s: &str| {
+        assert!(!s.contains(['\t', '\n']), "tab or newline in {s:?}");
+        s.to_owned()
+    };
+    let mut out = String::new();
+    let mut checks = 0;
+    for v in vectors {
+        let file = v["file"].as_str().unwrap();
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        for c in v["checks"].as_array().unwrap() {
+            let check = c["as"].as_str().or_else(|| v["kind"].as_str()).unwrap();
+            let device = c["device"].as_str();
+            let at_text = c["at"].as_str().unwrap();
+            let at = Date::parse_iso(at_text).unwrap();
+            let profile: Option<DeviceProfile> = device.map(|d| d.parse().unwrap());
+            let findings = match check {
+                "csr" => check_csr(&bytes, profile, at),
+                "spki" => check_spki(&bytes, profile, at),
+                "cert" => {
+                    assert!(device.is_none(), "{file}: a certificate check takes no device");
+                    check_certificate(&bytes, at.start())
+                }
+                other => panic!("{file}: no check for {other}"),
+            };
+            let mut got: Vec<&str> = findings.iter().map(|f| f.code).collect();
+            let mut want: Vec<&str> = c["codes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap())
+                .collect();
+            got.sort_unstable();
+            want.sort_unstable();
+            assert_eq!(got, want, "{file} as {check} device={device:?} at={at_text}");
+            let valid = !findings.iter().any(|f| f.severity.as_str() == "error");
+            write!(
+                out,
+                "{}\t{check}\t{}\t{}\t{}\t{}",
+                field(file),
+                field(device.unwrap_or("")),
+                field(at_text),
+                u8::from(valid),
+                findings.len()
+            )
+            .unwrap();
+            for f in &findings {
+                write!(
+                    out,
+                    "\t{}\t{}\t{}",
+                    f.severity.as_str(),
+                    field(f.path),
+                    field(f.code)
+                )
+                .unwrap();
+            }
+            out.push('\n');
+            checks += 1;
+        }
+    }
+    assert!(checks > 150, "{checks} key checks");
+    if let Some(path) = std::env::var_os("SIGNET_C_KEY_VECTORS") {
+        std::fs::write(path, out).unwrap();
+    }
+}
