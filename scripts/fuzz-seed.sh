@@ -11,7 +11,7 @@ V=$ROOT/tests/vectors
 C=$ROOT/fuzz/corpus
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(order_json json_parse spki csr cert counter_recovery grant_budget_ops)
+[ ${#targets[@]} -gt 0 ] || targets=(order_json json_parse spki csr cert counter_recovery grant_budget_ops ffi_c)
 
 copy() { # copy DEST FILE... (missing globs are skipped)
     local dest=$1 f
@@ -47,6 +47,42 @@ seed_json_parse() {
 seed_spki() { copy "$C/spki" "$V"/keys/*.spki.* "$V"/keys/not-der.bin; }
 seed_csr() { copy "$C/csr" "$V"/keys/*.csr.* "$V"/keys/not-der.bin; }
 seed_cert() { copy "$C/cert" "$V"/keys/*.cert.* "$V"/keys/not-der.bin; }
+
+# ffi_c input: a 20-byte header (see fuzz/fuzz_targets/ffi_c.rs), then the body.
+ffi_header() { # ffi_header FLAGS YYYY-MM-DD
+    local flags=$1 y m d b
+    IFS=- read -r y m d <<<"$2"
+    y=$((10#$y)) m=$((10#$m)) d=$((10#$d))
+    # flags, year (LE), month, day, JSON buffer "plenty", finding index 0, result 0,
+    # no misuse, prefix 0, message buffer 255, 4 budget operations, allotment 3, ops bits.
+    for b in "$flags" $((y & 255)) $((y >> 8)) "$m" "$d" 255 255 0 0 0 0 0 0 0 0 255 4 3 30 0; do
+        printf "\\$(printf '%03o' "$b")"
+    done
+}
+
+seed_ffi_c() {
+    local d=$C/ffi_c f at expect name flags
+    mkdir -p "$d"
+    for f in "$V"/orders/*.json "$ROOT"/examples/orders/*.json; do
+        case $f in *.expect.json) continue ;; esac
+        [ -f "$f" ] || continue
+        expect=${f%.json}.expect.json
+        at=2025-06-01 flags=0
+        if [ -f "$expect" ]; then
+            at=$(sed -n 's/.*"at": *"\([0-9]\{4\}-[0-9]\{2\}-[0-9]\{2\}\)".*/\1/p' "$expect" | head -n1)
+            at=${at:-2025-06-01}
+            grep -q '"product": *"code_signing_ev"' "$expect" && flags=1
+        fi
+        name=$(basename "${f%.json}")
+        { ffi_header "$flags" "$at"; cat "$f"; } >"$d/order-$name"
+    done
+    # Keys, CSRs and certificates too (the key checks run on every input), with a device.
+    for f in "$V"/keys/*.der "$V"/keys/*.pem "$V"/keys/not-der.bin; do
+        [ -f "$f" ] || continue
+        { ffi_header 4 2025-06-01; cat "$f"; } >"$d/key-$(basename "$f")"
+    done
+}
+
 # Structured (arbitrary-derived) inputs: no vectors fit; libFuzzer starts from scratch.
 seed_counter_recovery() { mkdir -p "$C/counter_recovery"; }
 seed_grant_budget_ops() { mkdir -p "$C/grant_budget_ops"; }

@@ -15,7 +15,7 @@ CARGO_FUZZ_VERSION=0.13.2
 seconds=${FUZZ_SECONDS:-20}
 toolchain=${FUZZ_TOOLCHAIN:-nightly}
 rss=${FUZZ_RSS_MB:-2048}
-all=(order_json json_parse spki csr cert counter_recovery grant_budget_ops)
+all=(order_json json_parse spki csr cert counter_recovery grant_budget_ops ffi_c)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 
@@ -50,7 +50,7 @@ failed=()
 for t in "${targets[@]}"; do
     echo "== fuzz: $t (${seconds}s)"
     dict=()
-    case $t in order_json | json_parse) dict=("-dict=$ROOT/fuzz/dict/order.dict") ;; esac
+    case $t in order_json | json_parse | ffi_c) dict=("-dict=$ROOT/fuzz/dict/order.dict") ;; esac
     log=$(mktemp)
     # Both the seed corpus and a scratch directory: new inputs go to the scratch one, so
     # a smoke run leaves the seeded corpus as it was.
