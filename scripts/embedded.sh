@@ -43,7 +43,7 @@ ELF=$CARGO_TARGET_DIR/$TARGET/release/signet-firmware
 
 # name|features|what it contains
 variants=(
-    "validation|validation|order validation (heap: 48 KiB linked-list allocator)"
+    "validation|validation|order validation, including the CSR checks: parsing and RSA/P-256/P-384 self-signature verification (heap: 48 KiB linked-list allocator)"
     "policy+budget|budget|key policy on an SPKI + budget over a NOR-flash counter"
     "+P-256|p256|+ enforced P-256 signature (soft token, no heap)"
     "+P-384|p384|+ enforced P-384 signature"
@@ -77,7 +77,7 @@ section=$(
     echo "## Firmware size (thumbv7em-none-eabihf)"
     echo
     echo "Example image \`examples/firmware\` (Cortex-M4F; \`opt-level = \"s\"\`, fat LTO, \`panic = \"abort\"\`),"
-    echo "one build per cumulative feature set; sizes from \`arm-none-eabi-size\`. .bss includes the 4 KiB"
+    echo "one build per cumulative feature set; sizes from \`arm-none-eabi-size\`. .bss includes the 16 KiB"
     echo "in-RAM NOR flash and, where a heap is used, the 48 KiB heap array. Every set builds with"
     echo "\`core\`/\`alloc\` only (the target has no \`std\`), so no dependency pulls in \`std\`."
     echo "Toolchain used: $(/usr/bin/rustc --version 2>/dev/null || rustc --version). Reproduce: \`scripts/embedded.sh\`."
