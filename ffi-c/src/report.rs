@@ -196,16 +196,18 @@ pub unsafe extern "C" fn signet_csr_check(
     at: signet_date,
     out_report: *mut *mut signet_report,
 ) -> signet_result {
-    boundary(|| {
-        let out = out_ptr(out_report, "out_report")?;
-        // SAFETY: caller contract above.
-        let input = unsafe { bytes(input, input_len, "input")? };
-        // SAFETY: caller contract above.
-        let profile = unsafe { device_profile(device, device_len)? };
-        let findings = policy::check_csr(input, profile, date(at)?);
-        give(out, signet_report::from_policy(findings));
-        Ok(())
-    })
+    // SAFETY: the caller's contract above is `keyed_check`'s.
+    unsafe {
+        keyed_check(
+            input,
+            input_len,
+            device,
+            device_len,
+            at,
+            out_report,
+            policy::check_csr,
+        )
+    }
 }
 
 /// Checks a public key (`SubjectPublicKeyInfo`, PEM or DER) against the key
@@ -225,14 +227,41 @@ pub unsafe extern "C" fn signet_spki_check(
     at: signet_date,
     out_report: *mut *mut signet_report,
 ) -> signet_result {
+    // SAFETY: the caller's contract above is `keyed_check`'s.
+    unsafe {
+        keyed_check(
+            input,
+            input_len,
+            device,
+            device_len,
+            at,
+            out_report,
+            policy::check_spki,
+        )
+    }
+}
+
+/// The body shared by the key checks that take a device profile and a date
+/// (`signet_csr_check`, `signet_spki_check`): they differ only in the core check.
+///
+/// # Safety
+/// As `signet_csr_check`.
+unsafe fn keyed_check(
+    input: *const u8,
+    input_len: usize,
+    device: *const u8,
+    device_len: usize,
+    at: signet_date,
+    out_report: *mut *mut signet_report,
+    check: fn(&[u8], Option<policy::DeviceProfile>, Date) -> Vec<policy::PolicyFinding>,
+) -> signet_result {
     boundary(|| {
         let out = out_ptr(out_report, "out_report")?;
         // SAFETY: caller contract above.
         let input = unsafe { bytes(input, input_len, "input")? };
         // SAFETY: caller contract above.
         let profile = unsafe { device_profile(device, device_len)? };
-        let findings = policy::check_spki(input, profile, date(at)?);
-        give(out, signet_report::from_policy(findings));
+        give(out, signet_report::from_policy(check(input, profile, date(at)?)));
         Ok(())
     })
 }
