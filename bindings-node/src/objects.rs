@@ -172,6 +172,7 @@ impl CounterStore {
             let options = FileStoreOptions {
                 block: block.unwrap_or(defaults.block),
                 wait_for_lock: wait_for_lock.unwrap_or(defaults.wait_for_lock),
+                ..defaults
             };
             let (store, recovery) = FileCounterStore::open(Path::new(&dir), options)?;
             Ok(CounterStore {

@@ -95,7 +95,11 @@ impl FileCounterStore {
     #[new]
     #[pyo3(signature = (path, *, block = 1, wait_for_lock = true))]
     fn new(py: Python<'_>, path: PathBuf, block: u32, wait_for_lock: bool) -> PyResult<Self> {
-        let options = FileStoreOptions { block, wait_for_lock };
+        let options = FileStoreOptions {
+            block,
+            wait_for_lock,
+            ..FileStoreOptions::default()
+        };
         let (store, recovery) = py
             .detach(|| core_counter::FileCounterStore::open(&path, options))
             .map_err(err)?;

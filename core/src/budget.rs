@@ -262,6 +262,42 @@ impl Purchase {
             Purchase::Custom(n) => n,
         }
     }
+
+    /// The purchase that adds `count` signatures: one of the documented
+    /// blocks (1,000, 5,000, 10,000) when it is one, else a custom count.
+    pub const fn of_count(count: u64) -> Purchase {
+        match count {
+            1_000 => Purchase::Block1000,
+            5_000 => Purchase::Block5000,
+            10_000 => Purchase::Block10000,
+            n => Purchase::Custom(n),
+        }
+    }
+}
+
+/// Whether a budget's signatures can be used at a given time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BudgetState {
+    /// Inside the certificate's validity and not revoked.
+    Valid,
+    /// Before the certificate's `notBefore`.
+    NotYetValid,
+    /// After the certificate's `notAfter`: remaining signatures expired.
+    Expired,
+    /// The certificate was revoked: remaining signatures are nullified.
+    Revoked,
+}
+
+impl BudgetState {
+    /// The snake_case name every surface prints.
+    pub const fn name(self) -> &'static str {
+        match self {
+            BudgetState::Valid => "valid",
+            BudgetState::NotYetValid => "not_yet_valid",
+            BudgetState::Expired => "expired",
+            BudgetState::Revoked => "revoked",
+        }
+    }
 }
 
 /// How much of the budget is used.
@@ -589,6 +625,16 @@ impl Budget {
         self.total().saturating_sub(usage.used())
     }
 
+    /// The budget's state at `now` (revocation wins over time).
+    pub fn state(&self, now: UnixTime) -> BudgetState {
+        match self.check_time(now) {
+            Ok(()) => BudgetState::Valid,
+            Err(BudgetError::NotYetValid { .. }) => BudgetState::NotYetValid,
+            Err(BudgetError::Expired { .. }) => BudgetState::Expired,
+            Err(_) => BudgetState::Revoked,
+        }
+    }
+
     /// The usage level for the counter's usage.
     pub fn level(&self, usage: &Usage) -> UsageLevel {
         UsageLevel::of(usage.used(), self.total())
@@ -784,6 +830,21 @@ mod tests {
             subaccount: false,
             keylocker_lead: false,
         }
+    }
+
+    #[test]
+    fn state_follows_validity_and_revocation() {
+        let mut b = Budget::with_allotment(FP, VALIDITY, user("s"), 10).unwrap();
+        assert_eq!(b.state(UnixTime(999)), BudgetState::NotYetValid);
+        assert_eq!(b.state(UnixTime(1_000)), BudgetState::Valid);
+        assert_eq!(b.state(UnixTime(2_000)), BudgetState::Valid);
+        assert_eq!(b.state(UnixTime(2_001)), BudgetState::Expired);
+        b.revoke(&FP).unwrap();
+        assert_eq!(b.state(NOW).name(), "revoked");
+        assert_eq!(Purchase::of_count(1_000), Purchase::Block1000);
+        assert_eq!(Purchase::of_count(5_000), Purchase::Block5000);
+        assert_eq!(Purchase::of_count(10_000), Purchase::Block10000);
+        assert_eq!(Purchase::of_count(7), Purchase::Custom(7));
     }
 
     #[test]

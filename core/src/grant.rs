@@ -129,6 +129,14 @@ pub enum GrantError {
     },
     /// The reservation belongs to another grant or is not pending.
     ForeignReservation,
+    /// An approval, rejection or cancellation dated before the request was
+    /// opened.
+    BeforeRequest {
+        /// When the request was opened.
+        created_at: UnixTime,
+        /// The time of the action.
+        at: UnixTime,
+    },
 }
 
 impl ErrorCode for GrantError {
@@ -157,6 +165,7 @@ impl ErrorCode for GrantError {
             GrantError::WrongSigner => "grant_wrong_signer",
             GrantError::GrantNotActive { .. } => "grant_not_active",
             GrantError::ForeignReservation => "grant_foreign_reservation",
+            GrantError::BeforeRequest { .. } => "grant_before_request",
         }
     }
 }
@@ -207,6 +216,12 @@ impl fmt::Display for GrantError {
             GrantError::WrongSigner => f.write_str("the grant is for another signer"),
             GrantError::GrantNotActive { status } => write!(f, "the grant is {}", status.name()),
             GrantError::ForeignReservation => f.write_str("the reservation does not belong to this grant"),
+            GrantError::BeforeRequest { created_at, at } => write!(
+                f,
+                "the action is dated {} but the request was opened at {}",
+                at.as_secs(),
+                created_at.as_secs()
+            ),
         }
     }
 }
@@ -567,6 +582,14 @@ impl SigningRequest {
 
     /// Records expiry, then requires the request to be open.
     fn require_open(&mut self, now: UnixTime) -> Result<(), GrantError> {
+        // An action cannot predate the request it acts on (a replayed or
+        // forged event log, or a clock set back).
+        if now < self.created_at {
+            return Err(GrantError::BeforeRequest {
+                created_at: self.created_at,
+                at: now,
+            });
+        }
         let status = self.status(now);
         if status == RequestStatus::Expired {
             self.state = State::Expired;
@@ -623,6 +646,7 @@ impl SigningRequest {
         }
         self.state = State::Approved;
         Ok(ApprovalOutcome::Granted(Grant {
+            instance: crate::counter::next_instance(),
             id: GrantId(self.id.0),
             request: self.id,
             signer: self.policy.signer.clone(),
@@ -700,8 +724,14 @@ impl GrantStatus {
 }
 
 /// Signing access issued by an approved request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Equality compares the grant's fields, not the instance that issues
+/// reservations.
+#[derive(Debug, Clone)]
 pub struct Grant {
+    // Which in-memory grant issued a reservation: two grants restored with
+    // the same id must not settle each other's reservations.
+    instance: u32,
     id: GrantId,
     request: RequestId,
     signer: UserId,
@@ -735,10 +765,41 @@ pub struct SavedGrant {
     pub revoked: bool,
 }
 
+impl PartialEq for Grant {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            self.id,
+            self.request,
+            &self.signer,
+            &self.grantee,
+            self.valid_from,
+            self.valid_until,
+            self.allowed_ops,
+            self.used,
+            self.pending,
+            self.revoked,
+        ) == (
+            other.id,
+            other.request,
+            &other.signer,
+            &other.grantee,
+            other.valid_from,
+            other.valid_until,
+            other.allowed_ops,
+            other.used,
+            other.pending,
+            other.revoked,
+        )
+    }
+}
+
+impl Eq for Grant {}
+
 /// One reserved sign operation of a grant.
 #[must_use = "commit the operation after signing, or abort it"]
 #[derive(Debug, PartialEq, Eq)]
 pub struct GrantReservation {
+    instance: u32,
     grant: GrantId,
 }
 
@@ -748,6 +809,7 @@ impl Grant {
     /// [`Grant::consumed`] and pass it back as `used`.
     pub fn restore(saved: SavedGrant) -> Self {
         Grant {
+            instance: crate::counter::next_instance(),
             id: saved.id,
             request: RequestId(saved.id.0),
             signer: saved.signer,
@@ -848,11 +910,14 @@ impl Grant {
             return Err(GrantError::GrantNotActive { status });
         }
         self.pending = self.pending.saturating_add(1);
-        Ok(GrantReservation { grant: self.id })
+        Ok(GrantReservation {
+            instance: self.instance,
+            grant: self.id,
+        })
     }
 
     fn settle(&mut self, reservation: &GrantReservation) -> Result<(), GrantError> {
-        if reservation.grant != self.id || self.pending == 0 {
+        if reservation.instance != self.instance || reservation.grant != self.id || self.pending == 0 {
             return Err(GrantError::ForeignReservation);
         }
         self.pending = self.pending.saturating_sub(1);

@@ -15,17 +15,22 @@
 //!    the certificate is within its validity at `now`
 //!    ([`SignError::CertificateNotYetValid`], [`SignError::CertificateExpired`])
 //!    and not revoked ([`SignError::Revoked`]);
-//! 4. the acting user is the certificate's assigned signer →
-//!    [`SignError::NotAssignedSigner`];
-//! 5. the grant, when required ([`SignOptions::require_grant`]) or given, is
-//!    the acting user's grant for the assigned signer, active, with operations
-//!    left → [`SignError::GrantRequired`], [`SignError::GrantMismatch`],
-//!    [`SignError::GrantInactive`], [`SignError::GrantExhausted`]; then the key's
-//!    attributes permit the algorithm, digest and output buffer
-//!    ([`SignError::Token`], before anything is reserved);
+//! 4. without a grant, the acting user is the certificate's assigned signer
+//!    → [`SignError::NotAssignedSigner`] (or [`SignError::GrantRequired`] when
+//!    the signer's policy requires a grant, [`SignOptions::require_grant`]);
+//! 5. with a grant, the grant **stands in for the assignment**: it must be
+//!    held by the acting user, be for the certificate's assigned signer, be
+//!    active and have operations left → [`SignError::GrantMismatch`],
+//!    [`SignError::GrantInactive`], [`SignError::GrantExhausted`]. This
+//!    follows the signing-access documents: a user requests access to a
+//!    *signer*, approvers approve, and "the requester can begin signing".
+//!    Then the key's attributes permit the algorithm, digest and output
+//!    buffer ([`SignError::Token`], before anything is reserved);
 //! 6. the budget has a signature left: one is **reserved** in the counter
-//!    store (durably, before signing), and one grant operation with it →
-//!    [`SignError::BudgetExhausted`], [`SignError::Counter`];
+//!    store (durably, before signing), and one grant operation with it, in
+//!    the grant's own durable ledger when one is given
+//!    ([`Signer::sign_digest_granted`]) → [`SignError::BudgetExhausted`],
+//!    [`SignError::GrantExhausted`], [`SignError::Counter`];
 //! 7. the token signs into the caller's buffer → [`SignError::Token`];
 //! 8. the signature is verified against the certificate's public key before it
 //!    is released (fault-attack countermeasure): always for RSA, for ECDSA when
@@ -64,8 +69,8 @@ use subtle::ConstantTimeEq;
 
 use crate::ErrorCode;
 use crate::budget::{Budget, BudgetError, CertFingerprint, UsageLevel, UserId};
-use crate::counter::{CounterError, CounterStore};
-use crate::grant::{Grant, GrantError, GrantId, GrantStatus};
+use crate::counter::{CounterError, CounterStore, Reservation};
+use crate::grant::{Grant, GrantError, GrantId, GrantReservation, GrantStatus};
 use crate::policy::{self, CertificateRef, PolicyError};
 use crate::time::UnixTime;
 use crate::token::{
@@ -269,6 +274,63 @@ pub struct Receipt {
     pub signature_len: usize,
 }
 
+/// A grant used for one signature, with the durable ledger of its
+/// operations when the caller keeps one.
+struct GrantUse<'g> {
+    grant: &'g mut Grant,
+    ledger: Option<&'g mut dyn CounterStore>,
+}
+
+impl GrantUse<'_> {
+    /// Reserves one operation in memory, then in the ledger.
+    fn reserve(
+        &mut self,
+        user: &UserId,
+        signer: &UserId,
+        now: UnixTime,
+    ) -> Result<(GrantReservation, Option<Reservation>), SignError> {
+        let in_memory = self
+            .grant
+            .reserve(user, signer, now)
+            .map_err(SignError::GrantMismatch)?;
+        let Some(ledger) = self.ledger.as_deref_mut() else {
+            return Ok((in_memory, None));
+        };
+        let allowed = self.grant.allowed_ops();
+        let limit = allowed.map_or(u64::MAX, u64::from);
+        match ledger.reserve(limit) {
+            Ok(durable) => Ok((in_memory, Some(durable))),
+            Err(e) => {
+                self.grant.abort(in_memory).map_err(SignError::GrantMismatch)?;
+                Err(match e {
+                    CounterError::Exhausted { .. } => SignError::GrantExhausted {
+                        allowed: allowed.unwrap_or(0),
+                    },
+                    e => SignError::Counter(e),
+                })
+            }
+        }
+    }
+
+    fn abort(&mut self, (in_memory, durable): (GrantReservation, Option<Reservation>)) -> Result<(), SignError> {
+        self.grant.abort(in_memory).map_err(SignError::GrantMismatch)?;
+        match (self.ledger.as_deref_mut(), durable) {
+            (Some(ledger), Some(r)) => ledger.abort(r).map_err(SignError::Counter),
+            _ => Ok(()),
+        }
+    }
+
+    fn commit(&mut self, (in_memory, durable): (GrantReservation, Option<Reservation>)) -> Result<(), SignError> {
+        // The durable ledger first: it is the record that must not under-count.
+        let durable = match (self.ledger.as_deref_mut(), durable) {
+            (Some(ledger), Some(r)) => ledger.commit(r).map(|_| ()).map_err(SignError::Counter),
+            _ => Ok(()),
+        };
+        self.grant.commit(in_memory).map_err(SignError::GrantMismatch)?;
+        durable
+    }
+}
+
 /// The enforced signer for one certificate: its token key, budget and counter
 /// store. See the module docs for the checks.
 ///
@@ -355,7 +417,48 @@ impl<'a, T: Token, S: CounterStore> Signer<'a, T, S> {
         &mut self,
         user: &UserId,
         now: UnixTime,
-        mut grant: Option<&mut Grant>,
+        grant: Option<&mut Grant>,
+        alg: SignatureAlgorithm,
+        digest: &[u8],
+        out: &mut [u8],
+    ) -> Result<Receipt, SignError> {
+        let grant = grant.map(|grant| GrantUse { grant, ledger: None });
+        self.sign(user, now, grant, alg, digest, out)
+    }
+
+    /// [`sign_digest`](Self::sign_digest) with a grant whose operations are
+    /// counted durably in `ledger` (a [`CounterStore`] of the grant's own,
+    /// limited to its allowed operations): the operation is reserved there
+    /// before signing and committed or aborted exactly like the budget's
+    /// signature, so a crash never yields an uncounted grant operation.
+    /// Restore the [`Grant`] with `used` = the ledger's used count.
+    ///
+    /// # Errors
+    /// As [`sign_digest`](Self::sign_digest); a ledger with no operation left
+    /// is [`SignError::GrantExhausted`], a failing ledger [`SignError::Counter`].
+    #[allow(clippy::too_many_arguments)] // the sign_digest arguments plus the ledger
+    pub fn sign_digest_granted(
+        &mut self,
+        user: &UserId,
+        now: UnixTime,
+        grant: &mut Grant,
+        ledger: &mut dyn CounterStore,
+        alg: SignatureAlgorithm,
+        digest: &[u8],
+        out: &mut [u8],
+    ) -> Result<Receipt, SignError> {
+        let grant = Some(GrantUse {
+            grant,
+            ledger: Some(ledger),
+        });
+        self.sign(user, now, grant, alg, digest, out)
+    }
+
+    fn sign(
+        &mut self,
+        user: &UserId,
+        now: UnixTime,
+        mut grant: Option<GrantUse<'_>>,
         alg: SignatureAlgorithm,
         digest: &[u8],
         out: &mut [u8],
@@ -403,15 +506,12 @@ impl<'a, T: Token, S: CounterStore> Signer<'a, T, S> {
             return Err(SignError::Revoked);
         }
 
-        // 4. The assigned signer.
+        // 4. Without a grant: the assigned signer. 5. With one: the grant
+        // stands in for the assignment.
         let signer = self.budget.signer();
-        if user != signer {
-            return Err(SignError::NotAssignedSigner);
-        }
-
-        // 5. The grant.
-        match grant.as_deref() {
+        match grant.as_ref().map(|g| &*g.grant) {
             None if self.options.require_grant => return Err(SignError::GrantRequired),
+            None if user != signer => return Err(SignError::NotAssignedSigner),
             None => {}
             Some(g) => {
                 if g.grantee() != user {
@@ -440,17 +540,18 @@ impl<'a, T: Token, S: CounterStore> Signer<'a, T, S> {
             .check_sign(alg, digest.len(), out.len())
             .map_err(SignError::Token)?;
 
-        // 6. Reserve a signature, then a grant operation.
+        // 6. Reserve a signature, then a grant operation (in memory, and in
+        // the grant's durable ledger when there is one).
         let fingerprint = CertFingerprint(self.fingerprint);
-        let reservation = self.budget.reserve(&mut self.store, user, &fingerprint, now)?;
-        let grant_reservation = match grant.as_deref_mut() {
+        let reservation = self.budget.reserve(&mut self.store, signer, &fingerprint, now)?;
+        let grant_reservation = match grant.as_mut() {
             None => None,
             Some(g) => match g.reserve(user, signer, now) {
                 Ok(r) => Some(r),
                 Err(e) => {
-                    // Checked above; unreachable in practice. Give the signature back.
+                    // Nothing was signed: give the signature back.
                     self.budget.abort(&mut self.store, reservation)?;
-                    return Err(SignError::GrantMismatch(e));
+                    return Err(e);
                 }
             },
         };
@@ -462,8 +563,8 @@ impl<'a, T: Token, S: CounterStore> Signer<'a, T, S> {
             Ok(len) => len,
             Err(e) => {
                 // Nothing was produced: give everything back.
-                if let (Some(g), Some(r)) = (grant.as_deref_mut(), grant_reservation) {
-                    g.abort(r).map_err(SignError::GrantMismatch)?;
+                if let (Some(g), Some(r)) = (grant.as_mut(), grant_reservation) {
+                    g.abort(r)?;
                 }
                 self.budget.abort(&mut self.store, reservation)?;
                 return Err(SignError::Token(e.kind()));
@@ -485,9 +586,9 @@ impl<'a, T: Token, S: CounterStore> Signer<'a, T, S> {
         };
 
         // 9. Commit (also on a failed verification: the token produced a signature).
-        let grant_id = grant.as_deref().map(Grant::id);
-        let grant_committed = match (grant, grant_reservation) {
-            (Some(g), Some(r)) => g.commit(r).map(|_| ()),
+        let grant_id = grant.as_ref().map(|g| g.grant.id());
+        let grant_committed = match (grant.as_mut(), grant_reservation) {
+            (Some(g), Some(r)) => g.commit(r),
             _ => Ok(()),
         };
         let committed = self.budget.commit(&mut self.store, reservation);
@@ -497,7 +598,7 @@ impl<'a, T: Token, S: CounterStore> Signer<'a, T, S> {
                 counter_index: index,
             },
             (Ok(()), Err(e), _) => SignError::from(e),
-            (Ok(()), Ok(_), Err(e)) => SignError::GrantMismatch(e),
+            (Ok(()), Ok(_), Err(e)) => e,
             (Ok(()), Ok(report), Ok(())) => {
                 return Ok(Receipt {
                     cert_fingerprint: self.fingerprint,
@@ -534,10 +635,46 @@ impl<'a, T: Token, S: CounterStore> Signer<'a, T, S> {
         alg: SignatureAlgorithm,
         content_digest: &[u8],
     ) -> Result<(alloc::vec::Vec<u8>, Receipt), SignError> {
+        let grant = grant.map(|grant| GrantUse { grant, ledger: None });
+        self.cms(user, now, grant, alg, content_digest)
+    }
+
+    /// [`sign_cms`](Self::sign_cms) with a grant counted durably in `ledger`
+    /// (see [`sign_digest_granted`](Self::sign_digest_granted)).
+    ///
+    /// # Errors
+    /// As [`sign_cms`](Self::sign_cms) and
+    /// [`sign_digest_granted`](Self::sign_digest_granted).
+    #[cfg(feature = "alloc")]
+    pub fn sign_cms_granted(
+        &mut self,
+        user: &UserId,
+        now: UnixTime,
+        grant: &mut Grant,
+        ledger: &mut dyn CounterStore,
+        alg: SignatureAlgorithm,
+        content_digest: &[u8],
+    ) -> Result<(alloc::vec::Vec<u8>, Receipt), SignError> {
+        let grant = Some(GrantUse {
+            grant,
+            ledger: Some(ledger),
+        });
+        self.cms(user, now, grant, alg, content_digest)
+    }
+
+    #[cfg(feature = "alloc")]
+    fn cms(
+        &mut self,
+        user: &UserId,
+        now: UnixTime,
+        grant: Option<GrantUse<'_>>,
+        alg: SignatureAlgorithm,
+        content_digest: &[u8],
+    ) -> Result<(alloc::vec::Vec<u8>, Receipt), SignError> {
         let prepared =
             crate::cms::prepare(self.cert.der(), alg, content_digest, now).map_err(SignError::Cms)?;
         let mut sig = [0u8; crate::token::MAX_SIGNATURE_LEN];
-        let receipt = self.sign_digest(user, now, grant, alg, prepared.digest_to_sign(), &mut sig)?;
+        let receipt = self.sign(user, now, grant, alg, prepared.digest_to_sign(), &mut sig)?;
         let signature = sig
             .get(..receipt.signature_len)
             .ok_or(SignError::Token(ErrorKind::BufferTooSmall))?;

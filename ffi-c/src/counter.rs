@@ -286,7 +286,11 @@ pub unsafe extern "C" fn signet_counter_store_file_open(
         let out = out_ptr(out_store, "out_store")?;
         // SAFETY: caller contract above.
         let dir = unsafe { text(dir, dir_len, "dir")? };
-        let options = FileStoreOptions { block, wait_for_lock };
+        let options = FileStoreOptions {
+            block,
+            wait_for_lock,
+            ..FileStoreOptions::default()
+        };
         let (store, recovery) =
             FileCounterStore::open(std::path::Path::new(dir), options).map_err(counter_err)?;
         let handle = into_handle(signet_counter_store {

@@ -150,6 +150,7 @@ results! {
     GrantWrongSigner = 4021, "grant_wrong_signer", "The grant is for another signer.";
     GrantNotActive = 4022, "grant_not_active", "The grant cannot be used now.";
     GrantForeignReservation = 4023, "grant_foreign_reservation", "The reservation belongs to another grant or is not pending.";
+    GrantBeforeRequest = 4024, "grant_before_request", "An approval, rejection or cancellation dated before the request was opened.";
 
     // 5000s: counter stores.
     CounterExhausted = 5001, "counter_exhausted", "The counter limit is reached.";
@@ -211,6 +212,35 @@ results! {
     SignVerifyFailed = 7014, "sign_verify_failed", "The token's signature did not verify; it was not released and counts as used.";
     SignCounter = 7015, "sign_counter", "The counter store failed.";
     SignCms = 7016, "sign_cms", "Building the CMS structure failed.";
+
+    // 8000s: the host layer (state directory, inputs, stores).
+    StateNotInitialised = 8001, "state_not_initialised", "There is no Signet state here; run `signet init`.";
+    StateExists = 8002, "state_exists", "The state already has a signing key; pass force to replace it.";
+    StateIncomplete = 8003, "state_incomplete", "Part of the state is missing (signer, key, certificate or budget record).";
+    StateFormatUnsupported = 8004, "state_format_unsupported", "The state was written in a format this version does not read.";
+    StateConfigInvalid = 8005, "state_config_invalid", "signet.toml is not a valid configuration.";
+    StateRecordDamaged = 8006, "state_record_damaged", "A state record is unreadable, inconsistent or was edited outside Signet.";
+    StateLedgerMissing = 8007, "state_ledger_missing", "A signature ledger is missing; usage cannot be known.";
+    StateLedgerDamaged = 8008, "state_ledger_damaged", "A signature ledger is truncated or has no valid record.";
+    StateLedgerRolledBack = 8009, "state_ledger_rolled_back", "A signature ledger is older than its record has seen (restored from a copy).";
+    StateLedgerForeign = 8010, "state_ledger_foreign", "A signature ledger belongs to another budget or grant.";
+    StatePermissions = 8011, "state_permissions", "The state directory or key file is writable (or the key readable) by other users.";
+    StateIo = 8012, "state_io", "Reading or writing the state failed.";
+    InputUnreadable = 8013, "input_unreadable", "An input file cannot be read.";
+    InputTooLarge = 8014, "input_too_large", "An input is larger than its limit.";
+    OutputUnwritable = 8015, "output_unwritable", "An output file cannot be written.";
+    TimeInvalid = 8016, "time_invalid", "A time is not RFC 3339 or UNIX seconds.";
+    UserUnknown = 8017, "user_unknown", "No acting user could be determined.";
+    FingerprintInvalid = 8018, "fingerprint_invalid", "A certificate fingerprint is not 64 hex digits.";
+    CertificateInvalid = 8019, "certificate_invalid", "A certificate is not PEM or DER X.509.";
+    BudgetNotFound = 8020, "budget_not_found", "The certificate has no budget in this state.";
+    BudgetExists = 8021, "budget_exists", "The certificate already has a budget.";
+    BudgetValidityOutsideCertificate = 8022, "budget_validity_outside_certificate", "A budget's validity may narrow the certificate's, never widen it.";
+    GrantUnknownRequest = 8023, "grant_unknown_request", "There is no signing request with that id.";
+    GrantNoPolicy = 8024, "grant_no_policy", "The certificate has no signer policy.";
+    GrantAmbiguous = 8025, "grant_ambiguous", "The user holds several active grants; name one.";
+    GrantNotFound = 8026, "grant_not_found", "There is no grant with that id.";
+    VerifyUnexpectedSigner = 8027, "verify_unexpected_signer", "The signature was made by another signer than the expected one.";
 
     // 9000s: misuse of the C API.
     NullPointer = 9001, "ffi_null_pointer", "A required pointer argument is NULL.";

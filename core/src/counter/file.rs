@@ -30,7 +30,7 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use super::record::{RECORD_LEN, decode, encode};
+use super::record::{LEDGER_ID_LEN, RECORD_LEN, decode, encode};
 use super::{
     CorruptReason, CounterError, CounterStore, Recovery, Reservation, StorageDetail, StorageOp, Tracker,
     Usage,
@@ -49,6 +49,15 @@ pub struct FileStoreOptions {
     /// Wait for another process to release the ledger (`true`, default) or
     /// fail at once with [`CounterError::Locked`].
     pub wait_for_lock: bool,
+    /// Create the ledger when `ledger.bin` does not exist (`true`, default).
+    /// With `false` a missing ledger is [`CorruptReason::Missing`]: a host
+    /// that already created this ledger must never get a fresh zero count.
+    pub create: bool,
+    /// The identity written into every record of a ledger created by this
+    /// open (ignored when the ledger exists; read it back with
+    /// [`FileCounterStore::ledger_id`]). Lets a host detect a ledger swapped
+    /// in from elsewhere. Default: all zero.
+    pub ledger_id: [u8; LEDGER_ID_LEN],
 }
 
 impl Default for FileStoreOptions {
@@ -56,6 +65,8 @@ impl Default for FileStoreOptions {
         FileStoreOptions {
             block: 1,
             wait_for_lock: true,
+            create: true,
+            ledger_id: [0; LEDGER_ID_LEN],
         }
     }
 }
@@ -88,6 +99,7 @@ pub struct FileCounterStore {
     // Held for the lifetime of the store; closing it releases the flock.
     _lock: File,
     dir: PathBuf,
+    id: [u8; LEDGER_ID_LEN],
     seq: u64,
     durable: Usage,
     block: u32,
@@ -107,6 +119,11 @@ impl FileCounterStore {
             return Err(CounterError::ZeroBlockSize);
         }
         if !dir.is_dir() {
+            if !options.create {
+                return Err(CounterError::Corrupt {
+                    reason: CorruptReason::Missing,
+                });
+            }
             std::fs::create_dir_all(dir).map_err(io(StorageOp::Open))?;
             if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
                 sync_dir(parent)?;
@@ -131,10 +148,15 @@ impl FileCounterStore {
         }
         let path = dir.join(LEDGER);
         if !path.exists() {
+            if !options.create {
+                return Err(CounterError::Corrupt {
+                    reason: CorruptReason::Missing,
+                });
+            }
             let tmp = dir.join(LEDGER_TMP);
             let mut image = [0u8; FILE_LEN];
             if let Some(slot1) = image.get_mut(RECORD_LEN..) {
-                slot1.copy_from_slice(&encode(1, &Usage::default()));
+                slot1.copy_from_slice(&encode(1, &options.ledger_id, &Usage::default()));
             }
             let mut f = File::create(&tmp).map_err(io(StorageOp::Open))?;
             f.write_all(&image).map_err(io(StorageOp::Write))?;
@@ -148,29 +170,12 @@ impl FileCounterStore {
             .write(true)
             .open(&path)
             .map_err(io(StorageOp::Open))?;
-        let mut image = std::vec::Vec::new();
-        file.read_to_end(&mut image).map_err(io(StorageOp::Read))?;
-        if image.len() != FILE_LEN {
-            return Err(CounterError::Corrupt {
-                reason: CorruptReason::BadFileSize {
-                    expected: FILE_LEN as u64,
-                    actual: image.len() as u64,
-                },
-            });
-        }
-        let best = image
-            .chunks_exact(RECORD_LEN)
-            .filter_map(|c| <&[u8; RECORD_LEN]>::try_from(c).ok().and_then(decode))
-            .max_by_key(|(seq, _)| *seq);
-        let Some((seq, durable)) = best else {
-            return Err(CounterError::Corrupt {
-                reason: CorruptReason::NoValidRecord,
-            });
-        };
+        let (seq, id, durable) = read_image(&mut file)?;
         let store = FileCounterStore {
             file,
             _lock: lock,
             dir: dir.to_path_buf(),
+            id,
             seq,
             durable,
             block: options.block,
@@ -185,9 +190,43 @@ impl FileCounterStore {
         ))
     }
 
+    /// Reads a ledger's newest durable record without taking its lock or
+    /// writing anything: `(sequence, ledger id, usage)`. For status displays
+    /// and read-only states; a writer may be between two records, so the
+    /// result may be one write behind (never ahead).
+    ///
+    /// # Errors
+    /// [`CorruptReason::Missing`] when there is no ledger,
+    /// [`CounterError::Corrupt`] for a damaged one, or an I/O error.
+    pub fn peek(dir: &Path) -> Result<(u64, [u8; LEDGER_ID_LEN], Usage), CounterError> {
+        let mut file = match File::open(dir.join(LEDGER)) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(CounterError::Corrupt {
+                    reason: CorruptReason::Missing,
+                });
+            }
+            Err(e) => return Err(io(StorageOp::Open)(e)),
+        };
+        read_image(&mut file)
+    }
+
     /// The ledger directory.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The identity written into the ledger when it was created
+    /// ([`FileStoreOptions::ledger_id`]).
+    pub fn ledger_id(&self) -> [u8; LEDGER_ID_LEN] {
+        self.id
+    }
+
+    /// The sequence number of the newest durable record: it grows with every
+    /// write, so a host that remembers it can tell a ledger rolled back to an
+    /// older copy (a lower sequence) from the live one.
+    pub fn sequence(&self) -> u64 {
+        self.seq
     }
 
     /// The durable state (with block reservation, ahead of [`CounterStore::usage`]).
@@ -202,6 +241,16 @@ impl FileCounterStore {
     /// [`CounterError::Poisoned`] or an I/O error; the durable state is then
     /// still the previous, never lower than the real count.
     pub fn close(mut self) -> Result<Usage, CounterError> {
+        self.flush()
+    }
+
+    /// Writes the exact live state (handing back an unused block) and keeps
+    /// the store open, with its lock: a host can then record
+    /// [`sequence`](Self::sequence) elsewhere before releasing the ledger.
+    ///
+    /// # Errors
+    /// As [`close`](Self::close).
+    pub fn flush(&mut self) -> Result<Usage, CounterError> {
         if self.tracker.poisoned {
             return Err(CounterError::Poisoned);
         }
@@ -227,7 +276,7 @@ impl FileCounterStore {
             .seek(SeekFrom::Start(offset))
             .map_err(io(StorageOp::Write))?;
         self.file
-            .write_all(&encode(seq, &durable))
+            .write_all(&encode(seq, &self.id, &durable))
             .map_err(io(StorageOp::Write))?;
         // The file size never changes, so data sync is enough.
         self.file.sync_data().map_err(io(StorageOp::Sync))?;
@@ -235,6 +284,37 @@ impl FileCounterStore {
         self.durable = durable;
         Ok(())
     }
+}
+
+/// Reads and decodes the whole ledger file: the valid record with the
+/// highest sequence number.
+fn read_image(file: &mut File) -> Result<(u64, [u8; LEDGER_ID_LEN], Usage), CounterError> {
+    // One byte more than a ledger, so that a longer file is seen as such
+    // without reading all of it.
+    let mut image = std::vec::Vec::new();
+    Read::by_ref(file)
+        .take(FILE_LEN as u64 + 1)
+        .read_to_end(&mut image)
+        .map_err(io(StorageOp::Read))?;
+    if image.len() != FILE_LEN {
+        let actual = match file.metadata() {
+            Ok(m) => m.len(),
+            Err(_) => image.len() as u64,
+        };
+        return Err(CounterError::Corrupt {
+            reason: CorruptReason::BadFileSize {
+                expected: FILE_LEN as u64,
+                actual,
+            },
+        });
+    }
+    image
+        .chunks_exact(RECORD_LEN)
+        .filter_map(|c| <&[u8; RECORD_LEN]>::try_from(c).ok().and_then(decode))
+        .max_by_key(|(seq, _, _)| *seq)
+        .ok_or(CounterError::Corrupt {
+            reason: CorruptReason::NoValidRecord,
+        })
 }
 
 impl CounterStore for FileCounterStore {
@@ -330,7 +410,7 @@ mod tests {
         let dir = tempdir("block");
         let opts = FileStoreOptions {
             block: 16,
-            wait_for_lock: true,
+            ..FileStoreOptions::default()
         };
         let (mut s, _) = FileCounterStore::open(&dir, opts).unwrap();
         for _ in 0..20 {
@@ -360,8 +440,8 @@ mod tests {
     fn second_opener_is_locked_out() {
         let dir = tempdir("lock");
         let no_wait = FileStoreOptions {
-            block: 1,
             wait_for_lock: false,
+            ..FileStoreOptions::default()
         };
         let (s, _) = FileCounterStore::open(&dir, no_wait).unwrap();
         assert_eq!(
@@ -407,11 +487,49 @@ mod tests {
                 &dir,
                 FileStoreOptions {
                     block: 0,
-                    wait_for_lock: true
+                    ..FileStoreOptions::default()
                 }
             )
             .unwrap_err(),
             CounterError::ZeroBlockSize
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn identity_sequence_and_no_create() {
+        let dir = tempdir("identity");
+        let no_create = FileStoreOptions {
+            create: false,
+            ..FileStoreOptions::default()
+        };
+        assert_eq!(
+            FileCounterStore::open(&dir, no_create).unwrap_err(),
+            CounterError::Corrupt {
+                reason: CorruptReason::Missing
+            }
+        );
+        assert!(!dir.exists(), "nothing is created");
+        let opts = FileStoreOptions {
+            ledger_id: [9; LEDGER_ID_LEN],
+            ..FileStoreOptions::default()
+        };
+        let (mut s, _) = FileCounterStore::open(&dir, opts).unwrap();
+        assert_eq!((s.ledger_id(), s.sequence()), ([9; LEDGER_ID_LEN], 1));
+        let r = s.reserve(5).unwrap();
+        s.commit(r).unwrap();
+        assert_eq!(s.sequence(), 3);
+        drop(s);
+        // Reopening keeps the stored id whatever the options say.
+        let (s, _) = FileCounterStore::open(&dir, no_create).unwrap();
+        assert_eq!((s.ledger_id(), s.sequence()), ([9; LEDGER_ID_LEN], 3));
+        drop(s);
+        std::fs::remove_file(dir.join(LEDGER)).unwrap();
+        assert_eq!(
+            FileCounterStore::open(&dir, no_create).unwrap_err(),
+            CounterError::Corrupt {
+                reason: CorruptReason::Missing
+            }
         );
         std::fs::remove_dir_all(&dir).unwrap();
     }

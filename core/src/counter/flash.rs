@@ -172,7 +172,7 @@ impl<F: NorFlash> FlashCounterStore<F> {
         for sector in 0..sectors {
             for slot in 0..slots {
                 let buf = store.read_slot(sector, slot)?;
-                if let Some((seq, usage)) = decode(&buf)
+                if let Some((seq, _, usage)) = decode(&buf)
                     && best.is_none_or(|(s, ..)| seq > s)
                 {
                     best = Some((seq, usage, sector, slot));
@@ -246,7 +246,7 @@ impl<F: NorFlash> FlashCounterStore<F> {
                 (target, 0)
             }
         };
-        let buf = encode(seq, &usage);
+        let buf = encode(seq, &[0; super::record::LEDGER_ID_LEN], &usage);
         let addr = self.slot_addr(sector, slot);
         if let Err(e) = self.flash.write(addr, &buf) {
             return Err(storage(StorageOp::Write, &e));

@@ -35,6 +35,7 @@ pub use flash::{FlashCounterStore, GeometryProblem, RECORD_LEN};
 mod file;
 #[cfg(feature = "std")]
 pub use file::{FileCounterStore, FileStoreOptions};
+pub use record::LEDGER_ID_LEN;
 
 #[cfg(feature = "std")]
 mod shared;
@@ -222,6 +223,8 @@ pub enum StorageDetail {
 pub enum CorruptReason {
     /// No record with a valid checksum: unformatted or foreign storage.
     NoValidRecord,
+    /// The ledger does not exist and the store was told not to create it.
+    Missing,
     /// The ledger file has the wrong size.
     BadFileSize {
         /// Expected size in bytes.
@@ -229,6 +232,28 @@ pub enum CorruptReason {
         /// Actual size in bytes.
         actual: u64,
     },
+}
+
+impl fmt::Display for CorruptReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CorruptReason::NoValidRecord => f.write_str("no record with a valid checksum"),
+            CorruptReason::Missing => f.write_str("the ledger is missing"),
+            CorruptReason::BadFileSize { expected, actual } => {
+                write!(f, "the ledger is {actual} bytes long, expected {expected}")
+            }
+        }
+    }
+}
+
+impl fmt::Display for StorageDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StorageDetail::Flash(kind) => write!(f, "flash error {kind:?}"),
+            #[cfg(feature = "std")]
+            StorageDetail::Io(kind) => write!(f, "{kind}"),
+        }
+    }
 }
 
 /// The coarse class of a [`CounterError`], for generic code.
@@ -365,9 +390,9 @@ impl fmt::Display for CounterError {
             }
             CounterError::Overflow => f.write_str("counter overflow"),
             CounterError::Storage { op, detail } => {
-                write!(f, "counter storage failed during {op}: {detail:?}")
+                write!(f, "counter storage failed during {op}: {detail}")
             }
-            CounterError::Corrupt { reason } => write!(f, "counter storage unusable: {reason:?}"),
+            CounterError::Corrupt { reason } => write!(f, "counter storage unusable: {reason}"),
             CounterError::Locked => f.write_str("the counter ledger is locked by another process"),
             CounterError::Poisoned => f.write_str("the counter store failed earlier and must be reopened"),
             CounterError::InvalidGeometry { problem } => {
@@ -384,7 +409,7 @@ impl std::error::Error for CounterError {}
 /// A process-wide instance number, so that a reservation from one store is
 /// refused by another. Without 32-bit atomics every store gets 0 and only the
 /// outstanding-set check remains.
-fn next_instance() -> u32 {
+pub(crate) fn next_instance() -> u32 {
     #[cfg(target_has_atomic = "32")]
     {
         use core::sync::atomic::{AtomicU32, Ordering};

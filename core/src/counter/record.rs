@@ -9,7 +9,8 @@
 //! | 12..20 | `next_index` |
 //! | 20..28 | `committed` |
 //! | 28..36 | `released` |
-//! | 36..60 | zero (reserved) |
+//! | 36..52 | ledger id (zero on flash; the file store's identity, see `FileStoreOptions::ledger_id`) |
+//! | 52..60 | zero (reserved) |
 //! | 60..64 | CRC-32 (ISO-HDLC) of bytes 0..60 |
 //!
 //! The checksum is written last in the same write as the rest; a write torn
@@ -36,11 +37,15 @@ fn get_u64(buf: &[u8; RECORD_LEN], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(bytes))
 }
 
+/// Length of the ledger id carried in every record.
+pub const LEDGER_ID_LEN: usize = 16;
+
 /// Encodes one record.
-pub(crate) fn encode(seq: u64, usage: &Usage) -> [u8; RECORD_LEN] {
+pub(crate) fn encode(seq: u64, id: &[u8; LEDGER_ID_LEN], usage: &Usage) -> [u8; RECORD_LEN] {
     let mut buf = [0u8; RECORD_LEN];
     put(&mut buf, 0, &MAGIC);
     put(&mut buf, 4, &seq.to_le_bytes());
+    put(&mut buf, 36, id);
     put(&mut buf, 12, &usage.next_index.to_le_bytes());
     put(&mut buf, 20, &usage.committed.to_le_bytes());
     put(&mut buf, 28, &usage.released.to_le_bytes());
@@ -51,7 +56,7 @@ pub(crate) fn encode(seq: u64, usage: &Usage) -> [u8; RECORD_LEN] {
 
 /// Decodes a record; `None` for anything that is not a complete, consistent
 /// record (erased, torn, foreign).
-pub(crate) fn decode(buf: &[u8; RECORD_LEN]) -> Option<(u64, Usage)> {
+pub(crate) fn decode(buf: &[u8; RECORD_LEN]) -> Option<(u64, [u8; LEDGER_ID_LEN], Usage)> {
     if buf.get(..4)? != MAGIC {
         return None;
     }
@@ -59,16 +64,17 @@ pub(crate) fn decode(buf: &[u8; RECORD_LEN]) -> Option<(u64, Usage)> {
     if CRC32.checksum(buf.get(..CRC_OFFSET)?) != u32::from_le_bytes(stored) {
         return None;
     }
-    if buf.get(36..CRC_OFFSET)?.iter().any(|&b| b != 0) {
+    if buf.get(52..CRC_OFFSET)?.iter().any(|&b| b != 0) {
         return None;
     }
+    let id: [u8; LEDGER_ID_LEN] = buf.get(36..52)?.try_into().ok()?;
     let seq = get_u64(buf, 4)?;
     let usage = Usage {
         next_index: get_u64(buf, 12)?,
         committed: get_u64(buf, 20)?,
         released: get_u64(buf, 28)?,
     };
-    (seq != 0 && usage.is_consistent()).then_some((seq, usage))
+    (seq != 0 && usage.is_consistent()).then_some((seq, id, usage))
 }
 
 /// True when every byte is in the erased state.
@@ -87,8 +93,9 @@ mod tests {
             committed: 1000,
             released: 7,
         };
-        let rec = encode(42, &usage);
-        assert_eq!(decode(&rec), Some((42, usage)));
+        let id = [7u8; LEDGER_ID_LEN];
+        let rec = encode(42, &id, &usage);
+        assert_eq!(decode(&rec), Some((42, id, usage)));
         // A write cut after n bytes over erased flash.
         for n in 0..RECORD_LEN {
             let mut torn = [0xFFu8; RECORD_LEN];

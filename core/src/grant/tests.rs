@@ -388,3 +388,41 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn actions_dated_before_the_request_are_refused() {
+    let mut r = open(1_000);
+    let early = UnixTime(999);
+    let before = Err(GrantError::BeforeRequest {
+        created_at: UnixTime(1_000),
+        at: early,
+    });
+    assert_eq!(r.approve(&u("a"), early).map(|_| ()), before);
+    assert_eq!(r.reject(&u("a"), None, early), before);
+    assert_eq!(r.cancel(&u("req"), early), before);
+    assert_eq!(before.unwrap_err().code(), "grant_before_request");
+    // Nothing was recorded: the same approval at the opening time counts.
+    assert!(r.approvals().is_empty());
+    assert!(r.approve(&u("a"), UnixTime(1_000)).is_ok());
+}
+
+#[test]
+fn a_reservation_settles_only_on_the_grant_instance_that_issued_it() {
+    let saved = SavedGrant {
+        id: GrantId(3),
+        signer: u("release-signer"),
+        grantee: u("req"),
+        valid_from: UnixTime(0),
+        valid_until: None,
+        allowed_ops: Some(5),
+        used: 0,
+        revoked: false,
+    };
+    let mut a = Grant::restore(saved.clone());
+    let mut b = Grant::restore(saved);
+    assert_eq!(a, b, "equal by content");
+    let ra = a.reserve(&u("req"), &u("release-signer"), UnixTime(1)).unwrap();
+    let _rb = b.reserve(&u("req"), &u("release-signer"), UnixTime(1)).unwrap();
+    assert_eq!(b.commit(ra), Err(GrantError::ForeignReservation));
+    assert_eq!((b.used(), b.pending()), (0, 1));
+}

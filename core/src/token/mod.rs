@@ -71,6 +71,24 @@ impl KeyType {
         }
     }
 
+    /// The algorithm Signet signs with by default for this key type: ECDSA
+    /// with the curve's matching hash (DER signatures, as CMS and X.509 want
+    /// them), RSA PKCS#1 v1.5 with SHA-256 up to 3072 bits and SHA-384 above.
+    pub const fn default_algorithm(self) -> SignatureAlgorithm {
+        match self {
+            KeyType::EccP256 => SignatureAlgorithm::Ecdsa {
+                hash: HashAlgorithm::Sha256,
+                encoding: EcdsaEncoding::Der,
+            },
+            KeyType::EccP384 => SignatureAlgorithm::Ecdsa {
+                hash: HashAlgorithm::Sha384,
+                encoding: EcdsaEncoding::Der,
+            },
+            KeyType::Rsa { bits } if bits <= 3072 => SignatureAlgorithm::RsaPkcs1v15(HashAlgorithm::Sha256),
+            KeyType::Rsa { .. } => SignatureAlgorithm::RsaPkcs1v15(HashAlgorithm::Sha384),
+        }
+    }
+
     /// The exact (RSA, fixed ECDSA) or largest (DER ECDSA) signature length
     /// this key produces with `alg`, or `None` when `alg` is of another family.
     pub const fn signature_len(self, alg: SignatureAlgorithm) -> Option<usize> {

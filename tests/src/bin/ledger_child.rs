@@ -23,7 +23,7 @@ fn main() -> ExitCode {
     };
     let options = FileStoreOptions {
         block,
-        wait_for_lock: true,
+        ..FileStoreOptions::default()
     };
     let (mut store, _) = match FileCounterStore::open(Path::new(dir), options) {
         Ok(s) => s,
