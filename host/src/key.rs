@@ -1,0 +1,164 @@
+//! The signing key of a development state: a software key in
+//! `signer/key.p8`, its certificate, and the certificate files users pass in.
+//!
+//! The key is generated here (the token never exports keys), written once as
+//! PKCS#8 with mode 0600, and imported into core's software token for every
+//! use. Production keys live on hardware tokens behind the same `Token`
+//! trait; the software key is for development (RUSTSEC-2023-0071 applies to
+//! its RSA, see `core/README.md`).
+
+use der::SecretDocument;
+use signet_core::budget::CertFingerprint;
+use signet_core::policy::CertificateRef;
+use signet_core::time::UnixTime;
+use signet_core::token::soft::SoftToken;
+use signet_core::token::{KeyHandle, KeyType, KeyUsage, SignatureAlgorithm};
+
+use crate::error::{Error, Result};
+
+/// The random generator of the software token and of key generation.
+pub type Rng = rand_core::UnwrapErr<getrandom::SysRng>;
+
+fn rng() -> Rng {
+    rand_core::UnwrapErr(getrandom::SysRng)
+}
+
+/// The software token holding one signing key.
+pub type SoftSigner = SoftToken<Rng, 1>;
+
+/// Makes a new key of `key_type` as PKCS#8 DER (zeroized on drop).
+///
+/// # Errors
+/// `token_not_supported` for a key type the software token does not make,
+/// `token_other` if generation or encoding fails.
+pub fn generate_pkcs8(key_type: KeyType) -> Result<SecretDocument> {
+    use p256::elliptic_curve::Generate;
+    use p256::pkcs8::EncodePrivateKey;
+    let mut rng = rng();
+    let failed = |what: &str| Error::failed("token_other", format!("key generation failed: {what}"));
+    let doc = match key_type {
+        KeyType::EccP256 => p256::SecretKey::generate_from_rng(&mut rng).to_pkcs8_der(),
+        KeyType::EccP384 => p384::SecretKey::generate_from_rng(&mut rng).to_pkcs8_der(),
+        KeyType::Rsa { bits: bits @ (3072 | 4096) } => {
+            let key = rsa::RsaPrivateKey::new(&mut rng, usize::from(bits)).map_err(|_| failed("RSA"))?;
+            rsa::pkcs8::EncodePrivateKey::to_pkcs8_der(&key)
+        }
+        other => {
+            return Err(Error::failed(
+                "token_not_supported",
+                format!("the software token makes rsa-3072, rsa-4096, ecc-p256 and ecc-p384 keys, not {other}"),
+            ));
+        }
+    };
+    doc.map_err(|_| failed("PKCS#8 encoding"))
+}
+
+/// Imports a PKCS#8 key into a fresh software token.
+///
+/// # Errors
+/// The token's code (`token_invalid_key`, ...), prefixed with `what`.
+pub fn import(pkcs8: &[u8], alg: SignatureAlgorithm, what: &str) -> Result<(SoftSigner, KeyHandle)> {
+    let mut token = SoftSigner::new(rng());
+    let handle = token
+        .import_pkcs8_der(pkcs8, KeyUsage::SIGN_HASH, alg)
+        .map_err(|e| Error::from_core_in(what, &e).with_hint("the key file is damaged; restore it from a backup"))?;
+    Ok((token, handle))
+}
+
+/// A self-issued development certificate for the token's key.
+///
+/// # Errors
+/// The core's `cert_*` codes.
+pub fn self_signed(
+    token: &mut SoftSigner,
+    handle: KeyHandle,
+    common_name: &str,
+    not_before: UnixTime,
+    days: u32,
+) -> Result<Vec<u8>> {
+    let not_after = not_before.saturating_add(i64::from(days) * 86_400);
+    let serial = u64::try_from(not_before.as_secs()).unwrap_or(1).max(1);
+    signet_core::cert::self_signed(token, handle, common_name, not_before, not_after, serial)
+        .map_err(|e| Error::from_core_in("certificate", &e))
+}
+
+/// The DER of a certificate given as PEM or DER.
+///
+/// # Errors
+/// `certificate_invalid` when it is neither.
+pub fn certificate_der(bytes: &[u8], name: &str) -> Result<Vec<u8>> {
+    let der = signet_core::policy::certificate_der_from_pem_or_der(bytes)
+        .map_err(|e| Error::failed("certificate_invalid", format!("{name}: {e}")))?;
+    CertificateRef::from_der(&der)
+        .map_err(|e| Error::failed("certificate_invalid", format!("{name}: not an X.509 certificate ({e})")))?;
+    Ok(der)
+}
+
+/// The SHA-256 fingerprint of a DER certificate.
+///
+/// # Errors
+/// `certificate_invalid`.
+pub fn fingerprint(cert_der: &[u8]) -> Result<CertFingerprint> {
+    let cert = CertificateRef::from_der(cert_der)
+        .map_err(|e| Error::failed("certificate_invalid", format!("not an X.509 certificate ({e})")))?;
+    Ok(CertFingerprint(cert.fingerprint_sha256()))
+}
+
+/// Parses a fingerprint: 64 hex digits, `:` separators allowed.
+///
+/// # Errors
+/// `fingerprint_invalid`.
+pub fn parse_fingerprint(s: &str) -> Result<CertFingerprint> {
+    let bad = || {
+        Error::failed(
+            "fingerprint_invalid",
+            format!("invalid fingerprint {s:?}: expected the certificate's SHA-256 as 64 hex digits"),
+        )
+    };
+    let clean: Vec<u8> = s.bytes().filter(|c| *c != b':').collect();
+    if clean.len() != 64 {
+        return Err(bad());
+    }
+    let mut out = [0u8; 32];
+    for (byte, pair) in out.iter_mut().zip(clean.chunks_exact(2)) {
+        let text = std::str::from_utf8(pair).map_err(|_| bad())?;
+        *byte = u8::from_str_radix(text, 16).map_err(|_| bad())?;
+    }
+    Ok(CertFingerprint(out))
+}
+
+/// The certificate's subject, as an RFC 4514 string.
+pub fn subject(cert_der: &[u8]) -> String {
+    use der::Decode;
+    x509_cert::Certificate::from_der(cert_der)
+        .map(|c| c.tbs_certificate().subject().to_string())
+        .unwrap_or_default()
+}
+
+/// The certificate as PEM.
+pub fn certificate_pem(cert_der: &[u8]) -> String {
+    der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, cert_der).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_and_certificates() {
+        assert_eq!(parse_fingerprint(&"ab".repeat(32)).unwrap().0, [0xab; 32]);
+        let colons = vec!["AB"; 32].join(":");
+        assert_eq!(parse_fingerprint(&colons).unwrap().0, [0xab; 32]);
+        assert_eq!(parse_fingerprint("ab").unwrap_err().code(), "fingerprint_invalid");
+        assert_eq!(parse_fingerprint(&"zz".repeat(32)).unwrap_err().code(), "fingerprint_invalid");
+        let key = generate_pkcs8(KeyType::EccP256).unwrap();
+        let alg = KeyType::EccP256.default_algorithm();
+        let (mut token, handle) = import(key.as_bytes(), alg, "key").unwrap();
+        let der = self_signed(&mut token, handle, "t", UnixTime(1_767_225_600), 30).unwrap();
+        let pem = certificate_pem(&der);
+        assert_eq!(certificate_der(pem.as_bytes(), "c").unwrap(), der);
+        assert_eq!(certificate_der(&der, "c").unwrap(), der);
+        assert_eq!(certificate_der(b"junk", "c").unwrap_err().code(), "certificate_invalid");
+        assert_eq!(subject(&der), "CN=t");
+    }
+}

@@ -1,0 +1,485 @@
+//! Signing through a [`State`]: digests, files and batches, every signature
+//! through core's enforced path (`signet_core::sign::Signer`), counted in
+//! the budget's ledger and, when the certificate has a signer policy, in the
+//! grant's ledger.
+//!
+//! # Batches
+//! A batch is checked before anything is counted: every input must be
+//! readable and every output location writable, and the budget (and the
+//! grant) must cover the whole batch. The ledger stays locked for the whole
+//! batch, so no other signer can take what was counted on. If writing a
+//! signature fails after it was made, it stays counted (fail closed) and the
+//! error names exactly which files were signed.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use sha2::Digest as _;
+use signet_core::budget::{Budget, BudgetState, CertFingerprint};
+use signet_core::policy::CertificateRef;
+use signet_core::sign::{Receipt, SignError, SignOptions as CoreOptions, Signer};
+use signet_core::token::{HashAlgorithm, MAX_SIGNATURE_LEN};
+
+use crate::error::{Error, Result};
+use crate::report::{Crossing, SignedBatch, SignedDigest, SignedFile, Verified};
+use crate::state::State;
+use crate::store::{OpenBudget, OpenGrant};
+
+/// Options of a signature.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SignOptions {
+    /// The grant to use; without one, the acting user's only active grant
+    /// for the certificate (when its signer policy requires one).
+    pub grant: Option<u64>,
+}
+
+/// Where signatures of a batch go.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Output {
+    /// `FILE.p7s` next to each file.
+    #[default]
+    Beside,
+    /// This file (a batch of one only).
+    File(PathBuf),
+    /// `DIR/<file name>.p7s`.
+    Dir(PathBuf),
+}
+
+/// Bytes read per chunk when hashing a file.
+const CHUNK: usize = 1 << 20;
+
+/// Hashes a file in chunks: memory stays constant whatever its size. The
+/// `sha2` crate picks the CPU's SHA extensions at run time where present.
+///
+/// # Errors
+/// `input_unreadable`.
+pub fn hash_file(path: &Path, hash: HashAlgorithm) -> Result<Vec<u8>> {
+    enum H {
+        S256(sha2::Sha256),
+        S384(sha2::Sha384),
+        S512(sha2::Sha512),
+    }
+    let mut h = match hash {
+        HashAlgorithm::Sha384 => H::S384(sha2::Sha384::new()),
+        HashAlgorithm::Sha512 => H::S512(sha2::Sha512::new()),
+        _ => H::S256(sha2::Sha256::new()),
+    };
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io("input_unreadable", "read", path, &e))?;
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io("input_unreadable", "read", path, &e)),
+        };
+        let chunk = buf.get(..n).unwrap_or_default();
+        match &mut h {
+            H::S256(h) => h.update(chunk),
+            H::S384(h) => h.update(chunk),
+            H::S512(h) => h.update(chunk),
+        }
+    }
+    Ok(match h {
+        H::S256(h) => h.finalize().to_vec(),
+        H::S384(h) => h.finalize().to_vec(),
+        H::S512(h) => h.finalize().to_vec(),
+    })
+}
+
+fn signature_path(file: &Path, output: &Output) -> PathBuf {
+    match output {
+        Output::File(path) => path.clone(),
+        Output::Dir(dir) => {
+            let mut name = file.file_name().unwrap_or_default().to_os_string();
+            name.push(".p7s");
+            dir.join(name)
+        }
+        Output::Beside => {
+            let mut p = file.as_os_str().to_owned();
+            p.push(".p7s");
+            PathBuf::from(p)
+        }
+    }
+}
+
+fn sign_error(e: &SignError) -> Error {
+    Error::from_core(e)
+}
+
+/// What one signature session holds: the budget (and grant) ledgers, locked.
+struct Session<'s> {
+    budget_ledger: OpenBudget<'s>,
+    budget: Budget,
+    grant: Option<(OpenGrant<'s>, signet_core::grant::Grant)>,
+}
+
+impl State {
+    /// Opens the ledgers for `count` signatures by the acting user, and
+    /// refuses up front when the budget or grant cannot cover them.
+    fn session(&self, count: u64, options: &SignOptions) -> Result<Session<'_>> {
+        let fp = self.fingerprint;
+        let mut budget_ledger = self.store.open_budget(&fp)?;
+        let budget = budget_ledger.record().to_budget()?;
+        let now = self.clock.now();
+        let grant = self.grant_for(&fp, options)?;
+        // Whole-batch check. Refusals that are not about counts (not the
+        // signer, revoked, expired, ...) come from core on the first
+        // signature, with their own codes, before anything is counted.
+        let remaining = budget.remaining(&budget_ledger.counter().usage(), now);
+        if count > 1 && budget.state(now) == BudgetState::Valid && count > remaining && remaining > 0 {
+            return Err(Error::refused(
+                "sign_budget_exhausted",
+                format!("{count} signatures needed, {remaining} remaining; nothing was signed"),
+            ));
+        }
+        let grant = match grant {
+            None => None,
+            Some(id) => {
+                let mut ledger = self.store.open_grant(id)?;
+                let used = ledger.counter().usage().used();
+                let core = ledger.record().to_core(used)?;
+                if let Some(allowed) = core.allowed_ops() {
+                    let left = u64::from(allowed).saturating_sub(used);
+                    if count > 1 && count > left && left > 0 {
+                        return Err(Error::refused(
+                            "sign_grant_exhausted",
+                            format!("{count} signatures needed, grant {id} has {left} operations left; nothing was signed"),
+                        ));
+                    }
+                }
+                Some((ledger, core))
+            }
+        };
+        Ok(Session {
+            budget_ledger,
+            budget,
+            grant,
+        })
+    }
+
+    /// The grant a signature uses: none without a signer policy; the named
+    /// one; or the acting user's only active one.
+    fn grant_for(&self, fp: &CertFingerprint, options: &SignOptions) -> Result<Option<u64>> {
+        let policy = self.store.read_policy(fp)?;
+        match (options.grant, policy) {
+            (Some(id), _) => {
+                if self.store.read_grant(id)?.is_none() {
+                    return Err(Error::refused("grant_not_found", format!("there is no grant {id}")));
+                }
+                Ok(Some(id))
+            }
+            (None, None) => Ok(None),
+            (None, Some(_)) => {
+                let active = self.active_grants(fp, &self.user)?;
+                match active.as_slice() {
+                    [] => Err(sign_error(&SignError::GrantRequired)
+                        .with_hint("request signing access with `signet grant request`")),
+                    [one] => Ok(Some(one.id)),
+                    many => {
+                        let ids: Vec<String> = many.iter().map(|g| g.id.to_string()).collect();
+                        Err(Error::refused(
+                            "grant_ambiguous",
+                            format!("{} holds several active grants ({}); name one", self.user, ids.join(", ")),
+                        )
+                        .with_hint("pass --grant ID"))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs `each` once per signature in one session, then closes the ledgers.
+    fn with_signer<T>(
+        &self,
+        count: u64,
+        options: &SignOptions,
+        mut each: impl FnMut(&mut dyn FnMut(&[u8], bool) -> Result<(Receipt, Vec<u8>)>) -> Result<T>,
+    ) -> Result<T> {
+        let mut session = self.session(count, options)?;
+        let Session {
+            budget_ledger,
+            budget,
+            grant,
+        } = &mut session;
+        let cert = CertificateRef::from_der(&self.cert)
+            .map_err(|e| Error::failed("state_record_damaged", format!("signer/cert.der: {e}")))?;
+        let mut key = self
+            .key
+            .lock()
+            .map_err(|_| Error::failed("state_io", "the signing key's lock was poisoned by a panic"))?;
+        let key = &mut *key;
+        let handle = key.handle;
+        let policy = self.store.read_policy(&self.fingerprint)?.is_some();
+        let mut signer = Signer::new(cert, &mut key.token, handle, budget, budget_ledger.counter()).with_options(
+            CoreOptions {
+                require_grant: policy,
+                ..CoreOptions::default()
+            },
+        );
+        let user = self.user.clone();
+        let alg = self.algorithm;
+        let clock = self.clock;
+        let mut sign_one = |digest: &[u8], cms: bool| -> Result<(Receipt, Vec<u8>)> {
+            let now = clock.now();
+            if cms {
+                let out = match grant {
+                    Some((ledger, g)) => signer.sign_cms_granted(&user, now, g, ledger.counter(), alg, digest),
+                    None => signer.sign_cms(&user, now, None, alg, digest),
+                };
+                out.map(|(p7s, r)| (r, p7s)).map_err(|e| sign_error(&e))
+            } else {
+                let mut sig = [0u8; MAX_SIGNATURE_LEN];
+                let r = match grant {
+                    Some((ledger, g)) => signer.sign_digest_granted(&user, now, g, ledger.counter(), alg, digest, &mut sig),
+                    None => signer.sign_digest(&user, now, None, alg, digest, &mut sig),
+                }
+                .map_err(|e| sign_error(&e))?;
+                Ok((r, sig.get(..r.signature_len).unwrap_or_default().to_vec()))
+            }
+        };
+        let result = each(&mut sign_one);
+        drop(signer);
+        // Close (and record the ledger sequences) whatever happened: every
+        // signature made is already durable in the ledgers.
+        let Session {
+            budget_ledger, grant, ..
+        } = session;
+        let grant_closed = grant.map(|(ledger, _)| ledger.close()).transpose();
+        let budget_closed = budget_ledger.close();
+        let value = result?;
+        grant_closed?;
+        budget_closed?;
+        Ok(value)
+    }
+
+    /// Signs a digest (already hashed with the state algorithm's hash).
+    ///
+    /// # Errors
+    /// Core's `sign_*` codes, `grant_*`, the store's codes.
+    pub fn sign_digest(&self, digest: &[u8], options: &SignOptions) -> Result<SignedDigest> {
+        let alg = self.algorithm;
+        self.with_signer(1, options, |sign| {
+            let (receipt, signature) = sign(digest, false)?;
+            Ok(SignedDigest {
+                signature,
+                algorithm: alg.name(),
+                counter_index: receipt.counter_index,
+                grant: receipt.grant_id.map(|g| g.0),
+                remaining: receipt.signatures_remaining,
+                level: receipt.level.name(),
+                crossed: receipt.crossed.map(|l| l.name()),
+            })
+        })
+    }
+
+    /// Signs one file: a detached CMS signature written to `FILE.p7s` (or
+    /// `output`).
+    ///
+    /// # Errors
+    /// As [`sign_files`](Self::sign_files).
+    pub fn sign_file(&self, file: &Path, output: &Output, options: &SignOptions) -> Result<SignedFile> {
+        let mut batch = self.sign_files(&[file.to_path_buf()], output, options)?;
+        batch
+            .signed
+            .pop()
+            .ok_or_else(|| Error::failed("state_io", "no signature was produced"))
+    }
+
+    /// Signs a batch of files, all or nothing (see the module docs).
+    ///
+    /// # Errors
+    /// `input_unreadable`, `output_unwritable` (before anything is counted),
+    /// `sign_budget_exhausted` / `sign_grant_exhausted` naming what is needed
+    /// and left, core's `sign_*` codes, and `output_unwritable` after
+    /// signing, naming the files signed and counted.
+    pub fn sign_files(&self, files: &[PathBuf], output: &Output, options: &SignOptions) -> Result<SignedBatch> {
+        if matches!(output, Output::File(_)) && files.len() != 1 {
+            return Err(Error::failed("output_unwritable", "an output file can take one signature; use an output directory for several"));
+        }
+        // Preflight: every input readable, every output writable.
+        let mut plan = Vec::with_capacity(files.len());
+        for file in files {
+            let meta = std::fs::metadata(file).map_err(|e| Error::io("input_unreadable", "read", file, &e))?;
+            if meta.is_dir() {
+                return Err(Error::failed("input_unreadable", format!("{} is a directory", file.display())));
+            }
+            std::fs::File::open(file).map_err(|e| Error::io("input_unreadable", "read", file, &e))?;
+            let out = signature_path(file, output);
+            crate::fsio::check_writable(&out)?;
+            plan.push((file.clone(), out));
+        }
+        // Hash before taking the ledger: hashing a large file must not hold
+        // other signers up.
+        let hash = self.algorithm.hash();
+        let digests = plan
+            .iter()
+            .map(|(file, _)| hash_file(file, hash))
+            .collect::<Result<Vec<_>>>()?;
+        let count = u64::try_from(plan.len()).unwrap_or(u64::MAX);
+        self.with_signer(count, options, |sign| {
+            let mut signed = Vec::with_capacity(plan.len());
+            let mut crossed = Vec::new();
+            let mut remaining = 0;
+            for ((file, out), digest) in plan.iter().zip(&digests) {
+                let (receipt, p7s) = match sign(digest, true) {
+                    Ok(done) => done,
+                    Err(e) if signed.is_empty() => return Err(e),
+                    Err(e) => return Err(partial(e, &signed)),
+                };
+                let file_report = SignedFile {
+                    file: file.display().to_string(),
+                    signature: out.display().to_string(),
+                    counter_index: receipt.counter_index,
+                    grant: receipt.grant_id.map(|g| g.0),
+                    remaining: receipt.signatures_remaining,
+                    level: receipt.level.name(),
+                };
+                if let Err(e) = crate::fsio::write_output(out, &p7s) {
+                    let mut counted = signed.clone();
+                    counted.push(file_report);
+                    return Err(partial(
+                        Error::failed(e.code(), format!("{} (its signature was made and counted)", e.message())),
+                        &counted,
+                    ));
+                }
+                if let Some(level) = receipt.crossed {
+                    crossed.push(Crossing {
+                        used: receipt.counter_index.saturating_add(1),
+                        level: level.name(),
+                    });
+                }
+                remaining = receipt.signatures_remaining;
+                signed.push(file_report);
+            }
+            Ok(SignedBatch {
+                signed,
+                crossed,
+                remaining,
+            })
+        })
+    }
+
+    /// Verifies `file` against its detached CMS signature (`FILE.p7s` or
+    /// `signature`), and checks who signed: by default the state's signing
+    /// certificate.
+    ///
+    /// # Errors
+    /// `input_unreadable`, core's `cms_*` codes, `verify_unexpected_signer`.
+    pub fn verify_file(&self, file: &Path, signature: Option<&Path>, expect: &ExpectedSigner) -> Result<Verified> {
+        verify_file(file, signature, expect, Some(&self.cert))
+    }
+}
+
+/// Who a verified signature must come from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ExpectedSigner {
+    /// The state's signing certificate.
+    #[default]
+    StateCertificate,
+    /// This certificate (DER).
+    Certificate(Vec<u8>),
+    /// Anyone: integrity only.
+    AnySigner,
+}
+
+/// Largest artifact [`verify_file`] reads (it holds the content in memory).
+pub const VERIFY_LIMIT: u64 = 1 << 32;
+/// Largest `.p7s` read.
+pub const SIGNATURE_LIMIT: u64 = 1 << 20;
+
+/// Verifies a file against a detached CMS signature without a state (with
+/// [`ExpectedSigner::Certificate`] or [`ExpectedSigner::AnySigner`]).
+///
+/// # Errors
+/// As [`State::verify_file`].
+pub fn verify_file(
+    file: &Path,
+    signature: Option<&Path>,
+    expect: &ExpectedSigner,
+    state_cert: Option<&[u8]>,
+) -> Result<Verified> {
+    let sig_path = signature
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| signature_path(file, &Output::Beside));
+    let content = crate::fsio::read_limited(file, VERIFY_LIMIT)?;
+    let p7s = crate::fsio::read_limited(&sig_path, SIGNATURE_LIMIT)?;
+    let v = signet_core::cms::verify_detached(&p7s, &content)
+        .map_err(|e| Error::from_core_in(&sig_path.display().to_string(), &e))?;
+    let fp = crate::key::fingerprint(&v.certificate_der)?;
+    let (expected, check) = match expect {
+        ExpectedSigner::StateCertificate => (state_cert, "state_certificate"),
+        ExpectedSigner::Certificate(der) => (Some(der.as_slice()), "certificate"),
+        ExpectedSigner::AnySigner => (None, "any_signer"),
+    };
+    if check != "any_signer" {
+        let expected = expected.ok_or_else(|| Error::failed("state_not_initialised", "no expected signer"))?;
+        if expected != v.certificate_der.as_slice() {
+            let want = crate::key::fingerprint(expected)?;
+            return Err(Error::refused(
+                "verify_unexpected_signer",
+                format!(
+                    "{}: the signature is intact but was made by certificate {} ({}), not the expected {}",
+                    sig_path.display(),
+                    crate::hex(&fp.0),
+                    crate::key::subject(&v.certificate_der),
+                    crate::hex(&want.0)
+                ),
+            )
+            .with_hint("pass --cert FILE to name the expected signer, or --any-signer to check integrity only"));
+        }
+    }
+    Ok(Verified {
+        file: file.display().to_string(),
+        signature: sig_path.display().to_string(),
+        certificate_fingerprint: crate::hex(&fp.0),
+        subject: crate::key::subject(&v.certificate_der),
+        algorithm: v.algorithm.name(),
+        signer_check: check,
+    })
+}
+
+/// An error after some files were signed: it names them.
+fn partial(e: Error, signed: &[SignedFile]) -> Error {
+    let names: Vec<&str> = signed.iter().map(|s| s.file.as_str()).collect();
+    let hint = e.hint().map(str::to_string);
+    let out = Error::failed(
+        e.code(),
+        format!("{}; signed and counted before this: {}", e.message(), names.join(", ")),
+    );
+    match hint {
+        Some(h) => out.with_hint(h),
+        None => out,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashing_is_streamed_and_matches_core() {
+        let dir = std::env::temp_dir().join(format!("signet-hash-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("x");
+        let data: Vec<u8> = (0..(3 * CHUNK + 17)).map(|i| i as u8).collect();
+        std::fs::write(&f, &data).unwrap();
+        for h in [HashAlgorithm::Sha256, HashAlgorithm::Sha384, HashAlgorithm::Sha512] {
+            assert_eq!(hash_file(&f, h).unwrap(), h.digest(&data).as_bytes());
+        }
+        assert_eq!(
+            hash_file(&dir.join("none"), HashAlgorithm::Sha256).unwrap_err().code(),
+            "input_unreadable"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn signature_paths() {
+        assert_eq!(signature_path(Path::new("a/b.bin"), &Output::Beside), Path::new("a/b.bin.p7s"));
+        assert_eq!(
+            signature_path(Path::new("a/b.bin"), &Output::Dir("o".into())),
+            Path::new("o/b.bin.p7s")
+        );
+    }
+}

@@ -1,0 +1,402 @@
+//! [`State`]: an opened state directory, the one object every surface uses.
+//!
+//! Opening checks the whole state and fails closed: a missing part is an
+//! error with its own code, never a fresh default. Only a state directory
+//! that does not exist at all is created ([`State::open_or_create`], the
+//! README's one-command main job), and it is built in a temporary sibling
+//! directory and renamed into place, so that concurrent first uses agree on
+//! one key, one certificate and one budget, and a crash leaves nothing half
+//! made.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use signet_core::budget::{CertFingerprint, UserId, Validity};
+use signet_core::policy::CertificateRef;
+use signet_core::token::{KeyHandle, KeyType, MAX_SPKI_LEN, SignatureAlgorithm, Token};
+use zeroize::Zeroizing;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::fsio::{self, WaitNotice};
+use crate::key::{self, SoftSigner};
+use crate::layout::Layout;
+use crate::report::{CertificateReport, Status};
+use crate::store::{BudgetRecord, FileStore, LedgerBinding, Store};
+
+/// How a state is opened: who acts, which clock, what to tell while waiting.
+#[derive(Clone, Default)]
+pub struct OpenOptions {
+    /// The acting user (default: the OS user).
+    pub user: Option<String>,
+    /// The clock (default: the system clock).
+    pub clock: Clock,
+    /// Told what a lock waits for, after about a second.
+    pub notice: Option<WaitNotice>,
+}
+
+impl core::fmt::Debug for OpenOptions {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("OpenOptions")
+            .field("user", &self.user)
+            .field("clock", &self.clock)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What `init` makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitOptions {
+    /// The key type (default ECC P-256).
+    pub key_type: KeyType,
+    /// Signatures in the certificate's budget (default 1,000).
+    pub budget: u64,
+    /// Days of certificate validity (default 365).
+    pub days: u32,
+    /// The assigned signer (default: the acting user).
+    pub signer: Option<String>,
+    /// Replace an existing signer.
+    pub force: bool,
+}
+
+impl Default for InitOptions {
+    fn default() -> Self {
+        InitOptions {
+            key_type: KeyType::EccP256,
+            budget: signet_core::budget::DEFAULT_ALLOTMENT,
+            days: 365,
+            signer: None,
+            force: false,
+        }
+    }
+}
+
+/// The signing key, in its token.
+pub(crate) struct SigningKey {
+    pub(crate) token: SoftSigner,
+    pub(crate) handle: KeyHandle,
+}
+
+/// An opened state: its configuration, store, signing key and certificate,
+/// acting user and clock. `Send + Sync`: threads may share one.
+pub struct State {
+    pub(crate) layout: Layout,
+    pub(crate) config: Config,
+    pub(crate) store: Box<dyn Store>,
+    pub(crate) cert: Vec<u8>,
+    pub(crate) fingerprint: CertFingerprint,
+    pub(crate) algorithm: SignatureAlgorithm,
+    pub(crate) key: Mutex<SigningKey>,
+    pub(crate) user: UserId,
+    pub(crate) clock: Clock,
+    pub(crate) notice: Option<WaitNotice>,
+}
+
+impl core::fmt::Debug for State {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("State")
+            .field("dir", &self.layout.root())
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
+}
+
+fn incomplete(what: &str, dir: &Path) -> Error {
+    Error::failed(
+        "state_incomplete",
+        format!("the state in {} is incomplete: {what}", dir.display()),
+    )
+    .with_hint("restore the missing part from a backup; `signet init --force` makes a new signer (and budget)")
+}
+
+fn read_state_file(path: &Path, what: &str, dir: &Path) -> Result<Zeroizing<Vec<u8>>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Zeroizing::new(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(incomplete(&format!("{what} is missing"), dir)),
+        Err(e) => Err(Error::io("state_io", "read", path, &e)),
+    }
+}
+
+impl State {
+    /// Opens the state in `dir`, checking every part of it.
+    ///
+    /// # Errors
+    /// `state_not_initialised` (no state), `state_incomplete`,
+    /// `state_format_unsupported`, `state_config_invalid`,
+    /// `state_permissions`, `state_record_damaged`, `state_ledger_*`,
+    /// `sign_key_mismatch` (the key is not the certificate's), `user_*`.
+    pub fn open(dir: &Path, options: OpenOptions) -> Result<State> {
+        let layout = Layout::new(dir);
+        if !dir.exists() {
+            return Err(not_initialised(dir));
+        }
+        fsio::check_private(dir, false)?;
+        let config_path = layout.config();
+        let config = match std::fs::read_to_string(&config_path) {
+            Ok(text) => Config::parse(&text)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(missing_config(&layout)),
+            Err(e) => return Err(Error::io("state_io", "read", &config_path, &e)),
+        };
+        if !layout.signer_dir().is_dir() {
+            return Err(incomplete("signer/ is missing", dir));
+        }
+        fsio::check_private(&layout.signer_dir(), false)?;
+        let key_path = layout.key();
+        let pkcs8 = read_state_file(&key_path, "signer/key.p8", dir)?;
+        fsio::check_private(&key_path, true)?;
+        let cert = read_state_file(&layout.cert(), "signer/cert.der", dir)?.to_vec();
+        let algorithm = config.algorithm()?;
+        let (token, handle) = key::import(&pkcs8, algorithm, "signer/key.p8")?;
+        let cert_ref = CertificateRef::from_der(&cert).map_err(|e| {
+            Error::failed("state_record_damaged", format!("signer/cert.der is not a certificate: {e}"))
+        })?;
+        let mut spki = [0u8; MAX_SPKI_LEN];
+        let len = token
+            .public_key(handle, &mut spki)
+            .map_err(|e| Error::from_core_in("signer/key.p8", &e))?;
+        if spki.get(..len) != Some(cert_ref.spki_der()) {
+            return Err(Error::failed(
+                "sign_key_mismatch",
+                "signer/key.p8 is not the key of signer/cert.der; nothing can be signed",
+            )
+            .with_hint("restore the pair from a backup, or make a new signer with `signet init --force`"));
+        }
+        let fingerprint = CertFingerprint(cert_ref.fingerprint_sha256());
+        let store: Box<dyn Store> = Box::new(FileStore::new(layout.clone(), options.notice.clone()));
+        match store.read_budget(&fingerprint) {
+            Ok(_) => {}
+            Err(e) if e.code() == "budget_not_found" => {
+                return Err(incomplete("the signing certificate's budget record is missing", dir));
+            }
+            Err(e) => return Err(e),
+        }
+        let user = crate::user::acting_user(options.user.as_deref())?;
+        Ok(State {
+            layout,
+            config,
+            store,
+            cert,
+            fingerprint,
+            algorithm,
+            key: Mutex::new(SigningKey { token, handle }),
+            user,
+            clock: options.clock,
+            notice: options.notice,
+        })
+    }
+
+    /// Opens the state in `dir`, creating a development state with `init`
+    /// first **only if `dir` does not exist at all**. Returns whether it was
+    /// created.
+    ///
+    /// # Errors
+    /// As [`open`](Self::open) and [`init`](Self::init).
+    pub fn open_or_create(dir: &Path, options: OpenOptions, init: &InitOptions) -> Result<(State, bool)> {
+        if dir.exists() {
+            return State::open(dir, options).map(|s| (s, false));
+        }
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io("state_io", "create", &parent, &e))?;
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let staging = parent.join(format!(".{name}.{}{}", fsio::random_hex()?, fsio::TMP_SUFFIX));
+        let built = (|| {
+            fsio::create_private_dir(&staging)?;
+            let user = crate::user::acting_user(options.user.as_deref())?;
+            write_new_signer(&Layout::new(&staging), init, &user, options.clock)
+        })();
+        if let Err(e) = built {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+        // rename(2) of a directory onto a path that exists fails (unless
+        // the target is an empty directory): exactly one first use wins.
+        let created = match std::fs::rename(&staging, dir) {
+            Ok(()) => {
+                fsio::sync_dir(&parent)?;
+                true
+            }
+            Err(_) if dir.exists() => {
+                let _ = std::fs::remove_dir_all(&staging);
+                false
+            }
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&staging);
+                return Err(Error::io("state_io", "create", dir, &e));
+            }
+        };
+        State::open(dir, options).map(|s| (s, created))
+    }
+
+    /// Creates a development state in `dir` (which may exist and be empty),
+    /// or with `force` replaces its signer: a new key, a self-issued
+    /// certificate and its budget. Budgets of earlier certificates stay.
+    ///
+    /// # Errors
+    /// `state_exists` when `dir` already holds a state (or parts of one) and
+    /// `force` is not set; `state_io`; the core's codes.
+    pub fn init(dir: &Path, options: OpenOptions, init: &InitOptions) -> Result<State> {
+        let layout = Layout::new(dir);
+        fsio::create_private_dir(dir)?;
+        fsio::check_private(dir, false)?;
+        let _lock = fsio::lock_file(&layout.lock(), "the state lock", options.notice.as_ref())?;
+        let occupied = layout.config().exists() || layout.signer_dir().exists() || layout.budgets().exists();
+        if occupied && !init.force {
+            return Err(Error::refused(
+                "state_exists",
+                format!("{} already holds a signing key", dir.display()),
+            )
+            .with_hint("pass --force to replace the signer (its budget stays, a new certificate gets a new one)"));
+        }
+        let user = crate::user::acting_user(options.user.as_deref())?;
+        write_new_signer(&layout, init, &user, options.clock)?;
+        drop(_lock);
+        State::open(dir, options)
+    }
+
+    /// The state directory.
+    pub fn dir(&self) -> &Path {
+        self.layout.root()
+    }
+
+    /// The acting user.
+    pub fn user(&self) -> &UserId {
+        &self.user
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    /// Whether this is a development state.
+    pub fn is_development(&self) -> bool {
+        self.config.development
+    }
+
+    /// The signing certificate (DER).
+    pub fn certificate_der(&self) -> &[u8] {
+        &self.cert
+    }
+
+    /// The signing certificate's SHA-256 fingerprint.
+    pub fn fingerprint(&self) -> CertFingerprint {
+        self.fingerprint
+    }
+
+    /// The signature algorithm.
+    pub fn algorithm(&self) -> SignatureAlgorithm {
+        self.algorithm
+    }
+
+    /// The store.
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    /// The signer, certificate and budget.
+    ///
+    /// # Errors
+    /// The store's codes (`state_ledger_*`, ...).
+    pub fn status(&self) -> Result<Status> {
+        let cert = CertificateRef::from_der(&self.cert)
+            .map_err(|e| Error::failed("state_record_damaged", format!("signer/cert.der: {e}")))?;
+        let budget = self.budget_show(&self.fingerprint)?;
+        Ok(Status {
+            state_dir: self.layout.root().display().to_string(),
+            development: self.config.development,
+            token: self.config.token.kind.clone(),
+            certificate: CertificateReport {
+                subject: key::subject(&self.cert),
+                fingerprint: crate::hex(&self.fingerprint.0),
+                not_before: cert.not_before().as_secs(),
+                not_after: cert.not_after().as_secs(),
+            },
+            key_type: self.config.signer.key_type.clone(),
+            algorithm: self.algorithm.name().to_string(),
+            signer: budget.signer.clone(),
+            grant_required: self.store.read_policy(&self.fingerprint)?.is_some(),
+            budget,
+        })
+    }
+}
+
+fn not_initialised(dir: &Path) -> Error {
+    Error::failed("state_not_initialised", format!("there is no Signet state in {}", dir.display()))
+        .with_hint("run `signet init` (or `signet sign FILE`, which creates a development state on first use)")
+}
+
+fn missing_config(layout: &Layout) -> Error {
+    let dir = layout.root();
+    if layout.signer_dir().join("signer.json").exists() {
+        return Error::failed(
+            "state_format_unsupported",
+            format!("{} was made by an earlier Signet (no signet.toml)", dir.display()),
+        )
+        .with_hint("move it aside and run `signet init`; its budgets cannot be carried over automatically");
+    }
+    let empty = std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
+    if empty {
+        not_initialised(dir)
+    } else {
+        incomplete("signet.toml is missing", dir)
+    }
+}
+
+/// Writes a new key, its self-issued certificate, its budget and the
+/// configuration into `layout`.
+fn write_new_signer(layout: &Layout, init: &InitOptions, user: &UserId, clock: Clock) -> Result<()> {
+    let signer = match &init.signer {
+        Some(name) => crate::user::user_id(name)?,
+        None => user.clone(),
+    };
+    let config = Config::development(init.key_type);
+    let algorithm = config.algorithm()?;
+    let pkcs8 = key::generate_pkcs8(init.key_type)?;
+    let (mut token, handle) = key::import(pkcs8.as_bytes(), algorithm, "the new key")?;
+    let cn = format!("Signet development signer ({signer})");
+    let cert = key::self_signed(&mut token, handle, &cn, clock.now(), init.days)?;
+    let cert_ref = CertificateRef::from_der(&cert)
+        .map_err(|e| Error::failed("certificate_invalid", format!("the new certificate: {e}")))?;
+    let fp = CertFingerprint(cert_ref.fingerprint_sha256());
+    let store = FileStore::new(layout.clone(), None);
+    let validity = Validity {
+        not_before: cert_ref.not_before(),
+        not_after: cert_ref.not_after(),
+    };
+    store.create_budget(new_budget_record(&fp, validity, &signer, init.budget)?)?;
+    fsio::create_private_dir(&layout.signer_dir())?;
+    fsio::write_private(&layout.key(), pkcs8.as_bytes())?;
+    fsio::write_private(&layout.cert(), &cert)?;
+    // The configuration last: a state without it is not a state.
+    fsio::write_private(&layout.config(), config.to_toml().as_bytes())
+}
+
+/// A budget record for a new certificate budget (its ledger binding is
+/// filled in by the store).
+pub(crate) fn new_budget_record(
+    fp: &CertFingerprint,
+    validity: Validity,
+    signer: &UserId,
+    allotment: u64,
+) -> Result<BudgetRecord> {
+    // Let core judge the numbers before anything is written.
+    signet_core::budget::Budget::with_allotment(*fp, validity, signer.clone(), allotment)
+        .map_err(|e| Error::from_core(&e))?;
+    Ok(BudgetRecord {
+        fingerprint: crate::hex(&fp.0),
+        not_before: validity.not_before.as_secs(),
+        not_after: validity.not_after.as_secs(),
+        allotment,
+        purchases: Vec::new(),
+        revoked: false,
+        signer: signer.to_string(),
+        ledger: LedgerBinding {
+            id: String::new(),
+            sequence: 0,
+        },
+    })
+}

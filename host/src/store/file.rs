@@ -1,0 +1,358 @@
+//! The file store: records and ledgers in the state directory (see
+//! `layout` for the paths).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Serialize, de::DeserializeOwned};
+use signet_core::budget::CertFingerprint;
+use signet_core::counter::{
+    CorruptReason, CounterError, CounterStore, FileCounterStore, FileStoreOptions, LEDGER_ID_LEN, Usage,
+};
+
+use super::record::{BudgetRecord, GrantRecord, LedgerBinding, PolicyRecord, RequestRecord, seal, unseal};
+use super::{GrantsLock, OpenBudget, OpenGrant, OpenLedger, Store, WithUsage};
+use crate::error::{Error, Result};
+use crate::fsio::{self, WaitNotice};
+use crate::layout::Layout;
+
+/// Budgets, grants and ledgers under a state directory.
+pub struct FileStore {
+    layout: Layout,
+    notice: Option<WaitNotice>,
+}
+
+impl core::fmt::Debug for FileStore {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("FileStore").field("layout", &self.layout).finish_non_exhaustive()
+    }
+}
+
+impl FileStore {
+    /// The store of the state at `layout`; `notice` is told what a lock
+    /// waits for after a second.
+    pub fn new(layout: Layout, notice: Option<WaitNotice>) -> Self {
+        FileStore { layout, notice }
+    }
+}
+
+/// A record that names its ledger.
+trait Bound: Serialize + DeserializeOwned + Clone + Send {
+    const WHAT: &'static str;
+    fn binding(&self) -> &LedgerBinding;
+    fn binding_mut(&mut self) -> &mut LedgerBinding;
+}
+
+impl Bound for BudgetRecord {
+    const WHAT: &'static str = "budget";
+    fn binding(&self) -> &LedgerBinding {
+        &self.ledger
+    }
+    fn binding_mut(&mut self) -> &mut LedgerBinding {
+        &mut self.ledger
+    }
+}
+
+impl Bound for GrantRecord {
+    const WHAT: &'static str = "grant";
+    fn binding(&self) -> &LedgerBinding {
+        &self.ledger
+    }
+    fn binding_mut(&mut self) -> &mut LedgerBinding {
+        &mut self.ledger
+    }
+}
+
+fn read_record<T: Serialize + DeserializeOwned>(path: &Path, what: &str) -> Result<Option<T>> {
+    match std::fs::read(path) {
+        Ok(bytes) => unseal(&bytes, &format!("{what} ({})", path.display())).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io("state_io", "read", path, &e)),
+    }
+}
+
+fn write_record<T: Serialize + Clone>(path: &Path, record: &T) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        fsio::create_private_dir(dir)?;
+    }
+    fsio::write_private(path, &seal(record)?)
+}
+
+/// A ledger error in the host's terms.
+fn ledger_error(what: &str, dir: &Path, e: CounterError) -> Error {
+    let at = dir.display();
+    match e {
+        CounterError::Corrupt {
+            reason: CorruptReason::Missing,
+        } => Error::failed(
+            "state_ledger_missing",
+            format!("the {what} ledger in {at} is missing: its usage cannot be known, so nothing is signed"),
+        )
+        .with_hint("restore the ledger from a backup"),
+        CounterError::Corrupt { reason } => Error::failed(
+            "state_ledger_damaged",
+            format!("the {what} ledger in {at} is damaged ({reason}); nothing is signed"),
+        )
+        .with_hint("restore the ledger from a backup"),
+        other => Error::failed("state_io", format!("the {what} ledger in {at}: {other}")),
+    }
+}
+
+/// Refuses a ledger that is not the record's (swapped in) or older than the
+/// record has seen (rolled back).
+fn check_binding(what: &str, dir: &Path, binding: &LedgerBinding, id: [u8; LEDGER_ID_LEN], seq: u64) -> Result<()> {
+    if crate::hex(&id) != binding.id {
+        return Err(Error::failed(
+            "state_ledger_foreign",
+            format!("the {what} ledger in {} belongs to another {what}; nothing is signed", dir.display()),
+        )
+        .with_hint("restore this budget's own ledger from a backup"));
+    }
+    if seq < binding.sequence {
+        return Err(Error::failed(
+            "state_ledger_rolled_back",
+            format!(
+                "the {what} ledger in {} is at record {seq} but was already seen at {}: it was rolled back to an older copy, so nothing is signed",
+                dir.display(),
+                binding.sequence
+            ),
+        )
+        .with_hint("restore the newest copy of the ledger"));
+    }
+    Ok(())
+}
+
+/// Reads a record and its ledger without locking.
+fn peek<R: Bound>(record_path: &Path, ledger_dir: &Path) -> Result<Option<WithUsage<R>>> {
+    let Some(record) = read_record::<R>(record_path, R::WHAT)? else {
+        return Ok(None);
+    };
+    let (seq, id, usage) = FileCounterStore::peek(ledger_dir).map_err(|e| ledger_error(R::WHAT, ledger_dir, e))?;
+    check_binding(R::WHAT, ledger_dir, record.binding(), id, seq)?;
+    Ok(Some(WithUsage { record, usage }))
+}
+
+/// Creates a ledger with a fresh identity.
+fn create_ledger(what: &str, dir: &Path) -> Result<LedgerBinding> {
+    if dir.join("ledger.bin").exists() {
+        // A creation interrupted after the ledger and before its record: an
+        // unused ledger is taken over (nothing was counted in it). A used
+        // one without a record is damage, never a fresh start.
+        let (seq, id, usage) = FileCounterStore::peek(dir).map_err(|e| ledger_error(what, dir, e))?;
+        if usage == Usage::default() {
+            return Ok(LedgerBinding::new(id, seq));
+        }
+        return Err(Error::failed(
+            "state_incomplete",
+            format!("{} holds a {what} ledger without its record", dir.display()),
+        )
+        .with_hint("a creation was interrupted or the record was deleted; restore the record from a backup"));
+    }
+    fsio::create_private_dir(dir)?;
+    let mut id = [0u8; LEDGER_ID_LEN];
+    getrandom::fill(&mut id)
+        .map_err(|e| Error::failed("state_io", format!("the system random generator failed: {e}")))?;
+    let options = FileStoreOptions {
+        ledger_id: id,
+        ..FileStoreOptions::default()
+    };
+    let (store, _) = FileCounterStore::open(dir, options).map_err(|e| ledger_error(what, dir, e))?;
+    Ok(LedgerBinding::new(store.ledger_id(), store.sequence()))
+}
+
+struct FileLedger<R> {
+    record_path: PathBuf,
+    record: R,
+    store: FileCounterStore,
+    lost: u64,
+}
+
+fn open_ledger<R: Bound>(
+    record_path: &Path,
+    ledger_dir: &Path,
+    notice: Option<&WaitNotice>,
+    not_found: impl FnOnce() -> Error,
+) -> Result<FileLedger<R>> {
+    if !record_path.exists() {
+        return Err(not_found());
+    }
+    let options = FileStoreOptions {
+        create: false,
+        wait_for_lock: false,
+        ..FileStoreOptions::default()
+    };
+    let what = format!("the {} ledger in {}", R::WHAT, ledger_dir.display());
+    let (store, recovery) = fsio::wait_for(&what, notice, || match FileCounterStore::open(ledger_dir, options) {
+        Ok(opened) => Ok(Some(opened)),
+        Err(CounterError::Locked) => Ok(None),
+        Err(e) => Err(ledger_error(R::WHAT, ledger_dir, e)),
+    })?;
+    // Read under the ledger lock: every writer of this record holds it.
+    let record = read_record::<R>(record_path, R::WHAT)?.ok_or_else(not_found)?;
+    check_binding(R::WHAT, ledger_dir, record.binding(), store.ledger_id(), store.sequence())?;
+    Ok(FileLedger {
+        record_path: record_path.to_path_buf(),
+        record,
+        store,
+        lost: recovery.lost,
+    })
+}
+
+impl<R: Bound> OpenLedger<R> for FileLedger<R> {
+    fn record(&self) -> &R {
+        &self.record
+    }
+
+    fn save(&mut self, mut record: R) -> Result<()> {
+        record.binding_mut().sequence = self.store.sequence();
+        write_record(&self.record_path, &record)?;
+        self.record = record;
+        Ok(())
+    }
+
+    fn counter(&mut self) -> &mut dyn CounterStore {
+        &mut self.store
+    }
+
+    fn lost(&self) -> u64 {
+        self.lost
+    }
+
+    fn close(mut self: Box<Self>) -> Result<Usage> {
+        let dir = self.store.dir().to_path_buf();
+        let usage = self.store.flush().map_err(|e| ledger_error(R::WHAT, &dir, e))?;
+        // Still under the ledger lock: record the sequence reached, so that a
+        // later rollback of the ledger is caught.
+        if self.store.sequence() != self.record.binding().sequence {
+            let record = self.record.clone();
+            self.save(record)?;
+        }
+        Ok(usage)
+    }
+}
+
+impl Store for FileStore {
+    fn budget_fingerprints(&self) -> Result<Vec<CertFingerprint>> {
+        let dir = self.layout.budgets();
+        let mut out = Vec::new();
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return Err(Error::io("state_io", "list", &dir, &e)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io("state_io", "list", &dir, &e))?;
+            let name = entry.file_name();
+            let Some(fp) = name.to_str().and_then(|n| crate::key::parse_fingerprint(n).ok()) else {
+                continue;
+            };
+            if self.layout.budget_record(&fp).exists() {
+                out.push(fp);
+            }
+        }
+        out.sort_by_key(|fp| fp.0);
+        Ok(out)
+    }
+
+    fn read_budget(&self, fp: &CertFingerprint) -> Result<WithUsage<BudgetRecord>> {
+        peek(&self.layout.budget_record(fp), &self.layout.budget_ledger(fp))?.ok_or_else(|| budget_not_found(fp))
+    }
+
+    fn create_budget(&self, mut record: BudgetRecord) -> Result<()> {
+        let fp = record.fingerprint()?;
+        let path = self.layout.budget_record(&fp);
+        if path.exists() {
+            return Err(Error::refused(
+                "budget_exists",
+                format!("certificate {} already has a budget", crate::hex(&fp.0)),
+            )
+            .with_hint("a renewed certificate has a new fingerprint and gets its own budget"));
+        }
+        fsio::create_private_dir(&self.layout.budget_dir(&fp))?;
+        record.ledger = create_ledger("budget", &self.layout.budget_ledger(&fp))?;
+        write_record(&path, &record)
+    }
+
+    fn open_budget(&self, fp: &CertFingerprint) -> Result<OpenBudget<'_>> {
+        let ledger = open_ledger::<BudgetRecord>(
+            &self.layout.budget_record(fp),
+            &self.layout.budget_ledger(fp),
+            self.notice.as_ref(),
+            || budget_not_found(fp),
+        )?;
+        Ok(Box::new(ledger))
+    }
+
+    fn lock_grants(&self) -> Result<GrantsLock> {
+        fsio::create_private_dir(&self.layout.grants())?;
+        let guard = fsio::lock_file(&self.layout.grants_lock(), "the grants lock", self.notice.as_ref())?;
+        Ok(Box::new(guard))
+    }
+
+    fn read_policy(&self, fp: &CertFingerprint) -> Result<Option<PolicyRecord>> {
+        read_record(&self.layout.policy(fp), "signer policy")
+    }
+
+    fn write_policy(&self, record: &PolicyRecord) -> Result<()> {
+        let fp = crate::key::parse_fingerprint(&record.fingerprint)?;
+        write_record(&self.layout.policy(&fp), record)
+    }
+
+    fn request_ids(&self) -> Result<Vec<u64>> {
+        let dir = self.layout.requests();
+        let mut out = Vec::new();
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return Err(Error::io("state_io", "list", &dir, &e)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io("state_io", "list", &dir, &e))?;
+            if let Some(id) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.strip_suffix(".json"))
+                .and_then(|n| n.parse().ok())
+            {
+                out.push(id);
+            }
+        }
+        out.sort_unstable();
+        Ok(out)
+    }
+
+    fn read_request(&self, id: u64) -> Result<RequestRecord> {
+        read_record(&self.layout.request(id), "signing request")?
+            .ok_or_else(|| Error::refused("grant_unknown_request", format!("there is no signing request {id}")))
+    }
+
+    fn write_request(&self, record: &RequestRecord) -> Result<()> {
+        write_record(&self.layout.request(record.id), record)
+    }
+
+    fn read_grant(&self, id: u64) -> Result<Option<WithUsage<GrantRecord>>> {
+        peek(&self.layout.grant(id), &self.layout.grant_ledger(id))
+    }
+
+    fn create_grant(&self, mut record: GrantRecord) -> Result<()> {
+        record.ledger = create_ledger("grant", &self.layout.grant_ledger(record.id))?;
+        write_record(&self.layout.grant(record.id), &record)
+    }
+
+    fn open_grant(&self, id: u64) -> Result<OpenGrant<'_>> {
+        let ledger = open_ledger::<GrantRecord>(
+            &self.layout.grant(id),
+            &self.layout.grant_ledger(id),
+            self.notice.as_ref(),
+            || Error::refused("grant_not_found", format!("there is no grant {id}")),
+        )?;
+        Ok(Box::new(ledger))
+    }
+}
+
+fn budget_not_found(fp: &CertFingerprint) -> Error {
+    Error::refused(
+        "budget_not_found",
+        format!("certificate {} has no budget in this state", crate::hex(&fp.0)),
+    )
+    .with_hint("create one with `signet budget init --cert FILE`")
+}

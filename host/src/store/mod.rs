@@ -1,0 +1,130 @@
+//! Where budgets, grants and their ledgers are kept.
+//!
+//! [`Store`] is the one interface the session uses, so that another store
+//! (a shared database) plugs in without touching the CLI or the bindings.
+//! [`FileStore`] keeps everything in the state directory.
+//!
+//! Reading is lock-free ([`Store::read_budget`], [`Store::read_grant`]):
+//! status displays work while another process signs, and on a read-only
+//! state. Changing a budget or a grant's count goes through an
+//! [`OpenLedger`], which holds the ledger's lock until it is closed.
+
+use signet_core::budget::CertFingerprint;
+use signet_core::counter::{CounterStore, Usage};
+
+use crate::error::Result;
+
+mod file;
+pub mod record;
+
+pub use file::FileStore;
+pub use record::{BudgetRecord, EventRecord, GrantRecord, LedgerBinding, PolicyRecord, PurchaseRecord, RequestRecord, StepRecord};
+
+/// A record read together with its ledger's usage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithUsage<R> {
+    /// The record.
+    pub record: R,
+    /// The ledger's durable usage.
+    pub usage: Usage,
+}
+
+/// A record and its ledger, locked against every other writer until closed.
+pub trait OpenLedger<R> {
+    /// The record, as read after the lock was taken.
+    fn record(&self) -> &R;
+    /// Replaces the record durably.
+    ///
+    /// # Errors
+    /// `state_io`.
+    fn save(&mut self, record: R) -> Result<()>;
+    /// The ledger, for core's reserve/commit/abort.
+    fn counter(&mut self) -> &mut dyn CounterStore;
+    /// Reservations a crash left uncommitted when the ledger was opened
+    /// (they count as used).
+    fn lost(&self) -> u64;
+    /// Closes the ledger (handing back an unused block) and records the
+    /// sequence it reached, so that a later rollback is caught.
+    ///
+    /// # Errors
+    /// `state_io`; the ledger then still counts every reservation.
+    fn close(self: Box<Self>) -> Result<Usage>;
+}
+
+/// A budget opened for a change or a signature.
+pub type OpenBudget<'s> = Box<dyn OpenLedger<BudgetRecord> + Send + 's>;
+/// A grant opened to count an operation.
+pub type OpenGrant<'s> = Box<dyn OpenLedger<GrantRecord> + Send + 's>;
+
+/// Held while requests, policies and grants change; released on drop.
+pub type GrantsLock = Box<dyn Send>;
+
+/// Budgets, signer policies, requests, grants and their ledgers.
+pub trait Store: Send + Sync {
+    /// Every certificate with a budget.
+    ///
+    /// # Errors
+    /// `state_io`, `state_record_damaged`.
+    fn budget_fingerprints(&self) -> Result<Vec<CertFingerprint>>;
+    /// Reads a budget and its ledger's usage without locking.
+    ///
+    /// # Errors
+    /// `budget_not_found`, `state_record_damaged`, `state_ledger_*`.
+    fn read_budget(&self, fp: &CertFingerprint) -> Result<WithUsage<BudgetRecord>>;
+    /// Creates a budget and its empty ledger. `record.ledger` is filled in.
+    ///
+    /// # Errors
+    /// `budget_exists`, `state_incomplete` (a ledger without a record), `state_io`.
+    fn create_budget(&self, record: BudgetRecord) -> Result<()>;
+    /// Opens a budget for a change or a signature.
+    ///
+    /// # Errors
+    /// As [`read_budget`](Self::read_budget).
+    fn open_budget(&self, fp: &CertFingerprint) -> Result<OpenBudget<'_>>;
+
+    /// Takes the lock under which requests, policies and grants change.
+    ///
+    /// # Errors
+    /// `state_io`.
+    fn lock_grants(&self) -> Result<GrantsLock>;
+    /// The signer policy bound to a certificate, if any.
+    ///
+    /// # Errors
+    /// `state_record_damaged`, `state_io`.
+    fn read_policy(&self, fp: &CertFingerprint) -> Result<Option<PolicyRecord>>;
+    /// Binds a policy to its certificate (replacing one).
+    ///
+    /// # Errors
+    /// `state_io`.
+    fn write_policy(&self, record: &PolicyRecord) -> Result<()>;
+    /// Every request id, ascending.
+    ///
+    /// # Errors
+    /// `state_io`.
+    fn request_ids(&self) -> Result<Vec<u64>>;
+    /// A request.
+    ///
+    /// # Errors
+    /// `grant_unknown_request`, `state_record_damaged`.
+    fn read_request(&self, id: u64) -> Result<RequestRecord>;
+    /// Writes a request.
+    ///
+    /// # Errors
+    /// `state_io`.
+    fn write_request(&self, record: &RequestRecord) -> Result<()>;
+    /// A grant and its ledger's usage, if the request issued one.
+    ///
+    /// # Errors
+    /// `state_record_damaged`, `state_ledger_*`.
+    fn read_grant(&self, id: u64) -> Result<Option<WithUsage<GrantRecord>>>;
+    /// Creates a grant and its empty operation ledger. `record.ledger` is filled in.
+    ///
+    /// # Errors
+    /// `state_io`.
+    fn create_grant(&self, record: GrantRecord) -> Result<()>;
+    /// Opens a grant to count an operation.
+    ///
+    /// # Errors
+    /// `grant_not_found`, `state_record_damaged`, `state_ledger_*`.
+    fn open_grant(&self, id: u64) -> Result<OpenGrant<'_>>;
+}
