@@ -11,9 +11,11 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use signet_core::order::Report;
 use signet_core::policy::{self, DeviceProfile, PolicyFinding, Severity};
-use signet_core::time::Date;
+use signet_core::time::{Date, UnixTime};
 
-use crate::common::{self, Outcome};
+use crate::Global;
+use crate::output::{Outcome, Run};
+use crate::validate::{INPUT_LIMIT, date_at, parse_date, print_report};
 
 /// `signet csr ...`
 #[derive(Debug, Subcommand)]
@@ -38,11 +40,8 @@ pub struct CsrCheckArgs {
     #[arg(long, value_name = "PROFILE", value_parser = parse_device)]
     device: Option<DeviceProfile>,
     /// Check as of this date (YYYY-MM-DD, UTC). Default: today.
-    #[arg(long, value_name = "DATE", value_parser = common::parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
     at: Option<Date>,
-    /// Print JSON on stdout.
-    #[arg(long)]
-    json: bool,
 }
 
 /// Arguments of `signet cert check`.
@@ -50,12 +49,10 @@ pub struct CsrCheckArgs {
 pub struct CertCheckArgs {
     /// The certificate file, or - for standard input.
     file: PathBuf,
-    /// Check for signing at midnight UTC starting this date (YYYY-MM-DD). Default: today.
-    #[arg(long, value_name = "DATE", value_parser = common::parse_date)]
-    at: Option<Date>,
-    /// Print JSON on stdout.
-    #[arg(long)]
-    json: bool,
+    /// Check for signing at this time: YYYY-MM-DD (its first second, UTC),
+    /// RFC 3339 or UNIX seconds. Default: now.
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
 }
 
 fn parse_device(s: &str) -> Result<DeviceProfile, String> {
@@ -63,27 +60,24 @@ fn parse_device(s: &str) -> Result<DeviceProfile, String> {
 }
 
 /// Runs `signet csr ...`.
-pub fn run_csr(command: CsrCommand) -> Outcome {
+pub fn run_csr(command: CsrCommand, g: &Global) -> Run {
     let CsrCommand::Check(args) = command;
-    let input = match common::read_input(&args.file) {
-        Ok(bytes) => bytes,
-        Err(message) => return Outcome::Failed(message),
-    };
-    let at = args.at.unwrap_or_else(common::today);
+    let input = signet_host::fsio::read_limited(&args.file, INPUT_LIMIT)?;
+    let at = date_at(args.at, g)?;
     let key = policy::parse_csr(&input)
         .ok()
         .map(|csr| csr.key_info().to_string());
-    report(policy::check_csr(&input, args.device, at), key, args.json)
+    Ok(report(policy::check_csr(&input, args.device, at), key, g.json))
 }
 
 /// Runs `signet cert ...`.
-pub fn run_cert(command: CertCommand) -> Outcome {
+pub fn run_cert(command: CertCommand, g: &Global) -> Run {
     let CertCommand::Check(args) = command;
-    let input = match common::read_input(&args.file) {
-        Ok(bytes) => bytes,
-        Err(message) => return Outcome::Failed(message),
+    let input = signet_host::fsio::read_limited(&args.file, INPUT_LIMIT)?;
+    let at: UnixTime = match &args.at {
+        Some(t) => signet_host::clock::parse_date_or_time(t)?,
+        None => g.open_options()?.clock.now(),
     };
-    let at = args.at.unwrap_or_else(common::today);
     let key = policy::certificate_der_from_pem_or_der(&input)
         .ok()
         .and_then(|der| {
@@ -91,16 +85,15 @@ pub fn run_cert(command: CertCommand) -> Outcome {
                 .ok()
                 .map(|c| c.key_info().to_string())
         });
-    report(policy::check_certificate(&input, at.start()), key, args.json)
+    Ok(report(policy::check_certificate(&input, at), key, g.json))
 }
 
 fn report(findings: Vec<PolicyFinding>, key: Option<String>, as_json: bool) -> Outcome {
     let report = Report::from_policy_findings(findings);
-    if as_json {
-        println!("{}", report.to_json());
-    } else {
+    print_report(as_json, &report, || {
+        let mut out = String::new();
         if let Some(key) = key {
-            println!("key: {key}");
+            out.push_str(&format!("key: {key}\n"));
         }
         // Errors first, each group in the order found.
         for severity in [Severity::Error, Severity::Warning] {
@@ -110,19 +103,16 @@ fn report(findings: Vec<PolicyFinding>, key: Option<String>, as_json: bool) -> O
                 } else {
                     format!(" at {}", f.path)
                 };
-                println!("{}[{}]{path}: {}", f.severity, f.code, f.message);
+                out.push_str(&format!("{}[{}]{path}: {}\n", f.severity, f.code, f.message));
             }
         }
         let verdict = if report.is_valid() { "valid" } else { "invalid" };
-        println!(
-            "{verdict}: {} error(s), {} warning(s)",
+        out.push_str(&format!(
+            "{verdict}: {} error(s), {} warning(s)\n",
             report.count(Severity::Error),
             report.count(Severity::Warning)
-        );
-    }
-    if report.is_valid() {
-        Outcome::Ok
-    } else {
-        Outcome::Refused
-    }
+        ));
+        out
+    });
+    if report.is_valid() { Outcome::Ok } else { Outcome::Refused }
 }

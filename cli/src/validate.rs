@@ -5,7 +5,40 @@ use std::path::PathBuf;
 use clap::Args;
 use signet_core::order::{self, Finding, Product, Report, Severity};
 
-use crate::common::{self, Outcome};
+use crate::Global;
+use crate::output::{Outcome, Run};
+
+/// Largest input the CLI reads for a check. Order bodies are limited to
+/// 1 MiB by the JSON parser; CSRs and certificates are far smaller.
+pub const INPUT_LIMIT: u64 = 1024 * 1024;
+
+/// The date to check at: `--at`, else today (UTC).
+pub fn date_at(at: Option<signet_core::time::Date>, g: &Global) -> signet_host::Result<signet_core::time::Date> {
+    match at {
+        Some(d) => Ok(d),
+        None => {
+            let now = g.open_options()?.clock.now();
+            now.date()
+                .map_err(|e| signet_host::Error::failed("time_invalid", format!("the clock is out of range: {e}")))
+        }
+    }
+}
+
+/// Parses `--at YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Result<signet_core::time::Date, String> {
+    signet_core::time::Date::parse_iso(s).map_err(|e| format!("invalid date {s:?} (expected YYYY-MM-DD): {e}"))
+}
+
+/// Prints a check report: `{"ok": true, "valid": ..., "findings": [...]}`
+/// with `--json` (core's encoding, keys in the documented order), else `text()`.
+pub fn print_report(json_out: bool, report: &Report, text: impl FnOnce() -> String) {
+    if json_out {
+        let body = report.to_json();
+        crate::output::line(&format!("{{\"ok\": true, {}", body.strip_prefix('{').unwrap_or(&body)));
+    } else {
+        crate::output::out(&text());
+    }
+}
 
 /// Arguments of `signet validate`.
 #[derive(Debug, Args)]
@@ -14,11 +47,8 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "PRODUCT", default_value = "code_signing", value_parser = parse_product)]
     product: Product,
     /// Order date the date-dependent rules are evaluated on (default: today, UTC).
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = common::parse_date)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     at: Option<signet_core::time::Date>,
-    /// Print the report as JSON (`{"valid": ..., "findings": [...]}`) instead of text.
-    #[arg(long)]
-    json: bool,
     /// The order request body, or `-` for standard input.
     #[arg(value_name = "FILE|-")]
     input: PathBuf,
@@ -29,23 +59,12 @@ fn parse_product(s: &str) -> Result<Product, String> {
 }
 
 /// Runs the subcommand.
-pub fn run(args: &ValidateArgs) -> Outcome {
-    let body = match common::read_input(&args.input) {
-        Ok(b) => b,
-        Err(e) => return Outcome::Failed(e),
-    };
-    let at = args.at.unwrap_or_else(common::today);
+pub fn run(args: &ValidateArgs, g: &Global) -> Run {
+    let body = signet_host::fsio::read_limited(&args.input, INPUT_LIMIT)?;
+    let at = date_at(args.at, g)?;
     let report = order::validate(&body, args.product, at);
-    if args.json {
-        println!("{}", report.to_json());
-    } else {
-        print!("{}", human(&report, args.product, at));
-    }
-    if report.is_valid() {
-        Outcome::Ok
-    } else {
-        Outcome::Refused
-    }
+    print_report(g.json, &report, || human(&report, args.product, at));
+    Ok(if report.is_valid() { Outcome::Ok } else { Outcome::Refused })
 }
 
 /// Text report: findings grouped by path (paths with errors first, each in

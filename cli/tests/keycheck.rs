@@ -30,7 +30,8 @@ fn json(out: &Output) -> Value {
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let obj = v.as_object().unwrap();
-    assert_eq!(obj.len(), 2, "{v}");
+    assert_eq!(obj.len(), 3, "{v}");
+    assert_eq!(obj["ok"], true);
     assert!(obj["valid"].is_boolean());
     for f in obj["findings"].as_array().unwrap() {
         let f = f.as_object().unwrap();

@@ -1,225 +1,302 @@
-//! `signet init | sign | verify | status | cert` end to end in temp state dirs,
-//! with OpenSSL as the independent verifier.
+//! `signet init | sign | verify | status | cert` end to end in temporary
+//! state directories, with OpenSSL as the independent verifier; and every
+//! way a state can be missing or damaged, each refused with its code.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("signet-cli-sign-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Command;
 
-fn signet(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_signet"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("SIGNET_STATE")
-        .env("USER", "tester")
-        .output()
-        .unwrap()
-}
+use common::{error_code, fails, ok, openssl_verifies, scratch, signet, stderr, stdout, used};
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn openssl(cwd: &Path, args: &[&str]) -> Output {
-    Command::new("openssl")
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
+fn mode(p: &Path) -> u32 {
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
 
 #[test]
-fn first_use_signs_three_files_that_openssl_and_signet_verify() {
+fn first_use_signs_files_that_openssl_and_signet_verify() {
     let dir = scratch("three");
     for (i, name) in ["a.bin", "b.bin", "c.bin"].iter().enumerate() {
         std::fs::write(dir.join(name), format!("artifact {i}\n").repeat(100)).unwrap();
     }
-    let out = signet(&dir, &["sign", "a.bin", "b.bin", "c.bin", "--state", "st"]);
+    // --state after the subcommand, and with a permissive umask: the state
+    // is still private.
+    let out = Command::new("sh")
+        .args(["-c", &format!("umask 000; exec {} sign a.bin b.bin c.bin --state st", env!("CARGO_BIN_EXE_signet"))])
+        .current_dir(&dir)
+        .env("USER", "tester")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(
-        stdout(&out).contains("997 signatures remaining"),
-        "{}",
-        stdout(&out)
-    );
-    assert!(
-        stderr(&out).contains("[3/3] c.bin -> c.bin.p7s (997 remaining)"),
-        "{}",
-        stderr(&out)
-    );
-    // The key is private to its owner.
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(dir.join("st/signer/key.p8"))
-        .unwrap()
-        .permissions()
-        .mode();
-    assert_eq!(mode & 0o777, 0o600);
+    assert!(stdout(&out).contains("997 signatures remaining"), "{}", stdout(&out));
+    assert!(stderr(&out).contains("initialised st"), "{}", stderr(&out));
+    for d in ["st", "st/signer", "st/budgets"] {
+        assert_eq!(mode(&dir.join(d)), 0o700, "{d}");
+    }
+    for f in ["st/signer/key.p8", "st/signer/cert.der", "st/signet.toml"] {
+        assert_eq!(mode(&dir.join(f)), 0o600, "{f}");
+    }
     for name in ["a.bin", "b.bin", "c.bin"] {
-        let p7s = format!("{name}.p7s");
-        let o = openssl(
-            &dir,
-            &[
-                "cms",
-                "-verify",
-                "-binary",
-                "-inform",
-                "DER",
-                "-in",
-                &p7s,
-                "-content",
-                name,
-                "-noverify",
-                "-out",
-                "/dev/null",
-            ],
-        );
-        assert!(o.status.success(), "openssl: {}", stderr(&o));
-        let v = signet(&dir, &["verify", name]);
-        assert_eq!(v.status.code(), Some(0), "{}", stderr(&v));
-        assert!(stdout(&v).contains("signature OK"));
+        assert!(openssl_verifies(&dir, name, &format!("{name}.p7s")), "{name}");
+        // --state before the subcommand works too.
+        let v = ok(&dir, &["--state", "st", "verify", name]);
+        assert_eq!(v["signer_check"], "state_certificate");
     }
-    // A changed file no longer verifies (exit 1, with the code).
-    std::fs::write(dir.join("b.bin"), b"changed").unwrap();
-    let v = signet(&dir, &["verify", "b.bin"]);
-    assert_eq!(v.status.code(), Some(1));
-    assert!(
-        stderr(&v).contains("cms_content_digest_mismatch"),
-        "{}",
-        stderr(&v)
-    );
-    // A missing signature is an I/O error.
-    std::fs::write(dir.join("d.bin"), b"unsigned").unwrap();
-    assert_eq!(signet(&dir, &["verify", "d.bin"]).status.code(), Some(2));
+    let status = ok(&dir, &["status", "--state", "st"]);
+    assert_eq!(status["budget"]["used"], 3);
+    assert_eq!(status["budget"]["remaining"], 997);
+    assert_eq!(status["signer"], "tester");
+    assert_eq!(status["development"], true);
+    // The certificate printed is the one in every signature.
+    let pem = signet(&dir, &["cert", "--state", "st"]);
+    std::fs::write(dir.join("signer.pem"), stdout(&pem)).unwrap();
+    let v = ok(&dir, &["verify", "a.bin", "--cert", "signer.pem"]);
+    assert_eq!(v["signer_check"], "certificate");
 }
 
 #[test]
-fn small_budget_is_exhausted_with_exit_1() {
-    let dir = scratch("budget");
-    let init = signet(&dir, &["init", "--budget", "2", "--state", "st"]);
-    assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
-    for name in ["a", "b", "c"] {
-        std::fs::write(dir.join(name), name).unwrap();
+fn a_missing_state_is_reported_and_never_created_except_by_sign() {
+    let dir = scratch("missing");
+    for args in [
+        &["status", "--state", "none"][..],
+        &["budget", "show", "--state", "none"],
+        &["grant", "show", "--state", "none"],
+        &["verify", "x", "--state", "none"],
+        &["cert", "--state", "none"],
+    ] {
+        assert_eq!(fails(&dir, args, 2), "state_not_initialised", "{args:?}");
+        assert!(!dir.join("none").exists(), "{args:?} created the state");
     }
-    let ok = signet(&dir, &["sign", "a", "b", "--state", "st"]);
-    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
-    assert!(stdout(&ok).contains("0 signatures remaining"));
-    let refused = signet(&dir, &["sign", "c", "--state", "st"]);
-    assert_eq!(refused.status.code(), Some(1));
-    assert!(
-        stderr(&refused).contains("sign_budget_exhausted"),
-        "{}",
-        stderr(&refused)
-    );
-    assert!(!dir.join("c.p7s").exists());
-    let st = signet(&dir, &["status", "--json", "--state", "st"]);
-    let v: serde_json::Value = serde_json::from_slice(&st.stdout).unwrap();
-    assert_eq!(v["budget"]["used"], 2);
-    assert_eq!(v["budget"]["remaining"], 0);
-    assert_eq!(v["budget"]["level"], "exhausted");
-    // init refuses to replace the state without --force.
-    let again = signet(&dir, &["init", "--state", "st"]);
-    assert_eq!(again.status.code(), Some(1));
-    assert!(stderr(&again).contains("state_exists"));
+    // Without --json the error is text with its code and a hint.
+    let out = signet(&dir, &["status", "--state", "none"]);
+    assert!(stderr(&out).contains("[state_not_initialised]") && stderr(&out).contains("hint: run `signet init`"));
+    // An existing empty directory is not created by `sign`, only by `init`.
+    std::fs::create_dir(dir.join("empty")).unwrap();
+    std::fs::write(dir.join("f"), b"x").unwrap();
+    assert_eq!(fails(&dir, &["sign", "f", "--state", "empty"], 2), "state_not_initialised");
+    ok(&dir, &["init", "--state", "empty", "--budget", "5"]);
+    assert_eq!(fails(&dir, &["init", "--state", "empty"], 1), "state_exists");
+}
+
+/// Makes a state with one signature, then damages it with `damage`; the
+/// next signature must be refused with `code` and nothing written or counted.
+fn refuses_damaged(name: &str, code: &str, damage: impl FnOnce(&Path, &Path)) {
+    let dir = scratch(name);
+    std::fs::write(dir.join("f"), b"content").unwrap();
+    ok(&dir, &["sign", "f", "--state", "st"]);
+    std::fs::remove_file(dir.join("f.p7s")).unwrap();
+    let fp = std::fs::read_dir(dir.join("st/budgets")).unwrap().next().unwrap().unwrap().path();
+    damage(&dir.join("st"), &fp);
+    assert_eq!(fails(&dir, &["sign", "f", "--state", "st"], 2), code, "{name}");
+    assert!(!dir.join("f.p7s").exists(), "{name}: a signature was written");
+    assert_eq!(fails(&dir, &["status", "--state", "st"], 2), code, "{name}: status");
 }
 
 #[test]
-fn status_json_shape_and_cert_pem() {
-    let dir = scratch("status");
-    let init = signet(
-        &dir,
-        &["init", "--key-type", "p384", "--budget", "10", "--state", "st"],
-    );
-    assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
-    let st = signet(&dir, &["status", "--json", "--state", "st"]);
-    assert_eq!(st.status.code(), Some(0));
-    let v: serde_json::Value = serde_json::from_slice(&st.stdout).unwrap();
-    assert_eq!(v["ok"], true);
-    assert_eq!(v["key_type"], "p384");
-    assert_eq!(v["signer"], "tester");
-    assert_eq!(v["budget"]["total"], 10);
-    assert_eq!(v["budget"]["used"], 0);
-    assert_eq!(v["budget"]["remaining"], 10);
-    assert_eq!(v["budget"]["level"], "normal");
-    assert_eq!(v["certificate"]["fingerprint"].as_str().unwrap().len(), 64);
-    assert!(v["certificate"]["subject"].as_str().unwrap().contains("tester"));
-    let nb = v["certificate"]["not_before"].as_i64().unwrap();
-    assert_eq!(v["certificate"]["not_after"].as_i64().unwrap() - nb, 365 * 86_400);
-    assert!(v["state_dir"].as_str().unwrap().ends_with("st"));
-
-    let cert = signet(&dir, &["cert", "--state", "st"]);
-    assert_eq!(cert.status.code(), Some(0));
-    std::fs::write(dir.join("c.pem"), &cert.stdout).unwrap();
-    let o = openssl(
-        &dir,
-        &["x509", "-in", "c.pem", "-noout", "-fingerprint", "-sha256"],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let fp: String = stdout(&o)
-        .split('=')
-        .nth(1)
-        .unwrap()
-        .trim()
-        .replace(':', "")
-        .to_lowercase();
-    assert_eq!(fp, v["certificate"]["fingerprint"].as_str().unwrap());
-
-    // keygen refuses to overwrite without --force, then replaces the key.
-    let k = signet(&dir, &["keygen", "--state", "st"]);
-    assert_eq!(k.status.code(), Some(1));
-    assert!(stderr(&k).contains("key_exists"));
-    let k = signet(
-        &dir,
-        &[
-            "keygen",
-            "--force",
-            "--key-type",
-            "p256",
-            "--json",
-            "--state",
-            "st",
-        ],
-    );
-    assert_eq!(k.status.code(), Some(0), "{}", stderr(&k));
-    let v2: serde_json::Value = serde_json::from_slice(&k.stdout).unwrap();
-    assert_eq!(v2["key_type"], "p256");
-    assert_ne!(v2["certificate"]["fingerprint"], v["certificate"]["fingerprint"]);
+fn a_deleted_ledger_is_missing_not_zero() {
+    refuses_damaged("ledger-deleted", "state_ledger_missing", |_, fp| {
+        std::fs::remove_file(fp.join("ledger/ledger.bin")).unwrap();
+    });
 }
 
 #[test]
-fn uninitialised_state_is_refused() {
-    let dir = scratch("empty");
-    let st = signet(&dir, &["status", "--state", "st"]);
-    assert_eq!(st.status.code(), Some(1));
-    assert!(stderr(&st).contains("state_not_initialised"));
+fn a_truncated_ledger_is_damaged() {
+    refuses_damaged("ledger-truncated", "state_ledger_damaged", |_, fp| {
+        let l = fp.join("ledger/ledger.bin");
+        let bytes = std::fs::read(&l).unwrap();
+        std::fs::write(&l, &bytes[..100]).unwrap();
+    });
 }
 
 #[test]
-fn without_user_variables_the_account_name_is_the_signer() {
-    let dir = scratch("account");
-    std::fs::write(dir.join("a.bin"), b"payload").unwrap();
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_signet"))
-            .args(args)
-            .current_dir(&dir)
-            .env_remove("SIGNET_STATE")
-            .env_remove("USER")
-            .env_remove("LOGNAME")
-            .output()
-            .unwrap()
+fn a_rolled_back_ledger_is_caught() {
+    let dir = scratch("ledger-rollback");
+    std::fs::write(dir.join("f"), b"content").unwrap();
+    ok(&dir, &["sign", "f", "--state", "st"]);
+    let fp = std::fs::read_dir(dir.join("st/budgets")).unwrap().next().unwrap().unwrap().path();
+    let ledger = fp.join("ledger/ledger.bin");
+    let old = std::fs::read(&ledger).unwrap();
+    ok(&dir, &["sign", "f", "--state", "st"]);
+    ok(&dir, &["sign", "f", "--state", "st"]);
+    std::fs::write(&ledger, &old).unwrap();
+    assert_eq!(fails(&dir, &["sign", "f", "--state", "st"], 2), "state_ledger_rolled_back");
+    assert_eq!(fails(&dir, &["status", "--state", "st"], 2), "state_ledger_rolled_back");
+}
+
+#[test]
+fn a_ledger_from_another_budget_is_foreign() {
+    let dir = scratch("ledger-swap");
+    std::fs::write(dir.join("f"), b"content").unwrap();
+    ok(&dir, &["sign", "f", "--state", "a"]);
+    ok(&dir, &["sign", "f", "--state", "b"]);
+    let ledger = |s: &str| {
+        let fp = std::fs::read_dir(dir.join(s).join("budgets")).unwrap().next().unwrap().unwrap().path();
+        fp.join("ledger/ledger.bin")
     };
-    let signed = run(&["sign", "--state", "state", "a.bin"]);
-    assert_eq!(signed.status.code(), Some(0), "{}", stderr(&signed));
-    let id = Command::new("id").arg("-un").output().unwrap();
-    let account = String::from_utf8_lossy(&id.stdout).trim().to_owned();
-    let status = run(&["status", "--state", "state", "--json"]);
-    let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
-    assert_eq!(v["signer"], serde_json::Value::String(account));
+    std::fs::copy(ledger("b"), ledger("a")).unwrap();
+    assert_eq!(fails(&dir, &["sign", "f", "--state", "a"], 2), "state_ledger_foreign");
+}
+
+#[test]
+fn a_deleted_signer_is_incomplete_not_a_new_key() {
+    refuses_damaged("signer-deleted", "state_incomplete", |st, _| {
+        std::fs::remove_dir_all(st.join("signer")).unwrap();
+    });
+}
+
+#[test]
+fn an_edited_budget_record_is_refused() {
+    refuses_damaged("record-edited", "state_record_damaged", |_, fp| {
+        let p = fp.join("budget.json");
+        let text = std::fs::read_to_string(&p).unwrap().replace("\"allotment\": 1000", "\"allotment\": 900000");
+        std::fs::write(&p, text).unwrap();
+    });
+}
+
+#[test]
+fn a_deleted_budget_record_is_incomplete() {
+    refuses_damaged("record-deleted", "state_incomplete", |_, fp| {
+        std::fs::remove_file(fp.join("budget.json")).unwrap();
+    });
+}
+
+#[test]
+fn others_may_not_write_the_state_or_read_the_key() {
+    refuses_damaged("perm-dir", "state_permissions", |st, _| {
+        std::fs::set_permissions(st, std::fs::Permissions::from_mode(0o777)).unwrap();
+    });
+    refuses_damaged("perm-key", "state_permissions", |st, _| {
+        std::fs::set_permissions(st.join("signer/key.p8"), std::fs::Permissions::from_mode(0o666)).unwrap();
+    });
+}
+
+#[test]
+fn concurrent_first_uses_agree_on_one_signer() {
+    let dir = scratch("concurrent");
+    std::fs::write(dir.join("f"), b"content").unwrap();
+    for i in 0..4 {
+        std::fs::write(dir.join(format!("f{i}")), format!("file {i}")).unwrap();
+    }
+    let children: Vec<_> = (0..4)
+        .map(|i| {
+            Command::new(env!("CARGO_BIN_EXE_signet"))
+                .args(["sign", &format!("f{i}"), "--state", "st"])
+                .current_dir(&dir)
+                .env("USER", "tester")
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    assert_eq!(used(&dir, "st"), 4);
+    for i in 0..4 {
+        // Every signature verifies against the one state certificate.
+        let v = ok(&dir, &["verify", &format!("f{i}"), "--state", "st"]);
+        assert_eq!(v["signer_check"], "state_certificate");
+    }
+    // No staging directory is left behind.
+    let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(names.iter().all(|n| !n.to_string_lossy().contains("signet-tmp")), "{names:?}");
+}
+
+#[test]
+fn batches_are_all_or_nothing() {
+    let dir = scratch("batch");
+    for n in ["x", "y", "z", "a.bin", "b.bin"] {
+        std::fs::write(dir.join(n), n).unwrap();
+    }
+    ok(&dir, &["init", "--state", "st", "--budget", "2"]);
+    // Two left, three asked: nothing is signed, and the error says why.
+    let out = signet(&dir, &["sign", "x", "y", "z", "--state", "st", "--json"]);
+    assert_eq!(error_code(&out, 1), "sign_budget_exhausted");
+    assert!(stdout(&out).contains("3 signatures needed, 2 remaining"), "{}", stdout(&out));
+    assert_eq!(used(&dir, "st"), 0);
+    assert!(!dir.join("x.p7s").exists());
+    // A missing input: nothing is counted, not even the files before it.
+    assert_eq!(fails(&dir, &["sign", "a.bin", "missing.bin", "b.bin", "--state", "st"], 2), "input_unreadable");
+    assert_eq!(used(&dir, "st"), 0);
+    // An output directory that cannot be written: nothing is counted.
+    assert_eq!(
+        fails(&dir, &["sign", "a.bin", "--state", "st", "--output-dir", "no/such/dir"], 2),
+        "output_unwritable"
+    );
+    assert_eq!(used(&dir, "st"), 0);
+    // --output-dir and --output put the signatures where asked.
+    std::fs::create_dir(dir.join("sigs")).unwrap();
+    let v = ok(&dir, &["sign", "a.bin", "b.bin", "--state", "st", "--output-dir", "sigs"]);
+    assert_eq!(v["signed"].as_array().unwrap().len(), 2);
+    assert_eq!(v["remaining"], 0);
+    assert_eq!(v["crossed"].as_array().unwrap().last().unwrap()["level"], "exhausted");
+    assert!(openssl_verifies(&dir, "a.bin", "sigs/a.bin.p7s"));
+    assert!(openssl_verifies(&dir, "b.bin", "sigs/b.bin.p7s"));
+    assert_eq!(fails(&dir, &["sign", "x", "--state", "st"], 1), "sign_budget_exhausted");
+}
+
+#[test]
+fn a_symlink_planted_at_the_output_is_replaced_not_followed() {
+    let dir = scratch("symlink");
+    std::fs::write(dir.join("f"), b"content").unwrap();
+    std::fs::write(dir.join("victim"), b"keep me").unwrap();
+    std::os::unix::fs::symlink(dir.join("victim"), dir.join("f.p7s")).unwrap();
+    ok(&dir, &["sign", "f", "--state", "st"]);
+    assert_eq!(std::fs::read(dir.join("victim")).unwrap(), b"keep me");
+    assert!(openssl_verifies(&dir, "f", "f.p7s"));
+}
+
+#[test]
+fn verify_checks_who_signed() {
+    let dir = scratch("verify-signer");
+    std::fs::write(dir.join("f"), b"content").unwrap();
+    ok(&dir, &["sign", "f", "--state", "st"]);
+    // OpenSSL signs the same file with an unrelated self-signed certificate.
+    let openssl = |args: &[&str]| {
+        let o = Command::new("openssl").args(args).current_dir(&dir).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    openssl(&["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "o.key", "-out", "o.pem", "-subj", "/CN=other", "-days", "2"]);
+    openssl(&["cms", "-sign", "-binary", "-in", "f", "-signer", "o.pem", "-inkey", "o.key", "-outform", "DER", "-out", "other.p7s"]);
+    let out = signet(&dir, &["verify", "f", "--signature", "other.p7s", "--state", "st", "--json"]);
+    assert_eq!(error_code(&out, 1), "verify_unexpected_signer");
+    let v = ok(&dir, &["verify", "f", "--signature", "other.p7s", "--any-signer"]);
+    assert_eq!(v["signer_check"], "any_signer");
+    let text = signet(&dir, &["verify", "f", "--signature", "other.p7s", "--any-signer"]);
+    assert!(stdout(&text).contains("signer NOT checked"), "{}", stdout(&text));
+    ok(&dir, &["verify", "f", "--signature", "other.p7s", "--cert", "o.pem"]);
+    // A tampered file fails whoever signed.
+    std::fs::write(dir.join("f"), b"contenT").unwrap();
+    assert!(fails(&dir, &["verify", "f", "--state", "st"], 1).starts_with("cms_"));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_the_usual_status() {
+    let dir = scratch("pipe");
+    std::fs::write(dir.join("o.json"), "{}").unwrap();
+    let out = Command::new("sh")
+        .args(["-c", &format!("{} validate --json o.json | true; echo \"status ${{PIPESTATUS:-x}}\"", env!("CARGO_BIN_EXE_signet"))])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    let out = Command::new("bash")
+        .args(["-c", &format!("{} validate --json o.json | true; echo ${{PIPESTATUS[0]}}", env!("CARGO_BIN_EXE_signet"))])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out).trim(), "1", "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}
+
+#[test]
+fn inputs_are_limited_while_reading() {
+    let dir = scratch("limits");
+    for args in [
+        &["validate", "/dev/zero"][..],
+        &["csr", "check", "/dev/zero"],
+        &["cert", "check", "/dev/zero"],
+    ] {
+        assert_eq!(fails(&dir, args, 2), "input_too_large", "{args:?}");
+    }
 }

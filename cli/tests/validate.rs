@@ -27,7 +27,8 @@ fn report(out: &Output) -> Value {
     let obj = v.as_object().unwrap();
     let mut keys: Vec<&String> = obj.keys().collect();
     keys.sort();
-    assert_eq!(keys, ["findings", "valid"]);
+    assert_eq!(keys, ["findings", "ok", "valid"]);
+    assert_eq!(obj["ok"], Value::Bool(true));
     assert!(obj["valid"].is_boolean());
     for f in obj["findings"].as_array().unwrap() {
         let f = f.as_object().unwrap();
@@ -40,7 +41,7 @@ fn report(out: &Output) -> Value {
         }
     }
     // Key order as documented (a map may reorder keys, so check the text too).
-    assert!(text.starts_with("{\"valid\": "), "{text}");
+    assert!(text.starts_with("{\"ok\": true, \"valid\": "), "{text}");
     v
 }
 
