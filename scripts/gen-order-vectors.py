@@ -334,6 +334,38 @@ case("csr_without_method", "code_signing csr with no method (account default) is
      [(W, "certificate.csr", "device_profile_unknown"), (E, "certificate.csr", "csr_not_allowed")])
 case("csr_with_keylocker_ev", "the csr restriction is for code_signing only",
      base(certificate=cert(csr=csr("p256"))), product=EV)
+
+# The code_signing CSR restriction has dates (seed 001, private key storage requirement): from 2023-05-16 the CA
+# no longer accepts a CSR unless the method is email; before, any method could carry one. 2023-05-30 (the CA stops
+# issuing such requests) is an issuance date: the request rule is the same on both sides of it.
+# A P-256 CSR fits every device profile, so the key policy adds nothing before the 2023-06-01 hardware date.
+def p256_csr_with(method):
+    return base(certificate=cert(csr=csr("p256")), cs_provisioning_method=method)
+
+
+csr_refused = [(E, "certificate.csr", "csr_not_allowed")]
+case("csr_ship_token_2023_05_15", "code_signing csr with ship_token the day before the key-storage rule: allowed",
+     p256_csr_with("ship_token"), at="2023-05-15")
+case("csr_ship_token_2023_05_16", "code_signing csr with ship_token on the first day of the key-storage rule",
+     p256_csr_with("ship_token"), csr_refused, at="2023-05-16")
+case("csr_ship_token_2023_05_29", "the day before the CA stops issuing non-compliant requests: still refused",
+     p256_csr_with("ship_token"), csr_refused, at="2023-05-29")
+case("csr_ship_token_2023_05_30", "2023-05-30 is an issuance date: the request is refused as from 2023-05-16",
+     p256_csr_with("ship_token"), csr_refused, at="2023-05-30")
+case("csr_keylocker_2023_05_15", "code_signing csr with keylocker before 2023-05-16: allowed",
+     p256_csr_with("keylocker"), at="2023-05-15")
+case("csr_keylocker_2023_05_16", "code_signing csr with keylocker from 2023-05-16: refused",
+     p256_csr_with("keylocker"), csr_refused, at="2023-05-16")
+case("csr_without_method_2023_05_15", "code_signing csr with no method before 2023-05-16: allowed",
+     p256_csr_with(None), at="2023-05-15")
+case("csr_without_method_2023_05_16", "code_signing csr with no method from 2023-05-16: refused",
+     p256_csr_with(None), csr_refused, at="2023-05-16")
+case("csr_email_2023_05_16", "code_signing csr with email on 2023-05-16: the HSM method is allowed",
+     p256_csr_with("email"), at="2023-05-16")
+case("csr_ship_token_ev_2023_05_15", "code_signing_ev csr with ship_token before 2023-05-16",
+     p256_csr_with("ship_token"), product=EV, at="2023-05-15")
+case("csr_ship_token_ev_2023_05_16", "code_signing_ev is not affected by the code_signing key-storage rule",
+     p256_csr_with("ship_token"), product=EV, at="2023-05-16")
 case("csr_truncated_pem", "a CSR whose PEM armour is cut short",
      base(certificate=cert(csr="-----BEGIN CERTIFICATE REQUEST-----"), cs_provisioning_method="email"),
      [(E, "certificate.csr", "pem_invalid")])

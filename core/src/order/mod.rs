@@ -39,7 +39,7 @@
 //! | `certificate.csr` | string; see [`check_csr`] | `wrong_type`, `empty_value` |
 //! | `certificate.csr` | parses (PEM or DER), self-signature verifies, key allowed for the method's device profile as of the order date ([`crate::policy::check_order_csr`]) | the policy codes: `csr_malformed`, `pem_invalid`, `trailing_data`, `not_a_csr`, `csr_sha1`, `csr_signature_invalid`, `csr_signature_unverifiable`, `unsupported_key`, `key_too_small`, `exponent_invalid`, `curve_not_allowed`, `key_size_not_supported_by_device`; warnings `exponent_small`, `device_profile_unknown` |
 //! | `certificate.csr` | required when `cs_provisioning_method` is `email` | `required` |
-//! | `certificate.csr` | `code_signing` only: not allowed unless the method is `email` (also when the method is omitted) | `csr_not_allowed` |
+//! | `certificate.csr` | `code_signing` only, orders dated 2023-05-16 or later (table [`CODE_SIGNING_KEY_STORAGE`]): not allowed unless the method is `email` (also when the method is omitted); before 2023-05-16 a CSR is allowed with any method. 2023-05-30, from which the CA no longer issues such requests, is an issuance date and draws no finding | `csr_not_allowed` |
 //! | `certificate.signature_hash` | required; `sha256`, `sha384` or `sha512` | `required`, `invalid_value` |
 //! | `certificate.ca_cert_id` | string | `wrong_type` |
 //! | `certificate.server_platform` | object; required when the method is `client_app` | `required` |
@@ -91,6 +91,20 @@
 //! not read it. Ignored fields and overridden validity values are warnings, so
 //! the documentation's own examples stay valid.
 //!
+//! # Effective dates
+//!
+//! Rules that changed over time are evaluated on the order date `at` given to
+//! [`validate`] (days start at midnight UTC, the date is inclusive). Each date
+//! is data in a table, not a condition in a check.
+//!
+//! | from | governs | table | source |
+//! |---|---|---|---|
+//! | 2021-06-01 | `certificate.csr`: RSA keys below 3072 bits are `key_too_small` | [`crate::policy::KEY_RULES`] | CA/B Forum CSBR |
+//! | 2023-05-16 | `certificate.csr` on `code_signing`: only with the `email` method (`csr_not_allowed`) | [`CODE_SIGNING_KEY_STORAGE`] | seed 001 |
+//! | 2023-05-30 | nothing in `validate`: the CA stops issuing requests that were accepted without meeting the key-storage rule (an issuance date) | [`CODE_SIGNING_KEY_STORAGE`] | seed 001 |
+//! | 2023-06-01 | `certificate.csr` with no device profile (method omitted): warning `device_profile_unknown` | [`crate::policy::KEY_RULES`] | CA/B Forum CSBR |
+//! | 2026-03-01 | effective validity at most 459 days (`validity_too_long`) | [`VALIDITY_CAPS`] | CA/B Forum CSC-31 |
+//!
 //! # Finding codes
 //!
 //! | code | severity | meaning |
@@ -117,7 +131,7 @@
 //! | `card_expired` | error | card expires before the order date |
 //! | `expiration_not_in_future` | error | a custom expiration date on or before the order date |
 //! | `validity_too_long` | error | effective validity over the cap in force |
-//! | `csr_not_allowed` | error | `code_signing` CSR without the `email` method |
+//! | `csr_not_allowed` | error | `code_signing` CSR without the `email` method, order dated 2023-05-16 or later |
 //! | `conflicting_fields` | error | existing organization `id` with new-organization details |
 //! | `unknown_field` | warning | a field the documentation does not list |
 //! | `deprecated_field` | warning | root `validity_years` / `custom_expiration_date` |
@@ -140,7 +154,10 @@ mod response;
 mod rules;
 
 pub use response::{OrderResponse, RequestInfo, RequestStatus, ResponseError, parse_response};
-pub use rules::{VALIDITY_CAPS, ValidityCap, ValidityLimit, check_csr, is_valid_email, luhn_valid};
+pub use rules::{
+    CODE_SIGNING_KEY_STORAGE, KeyStorageRule, VALIDITY_CAPS, ValidityCap, ValidityLimit, check_csr,
+    is_valid_email, key_storage_rule_at, luhn_valid,
+};
 
 /// The product being ordered (the last segment of the order URL).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

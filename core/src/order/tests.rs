@@ -197,6 +197,51 @@ fn provisioning_and_csr_rules() {
 }
 
 #[test]
+fn code_signing_csr_rule_starts_on_2023_05_16() {
+    assert!(CODE_SIGNING_KEY_STORAGE.windows(2).all(|w| w[0].from < w[1].from));
+    assert!(key_storage_rule_at(d("2023-05-15")).accepts_csr_without_email);
+    assert!(!key_storage_rule_at(d("2023-05-16")).accepts_csr_without_email);
+    assert!(key_storage_rule_at(d("2023-05-29")).issues_csr_without_email);
+    assert!(!key_storage_rule_at(d("2023-05-30")).issues_csr_without_email);
+    assert!(key_storage_rule_at(Date::MIN_SUPPORTED).accepts_csr_without_email);
+
+    let p256_csr = include_str!("../../../tests/vectors/keys/p256.csr.pem").replace('\n', "\\n");
+    let body = |method: &str| {
+        BASE.replace(
+            r#""signature_hash""#,
+            &format!(r#""csr": "{p256_csr}", "signature_hash""#),
+        )
+        .replace(r#""keylocker""#, method)
+    };
+    let ship = body(r#""ship_token""#);
+    let none = BASE
+        .replace(
+            r#""signature_hash""#,
+            &format!(r#""csr": "{p256_csr}", "signature_hash""#),
+        )
+        .replace(r#", "cs_provisioning_method": "keylocker""#, "");
+    let refused = vec![f(E, "certificate.csr", "csr_not_allowed")];
+    for body in [&ship, &none] {
+        assert_eq!(one(body, Product::CodeSigning, "2023-05-15"), vec![]);
+        assert_eq!(one(body, Product::CodeSigning, "2023-05-16"), refused);
+        // 2023-05-30 is an issuance date: the request rule does not change on it.
+        assert_eq!(one(body, Product::CodeSigning, "2023-05-29"), refused);
+        assert_eq!(one(body, Product::CodeSigning, "2023-05-30"), refused);
+    }
+    assert_eq!(one(&ship, Product::CodeSigningEv, "2023-05-16"), vec![]);
+    assert_eq!(
+        one(&body(r#""email""#), Product::CodeSigning, "2023-05-16"),
+        vec![]
+    );
+    let r = validate(ship.as_bytes(), Product::CodeSigning, d("2024-01-01"));
+    assert!(
+        r.findings()[0].message.contains("2023-05-16"),
+        "{}",
+        r.findings()[0].message
+    );
+}
+
+#[test]
 fn new_organization_limits_and_country() {
     let org = r#"{"name": "N", "assumed_name": "A", "country": "zz", "address": "a", "city": "c",
         "state": "s", "zip": "z", "telephone": "t"}"#;
