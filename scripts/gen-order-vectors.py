@@ -382,11 +382,40 @@ case("csr_email_p256_sha512", "HSM with a P-256 CSR signed with SHA-512", email_
 case("csr_email_p384", "HSM with a P-384 CSR (\"P-256 or larger\")", email_csr("p384"))
 case("csr_email_rsa3072_e3", "exponent 3 is allowed but below 65537: warning (CSBR 6.1.6 SHOULD)",
      email_csr("rsa3072-e3"), [(W, CSR_PATH, "exponent_small")])
-case("csr_email_rsa2048_before_2021_06_01", "RSA-2048 before the 3072 minimum: only the HSM profile refuses it",
-     email_csr("rsa2048"), [(E, CSR_PATH, "key_size_not_supported_by_device")], at="2021-05-31")
-case("csr_email_rsa2048_from_2021_06_01", "RSA-2048 from 2021-06-01: below the 3072-bit minimum too",
+# The RSA-3072 minimum for orders starts on 2021-05-28 ("On May 28, 2021, DigiCert [...] Only issues RSA 3072-bit
+# key or larger code signing certificates", seed 001). 2021-06-01 (seed 003) is the signing-time legacy date for
+# certificates already issued, not an order date. Changed expectation: csr_email_rsa2048_before_2021_06_01 (dated
+# 2021-05-31) used to expect only the device error, when the project took 2021-06-01 as the order date; 2021-05-31
+# is after 2021-05-28, so the key is below the minimum too.
+case("csr_email_rsa2048_before_2021_06_01", "RSA-2048 on 2021-05-31: after the CA's 2021-05-28 switch, so below "
+     "the 3072 minimum (2021-06-01 is only the signing-time date)",
+     email_csr("rsa2048"), [(E, CSR_PATH, "key_too_small"), (E, CSR_PATH, "key_size_not_supported_by_device")],
+     at="2021-05-31")
+case("csr_email_rsa2048_from_2021_06_01", "RSA-2048 on 2021-06-01: below the 3072-bit minimum too",
      email_csr("rsa2048"), [(E, CSR_PATH, "key_too_small"), (E, CSR_PATH, "key_size_not_supported_by_device")],
      at="2021-06-01")
+case("csr_email_rsa2048_2021_05_27", "RSA-2048 the day before the 3072 minimum: only the HSM profile refuses it",
+     email_csr("rsa2048"), [(E, CSR_PATH, "key_size_not_supported_by_device")], at="2021-05-27")
+case("csr_email_rsa2048_2021_05_28", "RSA-2048 on 2021-05-28, the first day of the 3072 minimum",
+     email_csr("rsa2048"), [(E, CSR_PATH, "key_too_small"), (E, CSR_PATH, "key_size_not_supported_by_device")],
+     at="2021-05-28")
+case("csr_email_rsa2048_ev_2021_05_27", "EV, RSA-2048 the day before the 3072 minimum: only the HSM profile refuses it",
+     email_csr("rsa2048"), [(E, CSR_PATH, "key_size_not_supported_by_device")], product=EV, at="2021-05-27")
+case("csr_email_rsa2048_ev_2021_05_28", "EV, RSA-2048 on 2021-05-28: below the 3072 minimum",
+     email_csr("rsa2048"), [(E, CSR_PATH, "key_too_small"), (E, CSR_PATH, "key_size_not_supported_by_device")],
+     product=EV, at="2021-05-28")
+# Without a method there is no device profile, so only the date rule speaks (and before 2023-05-16 a code_signing
+# CSR needs no email method).
+rsa2048_no_method = base(certificate=cert(csr=csr("rsa2048")), cs_provisioning_method=None)
+method_missing = (W, "cs_provisioning_method", "provisioning_method_missing")
+case("csr_rsa2048_2021_05_27", "RSA-2048 CSR, no method, the day before the 3072 minimum: allowed",
+     rsa2048_no_method, at="2021-05-27")
+case("csr_rsa2048_2021_05_28", "RSA-2048 CSR, no method, on 2021-05-28: below the 3072 minimum",
+     rsa2048_no_method, [(E, CSR_PATH, "key_too_small")], at="2021-05-28")
+case("csr_rsa2048_ev_2021_05_27", "EV, RSA-2048 CSR, no method, the day before the 3072 minimum: allowed",
+     rsa2048_no_method, [method_missing], product=EV, at="2021-05-27")
+case("csr_rsa2048_ev_2021_05_28", "EV, RSA-2048 CSR, no method, on 2021-05-28: below the 3072 minimum",
+     rsa2048_no_method, [method_missing, (E, CSR_PATH, "key_too_small")], product=EV, at="2021-05-28")
 case("csr_email_sha1", "a SHA-1-signed CSR", email_csr("p256-sha1"), [(E, CSR_PATH, "csr_sha1")])
 case("csr_email_tampered", "a CSR whose signed part was altered", email_csr("rsa3072-tampered"),
      [(E, CSR_PATH, "csr_signature_invalid")])

@@ -89,12 +89,17 @@ fn refused_csr_exits_1_with_errors_before_warnings() {
     let v = json(&out);
     assert_eq!(v["valid"], false);
     assert_eq!(codes(&v), ["key_too_small", "device_profile_unknown"]);
-    // The day before the 3072 rule, the same CSR passes.
+    // The day before the 3072 rule (2021-05-28, seed 001), the same CSR passes.
     let out = run(
-        &["csr", "check", "--at", "2021-05-31", "--json"],
+        &["csr", "check", "--at", "2021-05-27", "--json"],
         "rsa2048.csr.pem",
     );
     assert_eq!(out.status.code(), Some(0));
+    for at in ["2021-05-28", "2021-05-31"] {
+        let out = run(&["csr", "check", "--at", at, "--json"], "rsa2048.csr.pem");
+        assert_eq!(out.status.code(), Some(1), "{at}");
+        assert_eq!(codes(&json(&out)), ["key_too_small"], "{at}");
+    }
 }
 
 #[test]
@@ -147,6 +152,13 @@ fn cert_check_applies_the_signing_rule() {
     let v = json(&expired);
     assert_eq!(codes(&v), ["certificate_expired"]);
     assert_eq!(v["findings"][0]["path"], "validity");
+    // The signing-time rule keeps 2021-06-01: issued 2021-05-31, it still signs.
+    let issued_may_31 = run(
+        &["cert", "check", "--at", "2021-05-31", "--json"],
+        "rsa2048-2021-05-31.cert.pem",
+    );
+    assert_eq!(issued_may_31.status.code(), Some(0));
+    assert!(codes(&json(&issued_may_31)).is_empty());
     let new_2048 = run(
         &["cert", "check", "--at", "2022-01-01", "--json"],
         "rsa2048-2021-06-01.cert.pem",
