@@ -42,6 +42,21 @@ VERIFIED = {
     "telephone": "1234567890",
     "email": "john.doe@example.com",
 }
+ORG_CONTACT = {
+    "contact_type": "organization_contact",
+    "first_name": "Jane",
+    "last_name": "Doe",
+    "job_title": "Supervisor",
+    "telephone": "1234567890",
+    "email": "jane.doe@example.com",
+}
+
+# A new organization needs an organization_contact and should have a verified_contact (seed 001, "Use a new
+# organization"). NEW_ORG carries both, so that the vectors built on it (new_org_country_*, new_org_name_*,
+# new_org_combined_*, new_org_field_limits, skip_duplicate_org_check_string) keep testing only the field they are
+# about; before the contacts rule their bodies had no contacts. The rule itself has its own vectors below.
+NEW_ORG = {**NEW_ORG, "contacts": [VERIFIED, ORG_CONTACT]}
+NEW_ORG_NO_CONTACTS = {k: v for k, v in NEW_ORG.items() if k != "contacts"}
 
 CARD = {
     "number": "4111111111111111",
@@ -491,11 +506,15 @@ case("organization_id_huge", "organization.id beyond 64 bits",
      [(E, "organization.id", "out_of_range")])
 case("organization_id_with_details", "existing id plus new-organization details is ambiguous",
      base(organization={"id": 12345, "name": "Other Org"}), [(E, "organization.name", "conflicting_fields")])
+# Changed expectation: a new organization with only a name now also lacks the contacts a new organization needs
+# (organization_contact_missing, verified_contact_missing, at the organization like the other missing members).
+no_org_contact = (E, "organization.contacts", "organization_contact_missing")
+no_verified = (W, "organization.contacts", "verified_contact_missing")
 case("new_org_incomplete", "new organization with only a name",
      base(organization={"name": "New Organization"}),
      [(E, "organization.country", "required"), (E, "organization.address", "required"),
       (E, "organization.city", "required"), (E, "organization.state", "required"),
-      (E, "organization.zip", "required"), (E, "organization.telephone", "required")])
+      (E, "organization.zip", "required"), (E, "organization.telephone", "required"), no_org_contact, no_verified])
 case("new_org_country_invalid", "UK is not an ISO 3166-1 code (GB is)",
      base(organization={**NEW_ORG, "country": "UK"}), [(E, "organization.country", "invalid_country")])
 case("new_org_country_upper", "country code in upper case", base(organization={**NEW_ORG, "country": "DE"}))
@@ -518,6 +537,39 @@ case("new_org_field_limits", "address 65, zip 129, telephone 33 characters",
 case("skip_duplicate_org_check_string", "skip_duplicate_org_check must be a bool",
      base(organization={**NEW_ORG, "skip_duplicate_org_check": "yes"}),
      [(E, "organization.skip_duplicate_org_check", "wrong_type")])
+case("new_org_no_contacts", "new organization without contacts: organization_contact required, verified_contact "
+     "defaults to the API key's owner (warning)", base(organization=NEW_ORG_NO_CONTACTS), [no_org_contact, no_verified])
+case("new_org_no_contacts_ev", "EV: new organization without contacts",
+     base(organization=NEW_ORG_NO_CONTACTS), [no_org_contact, no_verified], product=EV)
+case("new_org_contacts_empty", "new organization with an empty contacts array",
+     base(organization={**NEW_ORG_NO_CONTACTS, "contacts": []}), [no_org_contact, no_verified])
+case("new_org_only_verified_contact", "new organization with a verified_contact but no organization_contact",
+     base(organization={**NEW_ORG_NO_CONTACTS, "contacts": [VERIFIED]}), [no_org_contact])
+case("new_org_only_verified_contact_ev", "EV: new organization with a verified_contact but no organization_contact",
+     base(organization={**NEW_ORG_NO_CONTACTS, "contacts": [VERIFIED]}), [no_org_contact], product=EV)
+case("new_org_only_organization_contact", "new organization with an organization_contact only: valid, with a warning",
+     base(organization={**NEW_ORG_NO_CONTACTS, "contacts": [ORG_CONTACT]}), [no_verified])
+case("new_org_contacts_by_user_id", "new organization whose two contacts are existing users",
+     base(organization={**NEW_ORG_NO_CONTACTS, "contacts": [
+         {"contact_type": "organization_contact", "user_id": 56789},
+         {"contact_type": "verified_contact", "user_id": 12345}]}))
+case("new_org_ev_approver_is_verified", "legacy ev_approver counts as the verified contact",
+     base(organization={**NEW_ORG_NO_CONTACTS, "contacts": [
+         ORG_CONTACT, {"contact_type": "ev_approver", "user_id": 12345}]}),
+     [(W, "organization.contacts[1].contact_type", "legacy_contact_type")])
+case("new_org_contacts_not_array", "contacts that are not an array: one type error, no guess about the contacts",
+     base(organization={**NEW_ORG_NO_CONTACTS, "contacts": ORG_CONTACT}),
+     [(E, "organization.contacts", "wrong_type")])
+case("new_org_contact_type_invalid", "a misspelled organization_contact does not count",
+     base(organization={**NEW_ORG_NO_CONTACTS, "contacts": [{**ORG_CONTACT, "contact_type": "org_contact"},
+                                                            VERIFIED]}),
+     [no_org_contact, (E, "organization.contacts[0].contact_type", "invalid_value")])
+case("new_org_root_organization_contact", "the order-level organization_contact does not replace the organization's",
+     base(organization_contact={"first_name": "Jane", "last_name": "Doe", "email": "jane.doe@example.com"},
+          organization={**NEW_ORG_NO_CONTACTS, "contacts": [VERIFIED]}),
+     [no_org_contact])
+case("existing_org_no_contacts_ev", "EV with an existing organization: no contacts needed",
+     base(organization={"id": 12345}), product=EV)
 case("contacts_not_array", "contacts as an object",
      base(organization={"id": 1, "contacts": {"contact_type": "verified_contact", "user_id": 1}}),
      [(E, "organization.contacts", "wrong_type")])
@@ -717,11 +769,12 @@ case("unknown_root_fields", "undocumented fields are warnings", base(comments="h
 case("many_errors", "several problems reported together, in document order",
      {"certificate": {"signature_hash": "md5", "csr": ""}, "organization": {"name": "X" * 70, "country": "XX"},
       "cs_provisioning_method": "ship_token", "auto_renew": -5},
+     # Changed expectation: the new organization also lacks its contacts (reported at the organization).
      [(E, "order_validity", "required"), (E, "certificate.signature_hash", "invalid_value"),
       (E, "certificate.csr", "empty_value"), (E, "certificate.csr", "csr_not_allowed"),
       (E, "organization.address", "required"), (E, "organization.city", "required"),
       (E, "organization.state", "required"), (E, "organization.zip", "required"),
-      (E, "organization.telephone", "required"), (E, "organization.name", "too_long"),
+      (E, "organization.telephone", "required"), no_org_contact, no_verified, (E, "organization.name", "too_long"),
       (E, "organization.country", "invalid_country"), (E, "auto_renew", "out_of_range")])
 
 

@@ -61,6 +61,7 @@
 //! | `organization.skip_duplicate_org_check` | bool | `wrong_type` |
 //! | `organization.contacts[i]` | object; `contact_type` required: `organization_contact`, `technical_contact`, `verified_contact`; legacy `ev_approver` | `invalid_value`, warning `legacy_contact_type` |
 //! | `organization.contacts[i]` | `user_id` (int ≥ 1 or non-empty string), or details: `first_name`, `last_name`, `email` required; `job_title`, `telephone` also for verified contacts; limits as for order-level contacts | `required`, `too_long`, `invalid_email` |
+//! | `organization.contacts` (new organization) | at least one `organization_contact` (seed 001, "Use a new organization"; the root-level `organization_contact` does not count); at least one `verified_contact` (or `ev_approver`), else a warning: the CA adds the API key's owner by default. Not checked when `contacts` is not an array | `organization_contact_missing`, warning `verified_contact_missing` |
 //! | `container.id` | required int ≥ 1 | `required`, `out_of_range` |
 //! | `order_validity` | required object, unless a deprecated root validity field is given | `required` |
 //! | `order_validity.years` | int 1-3 | `out_of_range` |
@@ -137,6 +138,7 @@
 //! | `validity_too_long` | error | effective validity over the cap in force |
 //! | `csr_not_allowed` | error | `code_signing` CSR without the `email` method, order dated 2023-05-16 or later |
 //! | `conflicting_fields` | error | existing organization `id` with new-organization details |
+//! | `organization_contact_missing` | error | a new organization without an `organization_contact` in `organization.contacts` |
 //! | `unknown_field` | warning | a field the documentation does not list |
 //! | `deprecated_field` | warning | root `validity_years` / `custom_expiration_date` |
 //! | `validity_overridden` | warning | a validity value another one overrides |
@@ -144,6 +146,7 @@
 //! | `server_platform_converted` | warning | `server_platform.id` 51-57, converted to -1 by the CA |
 //! | `provisioning_method_missing` | warning | EV order without `cs_provisioning_method` (account default applies) |
 //! | `field_ignored` | warning | a field the CA ignores for this order |
+//! | `verified_contact_missing` | warning | a new organization without a `verified_contact` (the CA adds the API key's owner) |
 
 use alloc::string::String;
 use alloc::vec::Vec;

@@ -801,7 +801,8 @@ const NEW_ORG_FIELDS: &[&str] = &[
 ];
 
 fn check_organization(ctx: &mut Ctx, org: Obj<'_>) {
-    if org.get("id").is_some() {
+    let new_org = org.get("id").is_none();
+    if !new_org {
         ctx.int(org, "id", Required, Some((1, i64::MAX)));
         for m in org.obj.members() {
             if NEW_ORG_FIELDS.contains(&m.key.as_str()) {
@@ -856,9 +857,53 @@ fn check_organization(ctx: &mut Ctx, org: Obj<'_>) {
             }
         }
     }
+    if new_org {
+        check_new_org_contacts(ctx, org);
+    }
     let mut known: Vec<&str> = Vec::from(NEW_ORG_FIELDS);
     known.extend_from_slice(&["id", "skip_duplicate_org_check", "contacts"]);
     ctx.unknown(org, &known);
+}
+
+/// A new organization's contacts (seed 001, "Use a new organization": "Make
+/// sure to include an organization_contact and at least one
+/// verified_contact"). A missing organization contact is an error; a missing
+/// verified contact is a warning, because the page documents a default (the
+/// API key's owner is added as the verified contact). The root-level
+/// `organization_contact` does not count: it is used on the order only and
+/// "does not replace the organization contact assigned to the organization".
+/// Contacts whose `contact_type` is not valid do not count either (they are
+/// reported on their own).
+fn check_new_org_contacts(ctx: &mut Ctx, org: Obj<'_>) {
+    let path = join(org.path, "contacts");
+    let (items, offset): (&[Value], usize) = match org.get("contacts") {
+        None => (&[], org.offset),
+        Some(v) => match v.as_array() {
+            Some(items) => (items, v.offset),
+            // Already a wrong_type error: the contacts cannot be read.
+            None => return,
+        },
+    };
+    let has = |types: &[&str]| {
+        items.iter().any(|c| {
+            c.as_object()
+                .and_then(|c| c.get("contact_type"))
+                .and_then(Value::as_str)
+                .is_some_and(|t| types.contains(&t))
+        })
+    };
+    if !has(&["organization_contact"]) {
+        let message = format!(
+            "a new organization needs an organization_contact in {path} (the order-level organization_contact does not replace it)"
+        );
+        ctx.error(offset, path.clone(), "organization_contact_missing", message);
+    }
+    if !has(&["verified_contact", "ev_approver"]) {
+        let message = format!(
+            "a new organization should have at least one verified_contact in {path}; without one the CA tries to add the API key's owner"
+        );
+        ctx.warn(offset, path, "verified_contact_missing", message);
+    }
 }
 
 fn check_org_contact(ctx: &mut Ctx, c: Obj<'_>) {

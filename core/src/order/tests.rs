@@ -244,7 +244,9 @@ fn code_signing_csr_rule_starts_on_2023_05_16() {
 #[test]
 fn new_organization_limits_and_country() {
     let org = r#"{"name": "N", "assumed_name": "A", "country": "zz", "address": "a", "city": "c",
-        "state": "s", "zip": "z", "telephone": "t"}"#;
+        "state": "s", "zip": "z", "telephone": "t", "contacts": [
+        {"contact_type": "organization_contact", "user_id": 1},
+        {"contact_type": "verified_contact", "user_id": 2}]}"#;
     let body = BASE.replace(r#"{"id": 12345}"#, org);
     assert_eq!(
         one(&body, Product::CodeSigning, "2025-01-01"),
@@ -259,6 +261,85 @@ fn new_organization_limits_and_country() {
     );
     let ok = long.replace(&"é".repeat(61), &"é".repeat(60));
     assert_eq!(one(&ok, Product::CodeSigning, "2025-01-01"), vec![]);
+}
+
+#[test]
+fn new_organization_contacts() {
+    let org = |contacts: &str| {
+        let org = format!(
+            r#"{{"name": "N", "country": "us", "address": "a", "city": "c", "state": "s", "zip": "z",
+            "telephone": "t"{contacts}}}"#
+        );
+        BASE.replace(r#"{"id": 12345}"#, &org)
+    };
+    let at = "2025-01-01";
+    let ok_contact = |ty: &str| format!(r#"{{"contact_type": "{ty}", "user_id": 7}}"#);
+    let both = format!(
+        r#", "contacts": [{}, {}]"#,
+        ok_contact("organization_contact"),
+        ok_contact("verified_contact")
+    );
+    assert_eq!(one(&org(&both), Product::CodeSigning, at), vec![]);
+    let missing = vec![
+        f(E, "organization.contacts", "organization_contact_missing"),
+        f(W, "organization.contacts", "verified_contact_missing"),
+    ];
+    for p in [Product::CodeSigning, Product::CodeSigningEv] {
+        let got = one(&org(""), p, at);
+        let got: Vec<_> = got
+            .into_iter()
+            .filter(|x| x.2 != "provisioning_method_missing")
+            .collect();
+        assert_eq!(got, missing, "{p}");
+    }
+    assert_eq!(
+        one(&org(r#", "contacts": []"#), Product::CodeSigning, at),
+        missing
+    );
+    // Only a verified contact: error. Only an organization contact: warning (valid).
+    let only_verified = format!(r#", "contacts": [{}]"#, ok_contact("verified_contact"));
+    assert_eq!(
+        one(&org(&only_verified), Product::CodeSigning, at),
+        vec![f(E, "organization.contacts", "organization_contact_missing")]
+    );
+    let only_org = format!(r#", "contacts": [{}]"#, ok_contact("organization_contact"));
+    let r = validate(org(&only_org).as_bytes(), Product::CodeSigning, d(at));
+    assert!(r.is_valid());
+    assert_eq!(
+        one(&org(&only_org), Product::CodeSigning, at),
+        vec![f(W, "organization.contacts", "verified_contact_missing")]
+    );
+    // ev_approver is the legacy label of verified_contact.
+    let legacy = format!(
+        r#", "contacts": [{}, {}]"#,
+        ok_contact("organization_contact"),
+        ok_contact("ev_approver")
+    );
+    assert_eq!(
+        one(&org(&legacy), Product::CodeSigning, at),
+        vec![f(
+            W,
+            "organization.contacts[1].contact_type",
+            "legacy_contact_type"
+        )]
+    );
+    // Not an array: one wrong_type, no guess about the contacts.
+    assert_eq!(
+        one(&org(r#", "contacts": {}"#), Product::CodeSigning, at),
+        vec![f(E, "organization.contacts", "wrong_type")]
+    );
+    // The order-level organization_contact does not stand in for the organization's.
+    let root_contact = org(&only_verified).replacen(
+        "{",
+        r#"{"organization_contact": {"first_name": "J", "last_name": "D", "email": "j@example.com"}, "#,
+        1,
+    );
+    assert_eq!(
+        one(&root_contact, Product::CodeSigning, at),
+        vec![f(E, "organization.contacts", "organization_contact_missing")]
+    );
+    // An existing organization needs no contacts.
+    assert_eq!(one(BASE, Product::CodeSigning, at), vec![]);
 }
 
 #[test]
