@@ -353,7 +353,7 @@ case("csr_with_keylocker_ev", "the csr restriction is for code_signing only",
 # The code_signing CSR restriction has dates (seed 001, private key storage requirement): from 2023-05-16 the CA
 # no longer accepts a CSR unless the method is email; before, any method could carry one. 2023-05-30 (the CA stops
 # issuing such requests) is an issuance date: the request rule is the same on both sides of it.
-# A P-256 CSR fits every device profile, so the key policy adds nothing before the 2023-06-01 hardware date.
+# A P-256 CSR fits every device profile, so with a method the key policy adds nothing.
 def p256_csr_with(method):
     return base(certificate=cert(csr=csr("p256")), cs_provisioning_method=method)
 
@@ -373,8 +373,17 @@ case("csr_keylocker_2023_05_16", "code_signing csr with keylocker from 2023-05-1
      p256_csr_with("keylocker"), csr_refused, at="2023-05-16")
 case("csr_without_method_2023_05_15", "code_signing csr with no method before 2023-05-16: allowed",
      p256_csr_with(None), at="2023-05-15")
-case("csr_without_method_2023_05_16", "code_signing csr with no method from 2023-05-16: refused",
-     p256_csr_with(None), csr_refused, at="2023-05-16")
+# Changed expectation: hardware key storage is required from 2023-05-16 (seed 001; it was 2023-06-01, the CSBR
+# date), so a CSR with no method (no device profile) also draws device_profile_unknown from that day.
+case("csr_without_method_2023_05_16", "code_signing csr with no method from 2023-05-16: refused, and no device "
+     "profile now that hardware storage is required",
+     p256_csr_with(None), [(W, "certificate.csr", "device_profile_unknown")] + csr_refused, at="2023-05-16")
+case("csr_without_method_ev_2023_05_15", "EV csr with no method the day before hardware storage is required",
+     p256_csr_with(None), [(W, "cs_provisioning_method", "provisioning_method_missing")], product=EV,
+     at="2023-05-15")
+case("csr_without_method_ev_2023_05_16", "EV csr with no method from 2023-05-16: no device profile, warning",
+     p256_csr_with(None), [(W, "cs_provisioning_method", "provisioning_method_missing"),
+                           (W, "certificate.csr", "device_profile_unknown")], product=EV, at="2023-05-16")
 case("csr_email_2023_05_16", "code_signing csr with email on 2023-05-16: the HSM method is allowed",
      p256_csr_with("email"), at="2023-05-16")
 case("csr_ship_token_ev_2023_05_15", "code_signing_ev csr with ship_token before 2023-05-16",
@@ -420,7 +429,7 @@ case("csr_email_rsa2048_ev_2021_05_28", "EV, RSA-2048 on 2021-05-28: below the 3
      email_csr("rsa2048"), [(E, CSR_PATH, "key_too_small"), (E, CSR_PATH, "key_size_not_supported_by_device")],
      product=EV, at="2021-05-28")
 # Without a method there is no device profile, so only the date rule speaks (and before 2023-05-16 a code_signing
-# CSR needs no email method).
+# CSR needs no email method, nor hardware storage).
 rsa2048_no_method = base(certificate=cert(csr=csr("rsa2048")), cs_provisioning_method=None)
 method_missing = (W, "cs_provisioning_method", "provisioning_method_missing")
 case("csr_rsa2048_2021_05_27", "RSA-2048 CSR, no method, the day before the 3072 minimum: allowed",

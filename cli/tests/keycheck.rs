@@ -76,11 +76,23 @@ fn warnings_only_is_still_valid() {
     assert_eq!(codes(&v), ["exponent_small"]);
     assert_eq!(v["findings"][0]["severity"], "warning");
     assert_eq!(v["findings"][0]["path"], "key");
+    // Without a device, hardware storage is required from 2023-05-16 (seed 001): a warning.
+    let before = json(&run(
+        &["csr", "check", "--at", "2023-05-15", "--json"],
+        "rsa3072.csr.pem",
+    ));
+    assert!(codes(&before).is_empty());
+    let out = run(
+        &["csr", "check", "--at", "2023-05-16", "--json"],
+        "rsa3072.csr.pem",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(codes(&json(&out)), ["device_profile_unknown"]);
 }
 
 #[test]
 fn refused_csr_exits_1_with_errors_before_warnings() {
-    // No device after 2023-06-01 adds a warning; the 2048-bit key is an error.
+    // No device from 2023-05-16 adds a warning; the 2048-bit key is an error.
     let out = run(
         &["csr", "check", "--at", "2023-06-01", "--json"],
         "rsa2048.csr.pem",

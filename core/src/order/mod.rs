@@ -102,8 +102,8 @@
 //! |---|---|---|---|
 //! | 2021-05-28 | `certificate.csr`: RSA keys below 3072 bits are `key_too_small`, on both products | [`crate::policy::KEY_RULES`] ([`crate::policy::RSA_3072_FROM`]) | seed 001 |
 //! | 2023-05-16 | `certificate.csr` on `code_signing`: only with the `email` method (`csr_not_allowed`) | [`CODE_SIGNING_KEY_STORAGE`] | seed 001 |
+//! | 2023-05-16 | `certificate.csr` with no device profile (method omitted or invalid), on both products: warning `device_profile_unknown` (keys must be on certified hardware) | [`crate::policy::KEY_RULES`] ([`crate::policy::HARDWARE_REQUIRED_FROM`]) | seed 001 |
 //! | 2023-05-30 | nothing in `validate`: the CA stops issuing requests that were accepted without meeting the key-storage rule (an issuance date) | [`CODE_SIGNING_KEY_STORAGE`] | seed 001 |
-//! | 2023-06-01 | `certificate.csr` with no device profile (method omitted): warning `device_profile_unknown` | [`crate::policy::KEY_RULES`] | CA/B Forum CSBR |
 //! | 2026-03-01 | effective validity at most 459 days (`validity_too_long`) | [`VALIDITY_CAPS`] | CA/B Forum CSC-31 |
 //!
 //! 2021-06-01 is not an order date: it is the signing-time rule (RSA-2048

@@ -221,13 +221,27 @@ fn code_signing_csr_rule_starts_on_2023_05_16() {
         )
         .replace(r#", "cs_provisioning_method": "keylocker""#, "");
     let refused = vec![f(E, "certificate.csr", "csr_not_allowed")];
-    for body in [&ship, &none] {
+    // Without a method there is also no device profile: from the same date
+    // (hardware storage required) that is a warning.
+    let refused_no_device = vec![
+        f(W, "certificate.csr", "device_profile_unknown"),
+        f(E, "certificate.csr", "csr_not_allowed"),
+    ];
+    for (body, refused) in [(&ship, &refused), (&none, &refused_no_device)] {
         assert_eq!(one(body, Product::CodeSigning, "2023-05-15"), vec![]);
-        assert_eq!(one(body, Product::CodeSigning, "2023-05-16"), refused);
+        assert_eq!(&one(body, Product::CodeSigning, "2023-05-16"), refused);
         // 2023-05-30 is an issuance date: the request rule does not change on it.
-        assert_eq!(one(body, Product::CodeSigning, "2023-05-29"), refused);
-        assert_eq!(one(body, Product::CodeSigning, "2023-05-30"), refused);
+        assert_eq!(&one(body, Product::CodeSigning, "2023-05-29"), refused);
+        assert_eq!(&one(body, Product::CodeSigning, "2023-05-30"), refused);
     }
+    // The key-storage rule and the hardware requirement start on the same day.
+    assert_eq!(
+        CODE_SIGNING_KEY_STORAGE
+            .iter()
+            .find(|r| !r.accepts_csr_without_email)
+            .map(|r| r.from),
+        Some(crate::policy::HARDWARE_REQUIRED_FROM)
+    );
     assert_eq!(one(&ship, Product::CodeSigningEv, "2023-05-16"), vec![]);
     assert_eq!(
         one(&body(r#""email""#), Product::CodeSigning, "2023-05-16"),

@@ -486,8 +486,8 @@ mod tests {
             codes(&check_spki(rsa2048, None, d("2021-05-28"))),
             ["key_too_small"]
         );
-        // From 2023-06-01 a key with no device profile also warns (hardware required).
-        let small = check_spki(rsa2048, None, d("2023-06-01"));
+        // From 2023-05-16 a key with no device profile also warns (hardware required).
+        let small = check_spki(rsa2048, None, d("2023-05-16"));
         assert_eq!(codes(&small), ["key_too_small", "device_profile_unknown"]);
         assert!(small.iter().all(|f| f.path == "key"));
         assert_eq!(
@@ -523,7 +523,7 @@ mod tests {
             assert_eq!(codes(&f), ["device_profile_unknown"]);
             assert_eq!(f[0].severity, Severity::Warning);
         }
-        assert!(check_order_csr(RSA3072_PEM, None, d("2023-05-31")).is_empty());
+        assert!(check_order_csr(RSA3072_PEM, None, d("2023-05-15")).is_empty());
         assert!(check_order_csr(P256_PEM, Some("ship_token"), at).is_empty());
         let garbage = check_order_csr("not a csr", Some("email"), at);
         assert_eq!(codes(&garbage), ["not_a_csr"]);

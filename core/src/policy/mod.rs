@@ -3,10 +3,10 @@
 //! certificate parsing, and CSR self-signature verification.
 //!
 //! # Decisions
-//! - **Rules as data.** [`KEY_RULES`] is a table of order dates (RSA
-//!   minimum 2048 → 3072 on 2021-05-28, the CA's date in seed 001; hardware
-//!   storage required from 2023-06-01); [`SIGNING_KEY_RULES`] is a table of
-//!   certificate issuance dates (RSA-2048 certificates issued before
+//! - **Rules as data.** [`KEY_RULES`] is a table of order dates, with the
+//!   CA's dates from seed 001 (RSA minimum 2048 → 3072 on 2021-05-28;
+//!   hardware storage required from 2023-05-16); [`SIGNING_KEY_RULES`] is a
+//!   table of certificate issuance dates (RSA-2048 certificates issued before
 //!   2021-06-01 stay usable, seed 003); device limits are
 //!   [`DeviceProfile::capabilities`].
 //! - **Ordering vs signing.** [`check_key`] applies the [`KEY_RULES`] row in
@@ -16,7 +16,7 @@
 //!   until it expires. The two dates differ on purpose: an RSA-2048 CSR
 //!   ordered on 2021-05-28 is refused, but a certificate issued that day would
 //!   still sign.
-//! - **No device profile after 2023-06-01** is a warning
+//! - **No device profile from 2023-05-16** is a warning
 //!   (`device_profile_unknown`), not an error: a CSR cannot prove where its
 //!   key lives, and the order's provisioning method is what tells us.
 //! - **P-521** is allowed only by a device profile that lists it; none does.

@@ -30,10 +30,13 @@ pub const RSA_3072_FROM: Date = ymd(2021, 5, 28);
 /// ([`SIGNING_KEY_RULES`], [`check_signing_key`]) switches on it, by the
 /// certificate's `notBefore`; ordering does not.
 pub const RSA_2048_LEGACY_ISSUED_BEFORE: Date = ymd(2021, 6, 1);
-/// From this date code-signing keys must be generated and stored on hardware
-/// certified FIPS 140-2 Level 2 / Common Criteria EAL4+ (CSBR). The CA stopped
-/// accepting other requests on 2023-05-16; the project uses the CSBR date.
-pub const HARDWARE_REQUIRED_FROM: Date = ymd(2023, 6, 1);
+/// From this order date code-signing keys must be generated and stored on
+/// hardware certified FIPS 140 Level 2 / Common Criteria EAL 4+: "Starting
+/// May 16, 2023, DigiCert requires private keys for Code Signing
+/// (code_signing) certificates to be stored on hardware certified as FIPS 140
+/// Level 2, Common Criteria EAL 4+, or equivalent" (seed 001). The CA's date,
+/// as for [`RSA_3072_FROM`]; the CA/B Forum CSBR date is 2023-06-01.
+pub const HARDWARE_REQUIRED_FROM: Date = ymd(2023, 5, 16);
 /// RSA exponents below this draw [`PolicyError::ExponentSmall`] (CSBR 6.1.6 "SHOULD").
 pub const RSA_RECOMMENDED_MIN_EXPONENT: u64 = 65_537;
 
@@ -567,8 +570,9 @@ mod tests {
         assert_eq!(key_rule_at(d("2021-05-27")).min_rsa_bits, 2048);
         assert_eq!(key_rule_at(d("2021-05-28")).min_rsa_bits, 3072);
         assert_eq!(key_rule_at(d("2021-05-31")).min_rsa_bits, 3072);
-        assert!(!key_rule_at(d("2023-05-31")).hardware_required);
-        assert!(key_rule_at(d("2023-06-01")).hardware_required);
+        assert!(!key_rule_at(d("2023-05-15")).hardware_required);
+        assert!(key_rule_at(d("2023-05-16")).hardware_required);
+        assert_eq!(HARDWARE_REQUIRED_FROM, d("2023-05-16"));
         assert_eq!(key_rule_at(Date::MIN_SUPPORTED).min_rsa_bits, 2048);
         let switch = d("2021-05-28").start();
         assert_eq!(key_rule_at_time(UnixTime(switch.0 - 1)).min_rsa_bits, 2048);
@@ -724,8 +728,8 @@ mod tests {
     #[test]
     fn hardware_requirement_boundary() {
         let key = ec(Curve::P256);
-        assert!(check_key(&key, None, d("2023-05-31")).findings().is_empty());
-        let out = check_key(&key, None, d("2023-06-01"));
+        assert!(check_key(&key, None, d("2023-05-15")).findings().is_empty());
+        let out = check_key(&key, None, d("2023-05-16"));
         assert_eq!(
             out.findings(),
             &[PolicyError::DeviceProfileUnknown {
@@ -734,7 +738,7 @@ mod tests {
         );
         assert!(out.is_allowed(), "a warning, not a refusal");
         assert!(
-            check_key(&key, Some(DeviceProfile::Hsm), d("2023-06-01"))
+            check_key(&key, Some(DeviceProfile::Hsm), d("2023-05-16"))
                 .findings()
                 .is_empty()
         );
