@@ -42,6 +42,21 @@ VERIFIED = {
     "telephone": "1234567890",
     "email": "john.doe@example.com",
 }
+ORG_CONTACT = {
+    "contact_type": "organization_contact",
+    "first_name": "Jane",
+    "last_name": "Doe",
+    "job_title": "Supervisor",
+    "telephone": "1234567890",
+    "email": "jane.doe@example.com",
+}
+
+# A new organization needs an organization_contact and should have a verified_contact (seed 001, "Use a new
+# organization"). NEW_ORG carries both, so that the vectors built on it (new_org_country_*, new_org_name_*,
+# new_org_combined_*, new_org_field_limits, skip_duplicate_org_check_string) keep testing only the field they are
+# about; before the contacts rule their bodies had no contacts. The rule itself has its own vectors below.
+NEW_ORG = {**NEW_ORG, "contacts": [VERIFIED, ORG_CONTACT]}
+NEW_ORG_NO_CONTACTS = {k: v for k, v in NEW_ORG.items() if k != "contacts"}
 
 CARD = {
     "number": "4111111111111111",
@@ -334,6 +349,47 @@ case("csr_without_method", "code_signing csr with no method (account default) is
      [(W, "certificate.csr", "device_profile_unknown"), (E, "certificate.csr", "csr_not_allowed")])
 case("csr_with_keylocker_ev", "the csr restriction is for code_signing only",
      base(certificate=cert(csr=csr("p256"))), product=EV)
+
+# The code_signing CSR restriction has dates (seed 001, private key storage requirement): from 2023-05-16 the CA
+# no longer accepts a CSR unless the method is email; before, any method could carry one. 2023-05-30 (the CA stops
+# issuing such requests) is an issuance date: the request rule is the same on both sides of it.
+# A P-256 CSR fits every device profile, so with a method the key policy adds nothing.
+def p256_csr_with(method):
+    return base(certificate=cert(csr=csr("p256")), cs_provisioning_method=method)
+
+
+csr_refused = [(E, "certificate.csr", "csr_not_allowed")]
+case("csr_ship_token_2023_05_15", "code_signing csr with ship_token the day before the key-storage rule: allowed",
+     p256_csr_with("ship_token"), at="2023-05-15")
+case("csr_ship_token_2023_05_16", "code_signing csr with ship_token on the first day of the key-storage rule",
+     p256_csr_with("ship_token"), csr_refused, at="2023-05-16")
+case("csr_ship_token_2023_05_29", "the day before the CA stops issuing non-compliant requests: still refused",
+     p256_csr_with("ship_token"), csr_refused, at="2023-05-29")
+case("csr_ship_token_2023_05_30", "2023-05-30 is an issuance date: the request is refused as from 2023-05-16",
+     p256_csr_with("ship_token"), csr_refused, at="2023-05-30")
+case("csr_keylocker_2023_05_15", "code_signing csr with keylocker before 2023-05-16: allowed",
+     p256_csr_with("keylocker"), at="2023-05-15")
+case("csr_keylocker_2023_05_16", "code_signing csr with keylocker from 2023-05-16: refused",
+     p256_csr_with("keylocker"), csr_refused, at="2023-05-16")
+case("csr_without_method_2023_05_15", "code_signing csr with no method before 2023-05-16: allowed",
+     p256_csr_with(None), at="2023-05-15")
+# Changed expectation: hardware key storage is required from 2023-05-16 (seed 001; it was 2023-06-01, the CSBR
+# date), so a CSR with no method (no device profile) also draws device_profile_unknown from that day.
+case("csr_without_method_2023_05_16", "code_signing csr with no method from 2023-05-16: refused, and no device "
+     "profile now that hardware storage is required",
+     p256_csr_with(None), [(W, "certificate.csr", "device_profile_unknown")] + csr_refused, at="2023-05-16")
+case("csr_without_method_ev_2023_05_15", "EV csr with no method the day before hardware storage is required",
+     p256_csr_with(None), [(W, "cs_provisioning_method", "provisioning_method_missing")], product=EV,
+     at="2023-05-15")
+case("csr_without_method_ev_2023_05_16", "EV csr with no method from 2023-05-16: no device profile, warning",
+     p256_csr_with(None), [(W, "cs_provisioning_method", "provisioning_method_missing"),
+                           (W, "certificate.csr", "device_profile_unknown")], product=EV, at="2023-05-16")
+case("csr_email_2023_05_16", "code_signing csr with email on 2023-05-16: the HSM method is allowed",
+     p256_csr_with("email"), at="2023-05-16")
+case("csr_ship_token_ev_2023_05_15", "code_signing_ev csr with ship_token before 2023-05-16",
+     p256_csr_with("ship_token"), product=EV, at="2023-05-15")
+case("csr_ship_token_ev_2023_05_16", "code_signing_ev is not affected by the code_signing key-storage rule",
+     p256_csr_with("ship_token"), product=EV, at="2023-05-16")
 case("csr_truncated_pem", "a CSR whose PEM armour is cut short",
      base(certificate=cert(csr="-----BEGIN CERTIFICATE REQUEST-----"), cs_provisioning_method="email"),
      [(E, "certificate.csr", "pem_invalid")])
@@ -350,11 +406,40 @@ case("csr_email_p256_sha512", "HSM with a P-256 CSR signed with SHA-512", email_
 case("csr_email_p384", "HSM with a P-384 CSR (\"P-256 or larger\")", email_csr("p384"))
 case("csr_email_rsa3072_e3", "exponent 3 is allowed but below 65537: warning (CSBR 6.1.6 SHOULD)",
      email_csr("rsa3072-e3"), [(W, CSR_PATH, "exponent_small")])
-case("csr_email_rsa2048_before_2021_06_01", "RSA-2048 before the 3072 minimum: only the HSM profile refuses it",
-     email_csr("rsa2048"), [(E, CSR_PATH, "key_size_not_supported_by_device")], at="2021-05-31")
-case("csr_email_rsa2048_from_2021_06_01", "RSA-2048 from 2021-06-01: below the 3072-bit minimum too",
+# The RSA-3072 minimum for orders starts on 2021-05-28 ("On May 28, 2021, DigiCert [...] Only issues RSA 3072-bit
+# key or larger code signing certificates", seed 001). 2021-06-01 (seed 003) is the signing-time legacy date for
+# certificates already issued, not an order date. Changed expectation: csr_email_rsa2048_before_2021_06_01 (dated
+# 2021-05-31) used to expect only the device error, when the project took 2021-06-01 as the order date; 2021-05-31
+# is after 2021-05-28, so the key is below the minimum too.
+case("csr_email_rsa2048_before_2021_06_01", "RSA-2048 on 2021-05-31: after the CA's 2021-05-28 switch, so below "
+     "the 3072 minimum (2021-06-01 is only the signing-time date)",
+     email_csr("rsa2048"), [(E, CSR_PATH, "key_too_small"), (E, CSR_PATH, "key_size_not_supported_by_device")],
+     at="2021-05-31")
+case("csr_email_rsa2048_from_2021_06_01", "RSA-2048 on 2021-06-01: below the 3072-bit minimum too",
      email_csr("rsa2048"), [(E, CSR_PATH, "key_too_small"), (E, CSR_PATH, "key_size_not_supported_by_device")],
      at="2021-06-01")
+case("csr_email_rsa2048_2021_05_27", "RSA-2048 the day before the 3072 minimum: only the HSM profile refuses it",
+     email_csr("rsa2048"), [(E, CSR_PATH, "key_size_not_supported_by_device")], at="2021-05-27")
+case("csr_email_rsa2048_2021_05_28", "RSA-2048 on 2021-05-28, the first day of the 3072 minimum",
+     email_csr("rsa2048"), [(E, CSR_PATH, "key_too_small"), (E, CSR_PATH, "key_size_not_supported_by_device")],
+     at="2021-05-28")
+case("csr_email_rsa2048_ev_2021_05_27", "EV, RSA-2048 the day before the 3072 minimum: only the HSM profile refuses it",
+     email_csr("rsa2048"), [(E, CSR_PATH, "key_size_not_supported_by_device")], product=EV, at="2021-05-27")
+case("csr_email_rsa2048_ev_2021_05_28", "EV, RSA-2048 on 2021-05-28: below the 3072 minimum",
+     email_csr("rsa2048"), [(E, CSR_PATH, "key_too_small"), (E, CSR_PATH, "key_size_not_supported_by_device")],
+     product=EV, at="2021-05-28")
+# Without a method there is no device profile, so only the date rule speaks (and before 2023-05-16 a code_signing
+# CSR needs no email method, nor hardware storage).
+rsa2048_no_method = base(certificate=cert(csr=csr("rsa2048")), cs_provisioning_method=None)
+method_missing = (W, "cs_provisioning_method", "provisioning_method_missing")
+case("csr_rsa2048_2021_05_27", "RSA-2048 CSR, no method, the day before the 3072 minimum: allowed",
+     rsa2048_no_method, at="2021-05-27")
+case("csr_rsa2048_2021_05_28", "RSA-2048 CSR, no method, on 2021-05-28: below the 3072 minimum",
+     rsa2048_no_method, [(E, CSR_PATH, "key_too_small")], at="2021-05-28")
+case("csr_rsa2048_ev_2021_05_27", "EV, RSA-2048 CSR, no method, the day before the 3072 minimum: allowed",
+     rsa2048_no_method, [method_missing], product=EV, at="2021-05-27")
+case("csr_rsa2048_ev_2021_05_28", "EV, RSA-2048 CSR, no method, on 2021-05-28: below the 3072 minimum",
+     rsa2048_no_method, [method_missing, (E, CSR_PATH, "key_too_small")], product=EV, at="2021-05-28")
 case("csr_email_sha1", "a SHA-1-signed CSR", email_csr("p256-sha1"), [(E, CSR_PATH, "csr_sha1")])
 case("csr_email_tampered", "a CSR whose signed part was altered", email_csr("rsa3072-tampered"),
      [(E, CSR_PATH, "csr_signature_invalid")])
@@ -430,11 +515,15 @@ case("organization_id_huge", "organization.id beyond 64 bits",
      [(E, "organization.id", "out_of_range")])
 case("organization_id_with_details", "existing id plus new-organization details is ambiguous",
      base(organization={"id": 12345, "name": "Other Org"}), [(E, "organization.name", "conflicting_fields")])
+# Changed expectation: a new organization with only a name now also lacks the contacts a new organization needs
+# (organization_contact_missing, verified_contact_missing, at the organization like the other missing members).
+no_org_contact = (E, "organization.contacts", "organization_contact_missing")
+no_verified = (W, "organization.contacts", "verified_contact_missing")
 case("new_org_incomplete", "new organization with only a name",
      base(organization={"name": "New Organization"}),
      [(E, "organization.country", "required"), (E, "organization.address", "required"),
       (E, "organization.city", "required"), (E, "organization.state", "required"),
-      (E, "organization.zip", "required"), (E, "organization.telephone", "required")])
+      (E, "organization.zip", "required"), (E, "organization.telephone", "required"), no_org_contact, no_verified])
 case("new_org_country_invalid", "UK is not an ISO 3166-1 code (GB is)",
      base(organization={**NEW_ORG, "country": "UK"}), [(E, "organization.country", "invalid_country")])
 case("new_org_country_upper", "country code in upper case", base(organization={**NEW_ORG, "country": "DE"}))
@@ -457,6 +546,39 @@ case("new_org_field_limits", "address 65, zip 129, telephone 33 characters",
 case("skip_duplicate_org_check_string", "skip_duplicate_org_check must be a bool",
      base(organization={**NEW_ORG, "skip_duplicate_org_check": "yes"}),
      [(E, "organization.skip_duplicate_org_check", "wrong_type")])
+case("new_org_no_contacts", "new organization without contacts: organization_contact required, verified_contact "
+     "defaults to the API key's owner (warning)", base(organization=NEW_ORG_NO_CONTACTS), [no_org_contact, no_verified])
+case("new_org_no_contacts_ev", "EV: new organization without contacts",
+     base(organization=NEW_ORG_NO_CONTACTS), [no_org_contact, no_verified], product=EV)
+case("new_org_contacts_empty", "new organization with an empty contacts array",
+     base(organization={**NEW_ORG_NO_CONTACTS, "contacts": []}), [no_org_contact, no_verified])
+case("new_org_only_verified_contact", "new organization with a verified_contact but no organization_contact",
+     base(organization={**NEW_ORG_NO_CONTACTS, "contacts": [VERIFIED]}), [no_org_contact])
+case("new_org_only_verified_contact_ev", "EV: new organization with a verified_contact but no organization_contact",
+     base(organization={**NEW_ORG_NO_CONTACTS, "contacts": [VERIFIED]}), [no_org_contact], product=EV)
+case("new_org_only_organization_contact", "new organization with an organization_contact only: valid, with a warning",
+     base(organization={**NEW_ORG_NO_CONTACTS, "contacts": [ORG_CONTACT]}), [no_verified])
+case("new_org_contacts_by_user_id", "new organization whose two contacts are existing users",
+     base(organization={**NEW_ORG_NO_CONTACTS, "contacts": [
+         {"contact_type": "organization_contact", "user_id": 56789},
+         {"contact_type": "verified_contact", "user_id": 12345}]}))
+case("new_org_ev_approver_is_verified", "legacy ev_approver counts as the verified contact",
+     base(organization={**NEW_ORG_NO_CONTACTS, "contacts": [
+         ORG_CONTACT, {"contact_type": "ev_approver", "user_id": 12345}]}),
+     [(W, "organization.contacts[1].contact_type", "legacy_contact_type")])
+case("new_org_contacts_not_array", "contacts that are not an array: one type error, no guess about the contacts",
+     base(organization={**NEW_ORG_NO_CONTACTS, "contacts": ORG_CONTACT}),
+     [(E, "organization.contacts", "wrong_type")])
+case("new_org_contact_type_invalid", "a misspelled organization_contact does not count",
+     base(organization={**NEW_ORG_NO_CONTACTS, "contacts": [{**ORG_CONTACT, "contact_type": "org_contact"},
+                                                            VERIFIED]}),
+     [no_org_contact, (E, "organization.contacts[0].contact_type", "invalid_value")])
+case("new_org_root_organization_contact", "the order-level organization_contact does not replace the organization's",
+     base(organization_contact={"first_name": "Jane", "last_name": "Doe", "email": "jane.doe@example.com"},
+          organization={**NEW_ORG_NO_CONTACTS, "contacts": [VERIFIED]}),
+     [no_org_contact])
+case("existing_org_no_contacts_ev", "EV with an existing organization: no contacts needed",
+     base(organization={"id": 12345}), product=EV)
 case("contacts_not_array", "contacts as an object",
      base(organization={"id": 1, "contacts": {"contact_type": "verified_contact", "user_id": 1}}),
      [(E, "organization.contacts", "wrong_type")])
@@ -656,11 +778,12 @@ case("unknown_root_fields", "undocumented fields are warnings", base(comments="h
 case("many_errors", "several problems reported together, in document order",
      {"certificate": {"signature_hash": "md5", "csr": ""}, "organization": {"name": "X" * 70, "country": "XX"},
       "cs_provisioning_method": "ship_token", "auto_renew": -5},
+     # Changed expectation: the new organization also lacks its contacts (reported at the organization).
      [(E, "order_validity", "required"), (E, "certificate.signature_hash", "invalid_value"),
       (E, "certificate.csr", "empty_value"), (E, "certificate.csr", "csr_not_allowed"),
       (E, "organization.address", "required"), (E, "organization.city", "required"),
       (E, "organization.state", "required"), (E, "organization.zip", "required"),
-      (E, "organization.telephone", "required"), (E, "organization.name", "too_long"),
+      (E, "organization.telephone", "required"), no_org_contact, no_verified, (E, "organization.name", "too_long"),
       (E, "organization.country", "invalid_country"), (E, "auto_renew", "out_of_range")])
 
 

@@ -172,17 +172,19 @@ describe("key policy checks", () => {
       [csr.pem, csr.der],
     );
     assert.deepEqual(fromPem, fromDer);
-    // RSA 2048 is below the 3072 minimum in force since 2021-06-01.
+    // RSA 2048 is below the 3072 minimum in force since 2021-05-28.
     assert.equal(fromPem.valid, false);
     assert.ok(fromPem.findings.some((f) => f.code === "key_too_small" && f.path === "key"), JSON.stringify(fromPem));
-    const early = await call("checkCsr", csr.pem, { at: "2021-05-31" });
+    const early = await call("checkCsr", csr.pem, { at: "2021-05-27" });
     assert.deepEqual(early.report, { valid: true, findings: [] });
+    const firstDay = await call("checkCsr", csr.pem, { at: "2021-05-28" });
+    assert.deepEqual(firstDay.report.findings.map((f) => f.code), ["key_too_small"]);
   });
 
   it("provisioningMethod uses the device the method implies (email → hsm)", async () => {
-    const byMethod = await call("checkCsr", csr.pem, { provisioningMethod: "email", at: "2021-05-31" });
-    const byDevice = await call("checkCsr", csr.pem, { device: "hsm", at: "2021-05-31" });
-    const none = await call("checkCsr", csr.pem, { at: "2021-05-31" });
+    const byMethod = await call("checkCsr", csr.pem, { provisioningMethod: "email", at: "2021-05-27" });
+    const byDevice = await call("checkCsr", csr.pem, { device: "hsm", at: "2021-05-27" });
+    const none = await call("checkCsr", csr.pem, { at: "2021-05-27" });
     assert.deepEqual(byMethod, byDevice);
     assert.notDeepEqual(byDevice, none);
   });

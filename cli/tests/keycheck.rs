@@ -77,11 +77,23 @@ fn warnings_only_is_still_valid() {
     assert_eq!(codes(&v), ["exponent_small"]);
     assert_eq!(v["findings"][0]["severity"], "warning");
     assert_eq!(v["findings"][0]["path"], "key");
+    // Without a device, hardware storage is required from 2023-05-16 (seed 001): a warning.
+    let before = json(&run(
+        &["csr", "check", "--at", "2023-05-15", "--json"],
+        "rsa3072.csr.pem",
+    ));
+    assert!(codes(&before).is_empty());
+    let out = run(
+        &["csr", "check", "--at", "2023-05-16", "--json"],
+        "rsa3072.csr.pem",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(codes(&json(&out)), ["device_profile_unknown"]);
 }
 
 #[test]
 fn refused_csr_exits_1_with_errors_before_warnings() {
-    // No device after 2023-06-01 adds a warning; the 2048-bit key is an error.
+    // No device from 2023-05-16 adds a warning; the 2048-bit key is an error.
     let out = run(
         &["csr", "check", "--at", "2023-06-01", "--json"],
         "rsa2048.csr.pem",
@@ -90,12 +102,17 @@ fn refused_csr_exits_1_with_errors_before_warnings() {
     let v = json(&out);
     assert_eq!(v["valid"], false);
     assert_eq!(codes(&v), ["key_too_small", "device_profile_unknown"]);
-    // The day before the 3072 rule, the same CSR passes.
+    // The day before the 3072 rule (2021-05-28, seed 001), the same CSR passes.
     let out = run(
-        &["csr", "check", "--at", "2021-05-31", "--json"],
+        &["csr", "check", "--at", "2021-05-27", "--json"],
         "rsa2048.csr.pem",
     );
     assert_eq!(out.status.code(), Some(0));
+    for at in ["2021-05-28", "2021-05-31"] {
+        let out = run(&["csr", "check", "--at", at, "--json"], "rsa2048.csr.pem");
+        assert_eq!(out.status.code(), Some(1), "{at}");
+        assert_eq!(codes(&json(&out)), ["key_too_small"], "{at}");
+    }
 }
 
 #[test]
@@ -148,6 +165,13 @@ fn cert_check_applies_the_signing_rule() {
     let v = json(&expired);
     assert_eq!(codes(&v), ["certificate_expired"]);
     assert_eq!(v["findings"][0]["path"], "validity");
+    // The signing-time rule keeps 2021-06-01: issued 2021-05-31, it still signs.
+    let issued_may_31 = run(
+        &["cert", "check", "--at", "2021-05-31", "--json"],
+        "rsa2048-2021-05-31.cert.pem",
+    );
+    assert_eq!(issued_may_31.status.code(), Some(0));
+    assert!(codes(&json(&issued_may_31)).is_empty());
     let new_2048 = run(
         &["cert", "check", "--at", "2022-01-01", "--json"],
         "rsa2048-2021-06-01.cert.pem",

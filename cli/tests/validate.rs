@@ -93,6 +93,8 @@ fn invalid_order_exits_1_with_every_finding() {
         ("certificate.csr", "csr_not_allowed"),
         ("order_validity.years", "validity_too_long"),
         ("organization.country", "invalid_country"),
+        // A new organization: its only contact is a verified one (ev_approver).
+        ("organization.contacts", "organization_contact_missing"),
         ("organization.contacts[0].job_title", "required"),
         ("organization.contacts[0].telephone", "required"),
         ("organization.contacts[0].contact_type", "legacy_contact_type"),
@@ -110,7 +112,7 @@ fn invalid_order_exits_1_with_every_finding() {
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "certificate.signature_hash:");
-    assert!(lines.last().unwrap().starts_with("invalid: 8 errors, 2 warnings"));
+    assert!(lines.last().unwrap().starts_with("invalid: 9 errors, 2 warnings"));
     let last_error = lines.iter().rposition(|l| l.starts_with("  error")).unwrap();
     let first_warning = lines.iter().position(|l| l.starts_with("  warning")).unwrap();
     assert!(last_error < first_warning, "{text}");

@@ -51,7 +51,7 @@ fn looks_like_pem(data: &[u8]) -> bool {
 }
 
 fn check_policy(key: &KeyInfo, data: &[u8]) {
-    // Dates on both sides of the 2021-06-01 and 2023-06-01 rule changes.
+    // Dates on both sides of the 2021-05-28 and 2023-05-16 rule changes.
     let pick = data.last().copied().unwrap_or(0);
     let at = Date::from_ymd(2020, 1, 1)
         .unwrap()

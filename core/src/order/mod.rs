@@ -39,7 +39,7 @@
 //! | `certificate.csr` | string; see [`check_csr`] | `wrong_type`, `empty_value` |
 //! | `certificate.csr` | parses (PEM or DER), self-signature verifies, key allowed for the method's device profile as of the order date ([`crate::policy::check_order_csr`]) | the policy codes: `csr_malformed`, `pem_invalid`, `trailing_data`, `not_a_csr`, `csr_sha1`, `csr_signature_invalid`, `csr_signature_unverifiable`, `unsupported_key`, `key_too_small`, `exponent_invalid`, `curve_not_allowed`, `key_size_not_supported_by_device`; warnings `exponent_small`, `device_profile_unknown` |
 //! | `certificate.csr` | required when `cs_provisioning_method` is `email` | `required` |
-//! | `certificate.csr` | `code_signing` only: not allowed unless the method is `email` (also when the method is omitted) | `csr_not_allowed` |
+//! | `certificate.csr` | `code_signing` only, orders dated 2023-05-16 or later (table [`CODE_SIGNING_KEY_STORAGE`]): not allowed unless the method is `email` (also when the method is omitted); before 2023-05-16 a CSR is allowed with any method. 2023-05-30, from which the CA no longer issues such requests, is an issuance date and draws no finding | `csr_not_allowed` |
 //! | `certificate.signature_hash` | required; `sha256`, `sha384` or `sha512` | `required`, `invalid_value` |
 //! | `certificate.ca_cert_id` | string | `wrong_type` |
 //! | `certificate.server_platform` | object; required when the method is `client_app` | `required` |
@@ -61,6 +61,7 @@
 //! | `organization.skip_duplicate_org_check` | bool | `wrong_type` |
 //! | `organization.contacts[i]` | object; `contact_type` required: `organization_contact`, `technical_contact`, `verified_contact`; legacy `ev_approver` | `invalid_value`, warning `legacy_contact_type` |
 //! | `organization.contacts[i]` | `user_id` (int ≥ 1 or non-empty string), or details: `first_name`, `last_name`, `email` required; `job_title`, `telephone` also for verified contacts; limits as for order-level contacts | `required`, `too_long`, `invalid_email` |
+//! | `organization.contacts` (new organization) | at least one `organization_contact` (seed 001, "Use a new organization"; the root-level `organization_contact` does not count); at least one `verified_contact` (or `ev_approver`), else a warning: the CA adds the API key's owner by default. Not checked when `contacts` is not an array | `organization_contact_missing`, warning `verified_contact_missing` |
 //! | `container.id` | required int ≥ 1 | `required`, `out_of_range` |
 //! | `order_validity` | required object, unless a deprecated root validity field is given | `required` |
 //! | `order_validity.years` | int 1-3 | `out_of_range` |
@@ -91,6 +92,24 @@
 //! not read it. Ignored fields and overridden validity values are warnings, so
 //! the documentation's own examples stay valid.
 //!
+//! # Effective dates
+//!
+//! Rules that changed over time are evaluated on the order date `at` given to
+//! [`validate`] (days start at midnight UTC, the date is inclusive). Each date
+//! is data in a table, not a condition in a check.
+//!
+//! | from | governs | table | source |
+//! |---|---|---|---|
+//! | 2021-05-28 | `certificate.csr`: RSA keys below 3072 bits are `key_too_small`, on both products | [`crate::policy::KEY_RULES`] ([`crate::policy::RSA_3072_FROM`]) | seed 001 |
+//! | 2023-05-16 | `certificate.csr` on `code_signing`: only with the `email` method (`csr_not_allowed`) | [`CODE_SIGNING_KEY_STORAGE`] | seed 001 |
+//! | 2023-05-16 | `certificate.csr` with no device profile (method omitted or invalid), on both products: warning `device_profile_unknown` (keys must be on certified hardware) | [`crate::policy::KEY_RULES`] ([`crate::policy::HARDWARE_REQUIRED_FROM`]) | seed 001 |
+//! | 2023-05-30 | nothing in `validate`: the CA stops issuing requests that were accepted without meeting the key-storage rule (an issuance date) | [`CODE_SIGNING_KEY_STORAGE`] | seed 001 |
+//! | 2026-03-01 | effective validity at most 459 days (`validity_too_long`) | [`VALIDITY_CAPS`] | CA/B Forum CSC-31 |
+//!
+//! 2021-06-01 is not an order date: it is the signing-time rule (RSA-2048
+//! certificates issued before it stay usable until they expire, seed 003),
+//! [`crate::policy::SIGNING_KEY_RULES`], used by `cert check` and the sign path.
+//!
 //! # Finding codes
 //!
 //! | code | severity | meaning |
@@ -117,8 +136,9 @@
 //! | `card_expired` | error | card expires before the order date |
 //! | `expiration_not_in_future` | error | a custom expiration date on or before the order date |
 //! | `validity_too_long` | error | effective validity over the cap in force |
-//! | `csr_not_allowed` | error | `code_signing` CSR without the `email` method |
+//! | `csr_not_allowed` | error | `code_signing` CSR without the `email` method, order dated 2023-05-16 or later |
 //! | `conflicting_fields` | error | existing organization `id` with new-organization details |
+//! | `organization_contact_missing` | error | a new organization without an `organization_contact` in `organization.contacts` |
 //! | `unknown_field` | warning | a field the documentation does not list |
 //! | `deprecated_field` | warning | root `validity_years` / `custom_expiration_date` |
 //! | `validity_overridden` | warning | a validity value another one overrides |
@@ -126,6 +146,7 @@
 //! | `server_platform_converted` | warning | `server_platform.id` 51-57, converted to -1 by the CA |
 //! | `provisioning_method_missing` | warning | EV order without `cs_provisioning_method` (account default applies) |
 //! | `field_ignored` | warning | a field the CA ignores for this order |
+//! | `verified_contact_missing` | warning | a new organization without a `verified_contact` (the CA adds the API key's owner) |
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -140,7 +161,10 @@ mod response;
 mod rules;
 
 pub use response::{OrderResponse, RequestInfo, RequestStatus, ResponseError, parse_response};
-pub use rules::{VALIDITY_CAPS, ValidityCap, ValidityLimit, check_csr, is_valid_email, luhn_valid};
+pub use rules::{
+    CODE_SIGNING_KEY_STORAGE, KeyStorageRule, VALIDITY_CAPS, ValidityCap, ValidityLimit, check_csr,
+    is_valid_email, key_storage_rule_at, luhn_valid,
+};
 
 /// The product being ordered (the last segment of the order URL).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -63,6 +63,60 @@ fn cap_for(at: Date) -> ValidityCap {
     cap
 }
 
+/// The private-key storage rule for `code_signing` (OV) orders from one date
+/// until the next row: what the CA does with a request that carries a CSR for
+/// a key it cannot place on certified hardware (any method but `email`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyStorageRule {
+    /// First date (inclusive) the row applies.
+    pub from: Date,
+    /// Whether the CA accepts such a request submitted on this date. This is
+    /// the field [`super::validate`] reads, on the order date: when false, the
+    /// CSR is `csr_not_allowed`.
+    pub accepts_csr_without_email: bool,
+    /// Whether the CA still issues a certificate for such a request (one it
+    /// accepted earlier). An issuance date, not an order date: the validator
+    /// checks a request on the day it is sent, so it has no finding for this.
+    pub issues_csr_without_email: bool,
+    /// Where the rule comes from.
+    pub source: &'static str,
+}
+
+/// The `code_signing` key-storage rule by date, oldest first: the last row
+/// whose `from` is on or before the date applies. `code_signing_ev` is not
+/// affected (the seed pages put no CSR restriction on it).
+pub const CODE_SIGNING_KEY_STORAGE: [KeyStorageRule; 3] = [
+    KeyStorageRule {
+        from: Date::MIN_SUPPORTED,
+        accepts_csr_without_email: true,
+        issues_csr_without_email: true,
+        source: "before the private key storage requirement",
+    },
+    KeyStorageRule {
+        from: date(2023, 5, 16),
+        accepts_csr_without_email: false,
+        issues_csr_without_email: true,
+        source: "seed 001: starting May 16, 2023 the CA no longer accepts code_signing requests that create a CSR for a key on a laptop or server",
+    },
+    KeyStorageRule {
+        from: date(2023, 5, 30),
+        accepts_csr_without_email: false,
+        issues_csr_without_email: false,
+        source: "seed 001: starting May 30, 2023 the CA can no longer issue certificates for requests that do not meet the private key storage requirement",
+    },
+];
+
+/// The row of [`CODE_SIGNING_KEY_STORAGE`] in force on `at`.
+pub fn key_storage_rule_at(at: Date) -> KeyStorageRule {
+    let mut rule = CODE_SIGNING_KEY_STORAGE[0];
+    for r in CODE_SIGNING_KEY_STORAGE {
+        if r.from <= at {
+            rule = r;
+        }
+    }
+    rule
+}
+
 /// Checks the content of `certificate.csr`: that it is a non-empty string,
 /// then the key policy's CSR checks ([`crate::policy::check_order_csr`]):
 /// PEM or DER parsing, the self-signature, and the key against the device
@@ -652,9 +706,17 @@ fn check_certificate(ctx: &mut Ctx, cert: Obj<'_>, method: MethodState) {
                 MethodState::Absent
                     | MethodState::Valid(Method::ShipToken | Method::ClientApp | Method::KeyLocker)
             );
-            if ctx.product == Product::CodeSigning && not_email {
-                let message = String::from(
-                    "the CA rejects code_signing requests that include a csr unless cs_provisioning_method is email",
+            if ctx.product == Product::CodeSigning
+                && not_email
+                && !key_storage_rule_at(ctx.at).accepts_csr_without_email
+            {
+                // The first row that refuses: the date the requirement began.
+                let since = CODE_SIGNING_KEY_STORAGE
+                    .iter()
+                    .find(|r| !r.accepts_csr_without_email)
+                    .map_or(ctx.at, |r| r.from);
+                let message = format!(
+                    "since {since} the CA rejects code_signing requests that include a csr unless cs_provisioning_method is email (private key storage requirement)"
                 );
                 ctx.error(v.offset, path, "csr_not_allowed", message);
             }
@@ -739,7 +801,8 @@ const NEW_ORG_FIELDS: &[&str] = &[
 ];
 
 fn check_organization(ctx: &mut Ctx, org: Obj<'_>) {
-    if org.get("id").is_some() {
+    let new_org = org.get("id").is_none();
+    if !new_org {
         ctx.int(org, "id", Required, Some((1, i64::MAX)));
         for m in org.obj.members() {
             if NEW_ORG_FIELDS.contains(&m.key.as_str()) {
@@ -794,9 +857,53 @@ fn check_organization(ctx: &mut Ctx, org: Obj<'_>) {
             }
         }
     }
+    if new_org {
+        check_new_org_contacts(ctx, org);
+    }
     let mut known: Vec<&str> = Vec::from(NEW_ORG_FIELDS);
     known.extend_from_slice(&["id", "skip_duplicate_org_check", "contacts"]);
     ctx.unknown(org, &known);
+}
+
+/// A new organization's contacts (seed 001, "Use a new organization": "Make
+/// sure to include an organization_contact and at least one
+/// verified_contact"). A missing organization contact is an error; a missing
+/// verified contact is a warning, because the page documents a default (the
+/// API key's owner is added as the verified contact). The root-level
+/// `organization_contact` does not count: it is used on the order only and
+/// "does not replace the organization contact assigned to the organization".
+/// Contacts whose `contact_type` is not valid do not count either (they are
+/// reported on their own).
+fn check_new_org_contacts(ctx: &mut Ctx, org: Obj<'_>) {
+    let path = join(org.path, "contacts");
+    let (items, offset): (&[Value], usize) = match org.get("contacts") {
+        None => (&[], org.offset),
+        Some(v) => match v.as_array() {
+            Some(items) => (items, v.offset),
+            // Already a wrong_type error: the contacts cannot be read.
+            None => return,
+        },
+    };
+    let has = |types: &[&str]| {
+        items.iter().any(|c| {
+            c.as_object()
+                .and_then(|c| c.get("contact_type"))
+                .and_then(Value::as_str)
+                .is_some_and(|t| types.contains(&t))
+        })
+    };
+    if !has(&["organization_contact"]) {
+        let message = format!(
+            "a new organization needs an organization_contact in {path} (the order-level organization_contact does not replace it)"
+        );
+        ctx.error(offset, path.clone(), "organization_contact_missing", message);
+    }
+    if !has(&["verified_contact", "ev_approver"]) {
+        let message = format!(
+            "a new organization should have at least one verified_contact in {path}; without one the CA tries to add the API key's owner"
+        );
+        ctx.warn(offset, path, "verified_contact_missing", message);
+    }
 }
 
 fn check_org_contact(ctx: &mut Ctx, c: Obj<'_>) {

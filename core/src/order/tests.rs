@@ -197,9 +197,70 @@ fn provisioning_and_csr_rules() {
 }
 
 #[test]
+fn code_signing_csr_rule_starts_on_2023_05_16() {
+    assert!(CODE_SIGNING_KEY_STORAGE.windows(2).all(|w| w[0].from < w[1].from));
+    assert!(key_storage_rule_at(d("2023-05-15")).accepts_csr_without_email);
+    assert!(!key_storage_rule_at(d("2023-05-16")).accepts_csr_without_email);
+    assert!(key_storage_rule_at(d("2023-05-29")).issues_csr_without_email);
+    assert!(!key_storage_rule_at(d("2023-05-30")).issues_csr_without_email);
+    assert!(key_storage_rule_at(Date::MIN_SUPPORTED).accepts_csr_without_email);
+
+    let p256_csr = include_str!("../../../tests/vectors/keys/p256.csr.pem").replace('\n', "\\n");
+    let body = |method: &str| {
+        BASE.replace(
+            r#""signature_hash""#,
+            &format!(r#""csr": "{p256_csr}", "signature_hash""#),
+        )
+        .replace(r#""keylocker""#, method)
+    };
+    let ship = body(r#""ship_token""#);
+    let none = BASE
+        .replace(
+            r#""signature_hash""#,
+            &format!(r#""csr": "{p256_csr}", "signature_hash""#),
+        )
+        .replace(r#", "cs_provisioning_method": "keylocker""#, "");
+    let refused = vec![f(E, "certificate.csr", "csr_not_allowed")];
+    // Without a method there is also no device profile: from the same date
+    // (hardware storage required) that is a warning.
+    let refused_no_device = vec![
+        f(W, "certificate.csr", "device_profile_unknown"),
+        f(E, "certificate.csr", "csr_not_allowed"),
+    ];
+    for (body, refused) in [(&ship, &refused), (&none, &refused_no_device)] {
+        assert_eq!(one(body, Product::CodeSigning, "2023-05-15"), vec![]);
+        assert_eq!(&one(body, Product::CodeSigning, "2023-05-16"), refused);
+        // 2023-05-30 is an issuance date: the request rule does not change on it.
+        assert_eq!(&one(body, Product::CodeSigning, "2023-05-29"), refused);
+        assert_eq!(&one(body, Product::CodeSigning, "2023-05-30"), refused);
+    }
+    // The key-storage rule and the hardware requirement start on the same day.
+    assert_eq!(
+        CODE_SIGNING_KEY_STORAGE
+            .iter()
+            .find(|r| !r.accepts_csr_without_email)
+            .map(|r| r.from),
+        Some(crate::policy::HARDWARE_REQUIRED_FROM)
+    );
+    assert_eq!(one(&ship, Product::CodeSigningEv, "2023-05-16"), vec![]);
+    assert_eq!(
+        one(&body(r#""email""#), Product::CodeSigning, "2023-05-16"),
+        vec![]
+    );
+    let r = validate(ship.as_bytes(), Product::CodeSigning, d("2024-01-01"));
+    assert!(
+        r.findings()[0].message.contains("2023-05-16"),
+        "{}",
+        r.findings()[0].message
+    );
+}
+
+#[test]
 fn new_organization_limits_and_country() {
     let org = r#"{"name": "N", "assumed_name": "A", "country": "zz", "address": "a", "city": "c",
-        "state": "s", "zip": "z", "telephone": "t"}"#;
+        "state": "s", "zip": "z", "telephone": "t", "contacts": [
+        {"contact_type": "organization_contact", "user_id": 1},
+        {"contact_type": "verified_contact", "user_id": 2}]}"#;
     let body = BASE.replace(r#"{"id": 12345}"#, org);
     assert_eq!(
         one(&body, Product::CodeSigning, "2025-01-01"),
@@ -214,6 +275,85 @@ fn new_organization_limits_and_country() {
     );
     let ok = long.replace(&"é".repeat(61), &"é".repeat(60));
     assert_eq!(one(&ok, Product::CodeSigning, "2025-01-01"), vec![]);
+}
+
+#[test]
+fn new_organization_contacts() {
+    let org = |contacts: &str| {
+        let org = format!(
+            r#"{{"name": "N", "country": "us", "address": "a", "city": "c", "state": "s", "zip": "z",
+            "telephone": "t"{contacts}}}"#
+        );
+        BASE.replace(r#"{"id": 12345}"#, &org)
+    };
+    let at = "2025-01-01";
+    let ok_contact = |ty: &str| format!(r#"{{"contact_type": "{ty}", "user_id": 7}}"#);
+    let both = format!(
+        r#", "contacts": [{}, {}]"#,
+        ok_contact("organization_contact"),
+        ok_contact("verified_contact")
+    );
+    assert_eq!(one(&org(&both), Product::CodeSigning, at), vec![]);
+    let missing = vec![
+        f(E, "organization.contacts", "organization_contact_missing"),
+        f(W, "organization.contacts", "verified_contact_missing"),
+    ];
+    for p in [Product::CodeSigning, Product::CodeSigningEv] {
+        let got = one(&org(""), p, at);
+        let got: Vec<_> = got
+            .into_iter()
+            .filter(|x| x.2 != "provisioning_method_missing")
+            .collect();
+        assert_eq!(got, missing, "{p}");
+    }
+    assert_eq!(
+        one(&org(r#", "contacts": []"#), Product::CodeSigning, at),
+        missing
+    );
+    // Only a verified contact: error. Only an organization contact: warning (valid).
+    let only_verified = format!(r#", "contacts": [{}]"#, ok_contact("verified_contact"));
+    assert_eq!(
+        one(&org(&only_verified), Product::CodeSigning, at),
+        vec![f(E, "organization.contacts", "organization_contact_missing")]
+    );
+    let only_org = format!(r#", "contacts": [{}]"#, ok_contact("organization_contact"));
+    let r = validate(org(&only_org).as_bytes(), Product::CodeSigning, d(at));
+    assert!(r.is_valid());
+    assert_eq!(
+        one(&org(&only_org), Product::CodeSigning, at),
+        vec![f(W, "organization.contacts", "verified_contact_missing")]
+    );
+    // ev_approver is the legacy label of verified_contact.
+    let legacy = format!(
+        r#", "contacts": [{}, {}]"#,
+        ok_contact("organization_contact"),
+        ok_contact("ev_approver")
+    );
+    assert_eq!(
+        one(&org(&legacy), Product::CodeSigning, at),
+        vec![f(
+            W,
+            "organization.contacts[1].contact_type",
+            "legacy_contact_type"
+        )]
+    );
+    // Not an array: one wrong_type, no guess about the contacts.
+    assert_eq!(
+        one(&org(r#", "contacts": {}"#), Product::CodeSigning, at),
+        vec![f(E, "organization.contacts", "wrong_type")]
+    );
+    // The order-level organization_contact does not stand in for the organization's.
+    let root_contact = org(&only_verified).replacen(
+        "{",
+        r#"{"organization_contact": {"first_name": "J", "last_name": "D", "email": "j@example.com"}, "#,
+        1,
+    );
+    assert_eq!(
+        one(&root_contact, Product::CodeSigning, at),
+        vec![f(E, "organization.contacts", "organization_contact_missing")]
+    );
+    // An existing organization needs no contacts.
+    assert_eq!(one(BASE, Product::CodeSigning, at), vec![]);
 }
 
 #[test]

@@ -483,15 +483,15 @@ mod tests {
         let rsa2048 = include_bytes!("../../../tests/vectors/keys/rsa2048.spki.der");
         assert!(check_spki(p256, Some(DeviceProfile::Hsm), d("2025-01-01")).is_empty());
         assert_eq!(
-            codes(&check_spki(rsa2048, None, d("2021-06-01"))),
+            codes(&check_spki(rsa2048, None, d("2021-05-28"))),
             ["key_too_small"]
         );
-        // From 2023-06-01 a key with no device profile also warns (hardware required).
-        let small = check_spki(rsa2048, None, d("2023-06-01"));
+        // From 2023-05-16 a key with no device profile also warns (hardware required).
+        let small = check_spki(rsa2048, None, d("2023-05-16"));
         assert_eq!(codes(&small), ["key_too_small", "device_profile_unknown"]);
         assert!(small.iter().all(|f| f.path == "key"));
         assert_eq!(
-            codes(&check_spki(rsa2048, None, d("2021-05-31"))),
+            codes(&check_spki(rsa2048, None, d("2021-05-27"))),
             Vec::<&str>::new()
         );
         let garbage = check_spki(b"not a key", None, d("2025-01-01"));
@@ -523,7 +523,7 @@ mod tests {
             assert_eq!(codes(&f), ["device_profile_unknown"]);
             assert_eq!(f[0].severity, Severity::Warning);
         }
-        assert!(check_order_csr(RSA3072_PEM, None, d("2023-05-31")).is_empty());
+        assert!(check_order_csr(RSA3072_PEM, None, d("2023-05-15")).is_empty());
         assert!(check_order_csr(P256_PEM, Some("ship_token"), at).is_empty());
         let garbage = check_order_csr("not a csr", Some("email"), at);
         assert_eq!(codes(&garbage), ["not_a_csr"]);
@@ -572,7 +572,7 @@ mod tests {
     #[test]
     fn public_keys_are_checked_like_csrs() {
         let spki = include_bytes!("../../../tests/vectors/keys/rsa2048.spki.pem");
-        assert!(check_spki(spki, None, d("2021-05-31")).is_empty());
+        assert!(check_spki(spki, None, d("2021-05-27")).is_empty());
         let small = check_spki(spki, Some(DeviceProfile::Hsm), d("2025-06-01"));
         assert_eq!(
             codes(&small),
@@ -597,8 +597,8 @@ mod tests {
     #[test]
     fn spki_checks_key_rules_and_parse_errors() {
         const RSA2048_SPKI: &[u8] = include_bytes!("../../../tests/vectors/keys/rsa2048.spki.pem");
-        assert!(check_spki(RSA2048_SPKI, None, d("2021-05-31")).is_empty());
-        let small = check_spki(RSA2048_SPKI, None, d("2021-06-01"));
+        assert!(check_spki(RSA2048_SPKI, None, d("2021-05-27")).is_empty());
+        let small = check_spki(RSA2048_SPKI, None, d("2021-05-28"));
         assert_eq!(codes(&small), ["key_too_small"]);
         assert_eq!(small[0].path, "key");
         assert_eq!(small[0].severity, Severity::Error);
@@ -606,7 +606,7 @@ mod tests {
             codes(&check_spki(
                 RSA2048_SPKI,
                 Some(DeviceProfile::Hsm),
-                d("2021-05-31")
+                d("2021-05-27")
             )),
             ["key_size_not_supported_by_device"]
         );

@@ -3,14 +3,20 @@
 //! certificate parsing, and CSR self-signature verification.
 //!
 //! # Decisions
-//! - **Rules as data.** [`KEY_RULES`] is a table of effective dates (RSA
-//!   minimum 2048 → 3072 on 2021-06-01; hardware storage required from
-//!   2023-06-01); device limits are [`DeviceProfile::capabilities`].
-//! - **Ordering vs signing.** [`check_key`] applies the row in force on the
-//!   order date. [`check_signing_key`] applies the row in force when the
-//!   certificate was issued (`notBefore`), so a 2048-bit certificate issued
-//!   before 2021-06-01 signs until it expires.
-//! - **No device profile after 2023-06-01** is a warning
+//! - **Rules as data.** [`KEY_RULES`] is a table of order dates, with the
+//!   CA's dates from seed 001 (RSA minimum 2048 → 3072 on 2021-05-28;
+//!   hardware storage required from 2023-05-16); [`SIGNING_KEY_RULES`] is a
+//!   table of certificate issuance dates (RSA-2048 certificates issued before
+//!   2021-06-01 stay usable, seed 003); device limits are
+//!   [`DeviceProfile::capabilities`].
+//! - **Ordering vs signing.** [`check_key`] applies the [`KEY_RULES`] row in
+//!   force on the order date. [`check_signing_key`] applies the
+//!   [`SIGNING_KEY_RULES`] row in force when the certificate was issued
+//!   (`notBefore`), so a 2048-bit certificate issued before 2021-06-01 signs
+//!   until it expires. The two dates differ on purpose: an RSA-2048 CSR
+//!   ordered on 2021-05-28 is refused, but a certificate issued that day would
+//!   still sign.
+//! - **No device profile from 2023-05-16** is a warning
 //!   (`device_profile_unknown`), not an error: a CSR cannot prove where its
 //!   key lives, and the order's provisioning method is what tells us.
 //! - **P-521** is allowed only by a device profile that lists it; none does.
@@ -47,6 +53,7 @@ pub use key::key_info_from_spki_pem_or_der;
 pub use key::{Curve, KeyInfo, RsaExponent, key_info_from_spki_der};
 pub use rules::{
     DeviceCapabilities, DeviceProfile, HARDWARE_REQUIRED_FROM, KEY_RULES, KeyRule, MAX_FINDINGS,
-    PolicyOutcome, RSA_3072_FROM, RSA_RECOMMENDED_MIN_EXPONENT, RsaSizes, UnknownDeviceProfile, check_key,
-    check_signing, check_signing_key, key_rule_at, key_rule_at_time, profile_for_provisioning_method,
+    PolicyOutcome, RSA_2048_LEGACY_ISSUED_BEFORE, RSA_3072_FROM, RSA_RECOMMENDED_MIN_EXPONENT, RsaSizes,
+    SIGNING_KEY_RULES, SigningKeyRule, UnknownDeviceProfile, check_key, check_signing, check_signing_key,
+    key_rule_at, key_rule_at_time, profile_for_provisioning_method, signing_key_rule_at_time,
 };

@@ -18,13 +18,25 @@ const fn ymd(year: u16, month: u8, day: u8) -> Date {
     }
 }
 
-/// From this date the RSA minimum is 3072 bits (CA/B Forum CSBR; the CA
-/// switched on 2021-05-28, the industry date is 2021-06-01).
-pub const RSA_3072_FROM: Date = ymd(2021, 6, 1);
-/// From this date code-signing keys must be generated and stored on hardware
-/// certified FIPS 140-2 Level 2 / Common Criteria EAL4+ (CSBR). The CA stopped
-/// accepting other requests on 2023-05-16; the project uses the CSBR date.
-pub const HARDWARE_REQUIRED_FROM: Date = ymd(2023, 6, 1);
+/// From this order date the RSA minimum is 3072 bits: "On May 28, 2021,
+/// DigiCert [...] Only issues RSA 3072-bit key or larger code signing
+/// certificates" (seed 001). Orders, CSRs and keys are checked against it
+/// ([`check_key`]); the signing-time rule has its own date,
+/// [`RSA_2048_LEGACY_ISSUED_BEFORE`].
+pub const RSA_3072_FROM: Date = ymd(2021, 5, 28);
+/// RSA-2048 certificates issued before this date stay usable for signing until
+/// they expire: "All existing 2048-bit key code signing certificates issued
+/// before June 1, 2021 will remain active" (seed 003). The signing-time rule
+/// ([`SIGNING_KEY_RULES`], [`check_signing_key`]) switches on it, by the
+/// certificate's `notBefore`; ordering does not.
+pub const RSA_2048_LEGACY_ISSUED_BEFORE: Date = ymd(2021, 6, 1);
+/// From this order date code-signing keys must be generated and stored on
+/// hardware certified FIPS 140 Level 2 / Common Criteria EAL 4+: "Starting
+/// May 16, 2023, DigiCert requires private keys for Code Signing
+/// (code_signing) certificates to be stored on hardware certified as FIPS 140
+/// Level 2, Common Criteria EAL 4+, or equivalent" (seed 001). The CA's date,
+/// as for [`RSA_3072_FROM`]; the CA/B Forum CSBR date is 2023-06-01.
+pub const HARDWARE_REQUIRED_FROM: Date = ymd(2023, 5, 16);
 /// RSA exponents below this draw [`PolicyError::ExponentSmall`] (CSBR 6.1.6 "SHOULD").
 pub const RSA_RECOMMENDED_MIN_EXPONENT: u64 = 65_537;
 
@@ -74,11 +86,54 @@ pub fn key_rule_at(at: Date) -> &'static KeyRule {
     rule
 }
 
-/// The row in force at the instant `at` (rows start at midnight UTC).
+/// The row in force at the instant `at` (rows start at midnight UTC). These
+/// are the ordering rules; the signing path uses [`signing_key_rule_at_time`].
 pub fn key_rule_at_time(at: UnixTime) -> &'static KeyRule {
     let mut rule = &KEY_RULES[0];
     for row in &KEY_RULES {
         if row.effective_from.start() <= at {
+            rule = row;
+        }
+    }
+    rule
+}
+
+/// The signing-time key rule for certificates issued from one date until the
+/// next row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SigningKeyRule {
+    /// First issuance day (UTC, compared with the certificate's `notBefore`).
+    pub issued_from: Date,
+    /// Smallest RSA modulus a certificate issued then may sign with.
+    pub min_rsa_bits: u32,
+    /// Curves accepted.
+    pub curves: &'static [Curve],
+}
+
+/// The signing-time table, oldest first, by certificate issuance date. It is
+/// separate from [`KEY_RULES`] because the two rules change on different
+/// days: the CA stopped issuing RSA-2048 on [`RSA_3072_FROM`] (2021-05-28),
+/// while RSA-2048 certificates issued before [`RSA_2048_LEGACY_ISSUED_BEFORE`]
+/// (2021-06-01) stay usable until they expire.
+pub const SIGNING_KEY_RULES: [SigningKeyRule; 2] = [
+    SigningKeyRule {
+        issued_from: Date::MIN_SUPPORTED,
+        min_rsa_bits: 2048,
+        curves: &[Curve::P256, Curve::P384],
+    },
+    SigningKeyRule {
+        issued_from: RSA_2048_LEGACY_ISSUED_BEFORE,
+        min_rsa_bits: 3072,
+        curves: &[Curve::P256, Curve::P384],
+    },
+];
+
+/// The [`SIGNING_KEY_RULES`] row for a certificate issued at the instant
+/// `issued` (rows start at midnight UTC).
+pub fn signing_key_rule_at_time(issued: UnixTime) -> &'static SigningKeyRule {
+    let mut rule = &SIGNING_KEY_RULES[0];
+    for row in &SIGNING_KEY_RULES {
+        if row.issued_from.start() <= issued {
             rule = row;
         }
     }
@@ -383,11 +438,11 @@ pub fn check_key(key: &KeyInfo, profile: Option<DeviceProfile>, at: Date) -> Pol
 ///
 /// The certificate must be within its validity (`notBefore ≤ at ≤ notAfter`,
 /// both inclusive as in RFC 5280), and its key must satisfy the rule row in
-/// force when it was issued (`notBefore`): an RSA-2048 certificate issued
-/// before 2021-06-01 stays usable until it expires (seed 003: "You can continue
-/// to use these certificates to sign code until they expire"), one issued on or
-/// after that date is refused. The exponent must be valid; curves are P-256
-/// and P-384.
+/// force when it was issued (`notBefore`, [`SIGNING_KEY_RULES`]): an RSA-2048
+/// certificate issued before 2021-06-01 stays usable until it expires (seed
+/// 003: "You can continue to use these certificates to sign code until they
+/// expire"), one issued on or after that date is refused. The exponent must be
+/// valid; curves are P-256 and P-384.
 ///
 /// # Errors
 /// [`PolicyError::CertificateNotYetValid`], [`PolicyError::CertificateExpired`],
@@ -412,7 +467,7 @@ pub fn check_signing_key(
             at,
         });
     }
-    let issued_under = key_rule_at_time(cert_not_before);
+    let issued_under = signing_key_rule_at_time(cert_not_before);
     match *key {
         KeyInfo::Rsa {
             modulus_bits,
@@ -467,7 +522,9 @@ pub fn check_signing(
     } = *key
     {
         check_exponent(exponent, &mut out);
-        let now = key_rule_at_time(at);
+        // "Today's minimum" by the signing table, so the warning starts on
+        // 2021-06-01 with the legacy rule, not on the ordering date.
+        let now = signing_key_rule_at_time(at);
         if modulus_bits < now.min_rsa_bits {
             out.push(PolicyError::LegacyKeySize {
                 modulus_bits,
@@ -510,12 +567,14 @@ mod tests {
                 .windows(2)
                 .all(|w| w[0].effective_from < w[1].effective_from)
         );
-        assert_eq!(key_rule_at(d("2021-05-31")).min_rsa_bits, 2048);
-        assert_eq!(key_rule_at(d("2021-06-01")).min_rsa_bits, 3072);
-        assert!(!key_rule_at(d("2023-05-31")).hardware_required);
-        assert!(key_rule_at(d("2023-06-01")).hardware_required);
+        assert_eq!(key_rule_at(d("2021-05-27")).min_rsa_bits, 2048);
+        assert_eq!(key_rule_at(d("2021-05-28")).min_rsa_bits, 3072);
+        assert_eq!(key_rule_at(d("2021-05-31")).min_rsa_bits, 3072);
+        assert!(!key_rule_at(d("2023-05-15")).hardware_required);
+        assert!(key_rule_at(d("2023-05-16")).hardware_required);
+        assert_eq!(HARDWARE_REQUIRED_FROM, d("2023-05-16"));
         assert_eq!(key_rule_at(Date::MIN_SUPPORTED).min_rsa_bits, 2048);
-        let switch = d("2021-06-01").start();
+        let switch = d("2021-05-28").start();
         assert_eq!(key_rule_at_time(UnixTime(switch.0 - 1)).min_rsa_bits, 2048);
         assert_eq!(key_rule_at_time(switch).min_rsa_bits, 3072);
         assert_eq!(key_rule_at_time(UnixTime(i64::MIN)).min_rsa_bits, 2048);
@@ -523,9 +582,32 @@ mod tests {
     }
 
     #[test]
+    fn signing_table_keeps_the_2021_06_01_issuance_date() {
+        assert!(
+            SIGNING_KEY_RULES
+                .windows(2)
+                .all(|w| w[0].issued_from < w[1].issued_from)
+        );
+        assert_eq!(RSA_2048_LEGACY_ISSUED_BEFORE, d("2021-06-01"));
+        assert!(RSA_3072_FROM < RSA_2048_LEGACY_ISSUED_BEFORE);
+        let switch = d("2021-06-01").start();
+        assert_eq!(
+            signing_key_rule_at_time(UnixTime(switch.0 - 1)).min_rsa_bits,
+            2048
+        );
+        assert_eq!(signing_key_rule_at_time(switch).min_rsa_bits, 3072);
+        // Between the two dates the order rule and the signing rule differ.
+        let between = d("2021-05-28").start();
+        assert_eq!(key_rule_at_time(between).min_rsa_bits, 3072);
+        assert_eq!(signing_key_rule_at_time(between).min_rsa_bits, 2048);
+        assert_eq!(signing_key_rule_at_time(UnixTime(i64::MIN)).min_rsa_bits, 2048);
+        assert_eq!(signing_key_rule_at_time(UnixTime(i64::MAX)).min_rsa_bits, 3072);
+    }
+
+    #[test]
     fn rsa_minimum_by_order_date() {
-        let before = d("2021-05-31");
-        let after = d("2021-06-01");
+        let before = d("2021-05-27");
+        let after = d("2021-05-28");
         assert!(codes(&check_key(&rsa(2048, 65_537), None, before)).is_empty());
         assert_eq!(
             check_key(&rsa(2048, 65_537), None, after).findings(),
@@ -547,6 +629,11 @@ mod tests {
         );
         assert!(check_key(&rsa(3072, 65_537), None, after).is_allowed());
         assert!(check_key(&rsa(8192, 65_537), None, after).findings().is_empty());
+        // The signing-time date (2021-06-01) does not move the order rule.
+        assert_eq!(
+            codes(&check_key(&rsa(2048, 65_537), None, d("2021-05-31"))),
+            ["key_too_small"]
+        );
     }
 
     #[test]
@@ -641,8 +728,8 @@ mod tests {
     #[test]
     fn hardware_requirement_boundary() {
         let key = ec(Curve::P256);
-        assert!(check_key(&key, None, d("2023-05-31")).findings().is_empty());
-        let out = check_key(&key, None, d("2023-06-01"));
+        assert!(check_key(&key, None, d("2023-05-15")).findings().is_empty());
+        let out = check_key(&key, None, d("2023-05-16"));
         assert_eq!(
             out.findings(),
             &[PolicyError::DeviceProfileUnknown {
@@ -651,7 +738,7 @@ mod tests {
         );
         assert!(out.is_allowed(), "a warning, not a refusal");
         assert!(
-            check_key(&key, Some(DeviceProfile::Hsm), d("2023-06-01"))
+            check_key(&key, Some(DeviceProfile::Hsm), d("2023-05-16"))
                 .findings()
                 .is_empty()
         );
@@ -729,6 +816,12 @@ mod tests {
             Ok(()),
             "notBefore is inclusive"
         );
+        // Issued on 2021-05-28..31, after the CA's order date but before the
+        // legacy cut-off: still a legacy certificate that signs.
+        let nb = t("2021-05-28");
+        assert_eq!(check_signing_key(&key2048, nb, na, t("2022-01-01")), Ok(()));
+        let nb = t("2021-05-30");
+        assert_eq!(check_signing_key(&key2048, nb, na, t("2021-05-31")), Ok(()));
         // Issued at the switch: the 3072 minimum applies for its whole life.
         let nb = t("2021-06-01");
         assert_eq!(
@@ -773,6 +866,11 @@ mod tests {
         let t = |s: &str| d(s).start();
         let (nb, na) = (t("2021-01-15"), t("2023-01-15"));
         let key = rsa(2048, 3);
+        // No legacy warning before 2021-06-01, also after the 2021-05-28 order date.
+        assert_eq!(
+            codes(&check_signing(&key, nb, na, t("2021-05-28"))),
+            ["exponent_small"]
+        );
         assert_eq!(
             codes(&check_signing(&key, nb, na, t("2021-05-31"))),
             ["exponent_small"]

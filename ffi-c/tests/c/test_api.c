@@ -112,12 +112,16 @@ static size_t codes_of(signet_report *r, const char *want) {
 static void test_policy(void) {
     size_t len = 0;
     unsigned char *csr = key_file("rsa2048.csr.pem", &len);
-    signet_date before = {2021, 5, 31}, after = {2022, 1, 1};
+    /* The RSA-3072 minimum for orders starts on 2021-05-28 (seed 001). */
+    signet_date before = {2021, 5, 27}, first_day = {2021, 5, 28}, after = {2022, 1, 1};
     signet_report *r = NULL;
     bool valid = false;
     CHECK_RESULT(signet_csr_check(csr, len, NULL, 0, before, &r), SIGNET_RESULT_OK);
     CHECK_RESULT(signet_report_is_valid(r, &valid), SIGNET_RESULT_OK);
     CHECK(valid);
+    signet_report_free(r);
+    CHECK_RESULT(signet_csr_check(csr, len, NULL, 0, first_day, &r), SIGNET_RESULT_OK);
+    CHECK(codes_of(r, "key_too_small") == 1);
     signet_report_free(r);
     CHECK_RESULT(signet_csr_check(csr, len, NULL, 0, after, &r), SIGNET_RESULT_OK);
     CHECK(codes_of(r, "key_too_small") == 1);
