@@ -150,10 +150,15 @@ fn unreadable_input_and_bad_usage_exit_2() {
     let dir = std::env::temp_dir().join(format!("signet-validate-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     // A directory cannot be read as a file.
+    // With --json the error is JSON on stdout too.
     let out = signet(&["validate", "--json", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["ok"].as_bool(), v["error"]["code"].as_str()), (Some(false), Some("input_unreadable")));
+    assert!(v["error"]["message"].as_str().unwrap().contains("cannot read"));
+    let out = signet(&["validate", dir.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("IsADirectory"));
     let missing = dir.join("missing.json");
     assert_eq!(
         signet(&["validate", missing.to_str().unwrap()]).status.code(),

@@ -294,11 +294,11 @@ impl State {
         self.store.request_ids()?.into_iter().map(|id| self.grant_show(id)).collect()
     }
 
-    /// The grants `user` holds for a certificate that are active now.
+    /// The grants `user` holds for a certificate, oldest first.
     ///
     /// # Errors
     /// `state_record_damaged`, `state_ledger_*`.
-    pub fn active_grants(&self, fp: &CertFingerprint, user: &UserId) -> Result<Vec<GrantReport>> {
+    pub fn user_grants(&self, fp: &CertFingerprint, user: &UserId) -> Result<Vec<GrantReport>> {
         let now = self.clock.now();
         let fp_hex = crate::hex(&fp.0);
         let mut out = Vec::new();
@@ -306,14 +306,20 @@ impl State {
             let Some(g) = self.store.read_grant(id)? else {
                 continue;
             };
-            if g.record.fingerprint != fp_hex || g.record.grantee != user.as_str() {
-                continue;
-            }
-            let report = grant_report(&g, now)?;
-            if report.status == "active" {
-                out.push(report);
+            if g.record.fingerprint == fp_hex && g.record.grantee == user.as_str() {
+                out.push(grant_report(&g, now)?);
             }
         }
         Ok(out)
+    }
+
+    /// The grants `user` holds for a certificate that are active now.
+    ///
+    /// # Errors
+    /// As [`user_grants`](Self::user_grants).
+    pub fn active_grants(&self, fp: &CertFingerprint, user: &UserId) -> Result<Vec<GrantReport>> {
+        let mut all = self.user_grants(fp, user)?;
+        all.retain(|g| g.status == "active");
+        Ok(all)
     }
 }

@@ -31,7 +31,7 @@ pub struct BudgetReport {
     pub lost_in_crashes: u64,
     /// Signatures left now (zero outside validity or when revoked).
     pub remaining: u64,
-    /// `normal`, `warning_80`, `warning_90` or `exhausted`.
+    /// `normal`, `warn80`, `warn90` or `exhausted`.
     pub level: &'static str,
     /// Usage levels crossed by the operation that returned this report.
     pub crossed: Vec<Crossing>,

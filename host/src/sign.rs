@@ -173,8 +173,14 @@ impl State {
             (None, Some(_)) => {
                 let active = self.active_grants(fp, &self.user)?;
                 match active.as_slice() {
-                    [] => Err(sign_error(&SignError::GrantRequired)
-                        .with_hint("request signing access with `signet grant request`")),
+                    // No active grant: the newest one the user holds, if any,
+                    // so that core refuses with its reason (used up, window
+                    // ended, not yet active, revoked).
+                    [] => match self.user_grants(fp, &self.user)?.last() {
+                        Some(newest) => Ok(Some(newest.id)),
+                        None => Err(sign_error(&SignError::GrantRequired)
+                            .with_hint("request signing access with `signet grant request`")),
+                    },
                     [one] => Ok(Some(one.id)),
                     many => {
                         let ids: Vec<String> = many.iter().map(|g| g.id.to_string()).collect();
