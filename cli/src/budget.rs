@@ -189,9 +189,15 @@ pub fn run(args: BudgetArgs, g: &Global) -> Run {
             },
         )?,
         BudgetCommand::Show(w) => state.budget_show(&w.fingerprint(&state)?)?,
-        BudgetCommand::Buy(a) => state.budget_buy(&a.which.fingerprint(&state)?, &a.actor.actor(&state), a.signatures)?,
+        BudgetCommand::Buy(a) => state.budget_buy(
+            &a.which.fingerprint(&state)?,
+            &a.actor.actor(&state),
+            a.signatures,
+        )?,
         BudgetCommand::Revoke(w) => state.budget_revoke(&w.fingerprint(&state)?)?,
-        BudgetCommand::Assign(a) => state.budget_assign(&a.which.fingerprint(&state)?, &a.actor.actor(&state), &a.signer)?,
+        BudgetCommand::Assign(a) => {
+            state.budget_assign(&a.which.fingerprint(&state)?, &a.actor.actor(&state), &a.signer)?
+        }
         BudgetCommand::Use(a) => state.budget_use(&a.which.fingerprint(&state)?, state.user(), a.count)?,
     };
     print(g.json, &report);

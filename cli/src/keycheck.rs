@@ -114,5 +114,9 @@ fn report(findings: Vec<PolicyFinding>, key: Option<String>, as_json: bool) -> O
         ));
         out
     });
-    if report.is_valid() { Outcome::Ok } else { Outcome::Refused }
+    if report.is_valid() {
+        Outcome::Ok
+    } else {
+        Outcome::Refused
+    }
 }

@@ -57,8 +57,9 @@ impl Global {
             Some(t) => Clock::Fixed(signet_host::clock::parse_time(t)?),
             None => Clock::System,
         };
-        let notice: signet_host::fsio::WaitNotice =
-            std::sync::Arc::new(|what: &str| output::note(&format!("signet: waiting for {what} (held by another signet)")));
+        let notice: signet_host::fsio::WaitNotice = std::sync::Arc::new(|what: &str| {
+            output::note(&format!("signet: waiting for {what} (held by another signet)"))
+        });
         Ok(OpenOptions {
             user: self.user.clone(),
             clock,
@@ -110,7 +111,9 @@ fn main() -> ExitCode {
     let run = match cli.command {
         Command::Validate(args) => validate::run(&args, g),
         Command::Csr(command) => keycheck::run_csr(command, g),
-        Command::Cert(CertArgs { command: Some(command) }) => keycheck::run_cert(command, g),
+        Command::Cert(CertArgs {
+            command: Some(command),
+        }) => keycheck::run_cert(command, g),
         Command::Cert(CertArgs { command: None }) => sign::run_cert_pem(g),
         Command::Budget(args) => budget::run(args, g),
         Command::Grant(args) => grant::run(args, g),

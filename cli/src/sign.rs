@@ -157,13 +157,18 @@ pub fn run_verify(a: VerifyArgs, g: &Global) -> Run {
     let expect = match (&a.cert, a.any_signer) {
         (Some(path), _) => {
             let bytes = signet_host::fsio::read_limited(path, crate::validate::INPUT_LIMIT)?;
-            ExpectedSigner::Certificate(signet_host::key::certificate_der(&bytes, &path.display().to_string())?)
+            ExpectedSigner::Certificate(signet_host::key::certificate_der(
+                &bytes,
+                &path.display().to_string(),
+            )?)
         }
         (None, true) => ExpectedSigner::AnySigner,
         (None, false) => ExpectedSigner::StateCertificate,
     };
     let verified = match expect {
-        ExpectedSigner::StateCertificate => g.open()?.verify_file(&a.file, a.signature.as_deref(), &expect)?,
+        ExpectedSigner::StateCertificate => {
+            g.open()?.verify_file(&a.file, a.signature.as_deref(), &expect)?
+        }
         _ => signet_host::sign::verify_file(&a.file, a.signature.as_deref(), &expect, None)?,
     };
     answer(g.json, to_value(&verified), || {
@@ -194,7 +199,11 @@ fn print_status(s: &Status, json_out: bool) {
             s.algorithm,
             s.token,
             s.signer,
-            if s.grant_required { " (signing needs a grant)" } else { "" },
+            if s.grant_required {
+                " (signing needs a grant)"
+            } else {
+                ""
+            },
             b.used,
             b.total,
             b.remaining,

@@ -13,20 +13,25 @@ use crate::output::{Outcome, Run};
 pub const INPUT_LIMIT: u64 = 1024 * 1024;
 
 /// The date to check at: `--at`, else today (UTC).
-pub fn date_at(at: Option<signet_core::time::Date>, g: &Global) -> signet_host::Result<signet_core::time::Date> {
+pub fn date_at(
+    at: Option<signet_core::time::Date>,
+    g: &Global,
+) -> signet_host::Result<signet_core::time::Date> {
     match at {
         Some(d) => Ok(d),
         None => {
             let now = g.open_options()?.clock.now();
-            now.date()
-                .map_err(|e| signet_host::Error::failed("time_invalid", format!("the clock is out of range: {e}")))
+            now.date().map_err(|e| {
+                signet_host::Error::failed("time_invalid", format!("the clock is out of range: {e}"))
+            })
         }
     }
 }
 
 /// Parses `--at YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Result<signet_core::time::Date, String> {
-    signet_core::time::Date::parse_iso(s).map_err(|e| format!("invalid date {s:?} (expected YYYY-MM-DD): {e}"))
+    signet_core::time::Date::parse_iso(s)
+        .map_err(|e| format!("invalid date {s:?} (expected YYYY-MM-DD): {e}"))
 }
 
 /// Prints a check report: `{"ok": true, "valid": ..., "findings": [...]}`
@@ -34,7 +39,10 @@ pub fn parse_date(s: &str) -> Result<signet_core::time::Date, String> {
 pub fn print_report(json_out: bool, report: &Report, text: impl FnOnce() -> String) {
     if json_out {
         let body = report.to_json();
-        crate::output::line(&format!("{{\"ok\": true, {}", body.strip_prefix('{').unwrap_or(&body)));
+        crate::output::line(&format!(
+            "{{\"ok\": true, {}",
+            body.strip_prefix('{').unwrap_or(&body)
+        ));
     } else {
         crate::output::out(&text());
     }
@@ -64,7 +72,11 @@ pub fn run(args: &ValidateArgs, g: &Global) -> Run {
     let at = date_at(args.at, g)?;
     let report = order::validate(&body, args.product, at);
     print_report(g.json, &report, || human(&report, args.product, at));
-    Ok(if report.is_valid() { Outcome::Ok } else { Outcome::Refused })
+    Ok(if report.is_valid() {
+        Outcome::Ok
+    } else {
+        Outcome::Refused
+    })
 }
 
 /// Text report: findings grouped by path (paths with errors first, each in

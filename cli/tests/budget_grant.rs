@@ -11,7 +11,12 @@ use common::{fails, ok, scratch, signet, stderr, used};
 fn state(name: &str, budget: &str) -> std::path::PathBuf {
     let dir = scratch(name);
     std::fs::write(dir.join("f"), b"artifact").unwrap();
-    ok(&dir, &["init", "--state", "st", "--budget", budget, "--signer", "alice", "--user", "alice"]);
+    ok(
+        &dir,
+        &[
+            "init", "--state", "st", "--budget", budget, "--signer", "alice", "--user", "alice",
+        ],
+    );
     dir
 }
 
@@ -19,38 +24,91 @@ fn state(name: &str, budget: &str) -> std::path::PathBuf {
 fn levels_purchases_and_revocation_on_the_state_certificate() {
     let dir = state("levels", "10");
     let show = ok(&dir, &["budget", "show", "--state", "st"]);
-    assert_eq!((show["total"].as_u64(), show["state"].as_str()), (Some(10), Some("valid")));
+    assert_eq!(
+        (show["total"].as_u64(), show["state"].as_str()),
+        (Some(10), Some("valid"))
+    );
     // Eight signatures cross 80 %.
-    let v = ok(&dir, &["budget", "use", "--count", "8", "--state", "st", "--user", "alice"]);
+    let v = ok(
+        &dir,
+        &[
+            "budget", "use", "--count", "8", "--state", "st", "--user", "alice",
+        ],
+    );
     assert_eq!(v["crossed"][0]["level"], "warn80");
     assert_eq!(v["remaining"], 2);
     // All or nothing: 3 asked, 2 left.
     assert_eq!(
-        fails(&dir, &["budget", "use", "--count", "3", "--state", "st", "--user", "alice"], 1),
+        fails(
+            &dir,
+            &[
+                "budget", "use", "--count", "3", "--state", "st", "--user", "alice"
+            ],
+            1
+        ),
         "budget_exhausted"
     );
     assert_eq!(used(&dir, "st"), 8);
     // Only administrators and managers buy.
     assert_eq!(
-        fails(&dir, &["budget", "buy", "--signatures", "1000", "--state", "st"], 1),
+        fails(
+            &dir,
+            &["budget", "buy", "--signatures", "1000", "--state", "st"],
+            1
+        ),
         "budget_purchase_not_permitted"
     );
-    let v = ok(&dir, &["budget", "buy", "--signatures", "1000", "--role", "administrator", "--state", "st"]);
-    assert_eq!((v["total"].as_u64(), v["purchased"].as_u64()), (Some(1010), Some(1000)));
+    let v = ok(
+        &dir,
+        &[
+            "budget",
+            "buy",
+            "--signatures",
+            "1000",
+            "--role",
+            "administrator",
+            "--state",
+            "st",
+        ],
+    );
+    assert_eq!(
+        (v["total"].as_u64(), v["purchased"].as_u64()),
+        (Some(1010), Some(1000))
+    );
     // Signing as someone else than the assigned signer is refused.
-    assert_eq!(fails(&dir, &["sign", "f", "--state", "st", "--user", "bob"], 1), "sign_not_assigned_signer");
+    assert_eq!(
+        fails(&dir, &["sign", "f", "--state", "st", "--user", "bob"], 1),
+        "sign_not_assigned_signer"
+    );
     ok(&dir, &["sign", "f", "--state", "st", "--user", "alice"]);
     // Reassignment needs the KeyLocker lead role.
     assert_eq!(
         fails(&dir, &["budget", "assign", "--signer", "bob", "--state", "st"], 1),
         "budget_not_keylocker_lead"
     );
-    ok(&dir, &["budget", "assign", "--signer", "bob", "--keylocker-lead", "--state", "st"]);
+    ok(
+        &dir,
+        &[
+            "budget",
+            "assign",
+            "--signer",
+            "bob",
+            "--keylocker-lead",
+            "--state",
+            "st",
+        ],
+    );
     ok(&dir, &["sign", "f", "--state", "st", "--user", "bob"]);
     // Revocation nullifies what is left.
     let v = ok(&dir, &["budget", "revoke", "--state", "st"]);
-    assert_eq!((v["state"].as_str(), v["remaining"].as_u64()), (Some("revoked"), Some(0)));
-    assert_eq!(fails(&dir, &["sign", "f", "--state", "st", "--user", "bob"], 1), "sign_revoked");
+    assert_eq!(
+        (v["state"].as_str(), v["remaining"].as_u64()),
+        (Some("revoked"), Some(0))
+    );
+    assert_eq!(
+        fails(&dir, &["sign", "f", "--state", "st", "--user", "bob"], 1),
+        "sign_revoked"
+    );
     assert_eq!(used(&dir, "st"), 10);
 }
 
@@ -59,33 +117,108 @@ fn a_budget_never_outlives_its_certificate() {
     let dir = state("validity", "5");
     // Another certificate: OpenSSL makes one valid for 30 days.
     let o = std::process::Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"])
-        .args(["-keyout", "o.key", "-out", "o.pem", "-subj", "/CN=other", "-days", "30"])
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+        ])
+        .args([
+            "-keyout",
+            "o.key",
+            "-out",
+            "o.pem",
+            "-subj",
+            "/CN=other",
+            "-days",
+            "30",
+        ])
         .current_dir(&dir)
         .output()
         .unwrap();
     assert!(o.status.success());
     assert_eq!(
-        fails(&dir, &["budget", "init", "--cert", "o.pem", "--signer", "alice", "--not-after", "2090-01-01T00:00:00Z", "--state", "st"], 1),
+        fails(
+            &dir,
+            &[
+                "budget",
+                "init",
+                "--cert",
+                "o.pem",
+                "--signer",
+                "alice",
+                "--not-after",
+                "2090-01-01T00:00:00Z",
+                "--state",
+                "st"
+            ],
+            1
+        ),
         "budget_validity_outside_certificate"
     );
-    let v = ok(&dir, &["budget", "init", "--cert", "o.pem", "--signer", "alice", "--state", "st"]);
+    let v = ok(
+        &dir,
+        &[
+            "budget", "init", "--cert", "o.pem", "--signer", "alice", "--state", "st",
+        ],
+    );
     let span = v["not_after"].as_i64().unwrap() - v["not_before"].as_i64().unwrap();
     assert_eq!(span, 30 * 86_400, "the certificate's own validity");
     // Narrowing is allowed.
     let fp = v["fingerprint"].as_str().unwrap().to_string();
-    let v = ok(&dir, &["budget", "show", "--cert-fingerprint", &fp, "--state", "st"]);
+    let v = ok(
+        &dir,
+        &["budget", "show", "--cert-fingerprint", &fp, "--state", "st"],
+    );
     assert_eq!(v["total"], 1000);
-    assert_eq!(fails(&dir, &["budget", "init", "--cert", "o.pem", "--signer", "alice", "--state", "st"], 1), "budget_exists");
     assert_eq!(
-        fails(&dir, &["budget", "show", "--cert-fingerprint", &"ff".repeat(32), "--state", "st"], 1),
+        fails(
+            &dir,
+            &[
+                "budget", "init", "--cert", "o.pem", "--signer", "alice", "--state", "st"
+            ],
+            1
+        ),
+        "budget_exists"
+    );
+    assert_eq!(
+        fails(
+            &dir,
+            &[
+                "budget",
+                "show",
+                "--cert-fingerprint",
+                &"ff".repeat(32),
+                "--state",
+                "st"
+            ],
+            1
+        ),
         "budget_not_found"
     );
-    assert_eq!(fails(&dir, &["budget", "show", "--cert-fingerprint", "xyz", "--state", "st"], 2), "fingerprint_invalid");
+    assert_eq!(
+        fails(
+            &dir,
+            &["budget", "show", "--cert-fingerprint", "xyz", "--state", "st"],
+            2
+        ),
+        "fingerprint_invalid"
+    );
     // The budget expires with the certificate.
     let later = (v["not_after"].as_i64().unwrap() + 1).to_string();
-    let v = ok(&dir, &["budget", "show", "--cert", "o.pem", "--state", "st", "--now", &later]);
-    assert_eq!((v["state"].as_str(), v["remaining"].as_u64()), (Some("expired"), Some(0)));
+    let v = ok(
+        &dir,
+        &[
+            "budget", "show", "--cert", "o.pem", "--state", "st", "--now", &later,
+        ],
+    );
+    assert_eq!(
+        (v["state"].as_str(), v["remaining"].as_u64()),
+        (Some("expired"), Some(0))
+    );
 }
 
 #[test]
@@ -106,36 +239,84 @@ fn grants_gate_signing_and_count_durably() {
     };
     // Before a policy, the assigned signer signs; nobody else does.
     run_ok(&["sign", "f"], "alice");
-    assert_eq!(run_fails(&["grant", "request", "--ops", "1"], "bob", 1), "grant_no_policy");
-    run_ok(&["grant", "policy", "--max-ops", "3", "--ttl", "3600", "--step", "carol,dave:1", "--step", "erin:1"], "admin");
+    assert_eq!(
+        run_fails(&["grant", "request", "--ops", "1"], "bob", 1),
+        "grant_no_policy"
+    );
+    run_ok(
+        &[
+            "grant",
+            "policy",
+            "--max-ops",
+            "3",
+            "--ttl",
+            "3600",
+            "--step",
+            "carol,dave:1",
+            "--step",
+            "erin:1",
+        ],
+        "admin",
+    );
     // Now every signature needs a grant, the assigned signer's included.
     assert_eq!(run_fails(&["sign", "f"], "alice", 1), "sign_grant_required");
     assert_eq!(ok(&dir, &["status", "--state", "st"])["grant_required"], true);
-    let r = run_ok(&["grant", "request", "--ops", "2", "--justification", "release 1.0"], "bob");
+    let r = run_ok(
+        &["grant", "request", "--ops", "2", "--justification", "release 1.0"],
+        "bob",
+    );
     let id = r["id"].as_u64().unwrap().to_string();
     assert_eq!(r["status"], "open");
-    assert_eq!(run_fails(&["grant", "approve", &id], "bob", 1), "grant_own_request");
-    assert_eq!(run_fails(&["grant", "approve", &id], "erin", 1), "grant_not_eligible");
+    assert_eq!(
+        run_fails(&["grant", "approve", &id], "bob", 1),
+        "grant_own_request"
+    );
+    assert_eq!(
+        run_fails(&["grant", "approve", &id], "erin", 1),
+        "grant_not_eligible"
+    );
     run_ok(&["grant", "approve", &id], "carol");
-    assert_eq!(run_fails(&["sign", "f"], "bob", 1), "sign_grant_required", "not approved yet");
+    assert_eq!(
+        run_fails(&["sign", "f"], "bob", 1),
+        "sign_grant_required",
+        "not approved yet"
+    );
     let r = run_ok(&["grant", "approve", &id], "erin");
-    assert_eq!((r["status"].as_str(), r["grant"]["status"].as_str()), (Some("approved"), Some("active")));
+    assert_eq!(
+        (r["status"].as_str(), r["grant"]["status"].as_str()),
+        (Some("approved"), Some("active"))
+    );
     // The grant stands in for the assignment: bob signs although alice is
     // the assigned signer; each signature uses one operation, durably.
     let v = run_ok(&["sign", "f"], "bob");
     assert_eq!(v["signed"][0]["grant"], 1);
     let g = run_ok(&["grant", "show", &id], "bob");
-    assert_eq!((g["grant"]["used"].as_u64(), g["grant"]["remaining"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(
+        (g["grant"]["used"].as_u64(), g["grant"]["remaining"].as_u64()),
+        (Some(1), Some(1))
+    );
     // A batch larger than what the grant has left signs nothing.
     std::fs::write(dir.join("g"), b"other").unwrap();
-    assert_eq!(run_fails(&["sign", "f", "g", "f"], "bob", 1), "sign_grant_exhausted");
+    assert_eq!(
+        run_fails(&["sign", "f", "g", "f"], "bob", 1),
+        "sign_grant_exhausted"
+    );
     run_ok(&["sign", "g"], "bob");
     assert_eq!(run_fails(&["sign", "f"], "bob", 1), "sign_grant_exhausted");
     let g = run_ok(&["grant", "show", &id], "bob");
-    assert_eq!((g["grant"]["used"].as_u64(), g["grant"]["status"].as_str()), (Some(2), Some("used_up")));
+    assert_eq!(
+        (g["grant"]["used"].as_u64(), g["grant"]["status"].as_str()),
+        (Some(2), Some("used_up"))
+    );
     // Someone else cannot use bob's grant.
-    assert_eq!(run_fails(&["sign", "f", "--grant", &id], "mallory", 1), "sign_grant_mismatch");
-    assert_eq!(run_fails(&["sign", "f", "--grant", "99"], "bob", 1), "grant_not_found");
+    assert_eq!(
+        run_fails(&["sign", "f", "--grant", &id], "mallory", 1),
+        "sign_grant_mismatch"
+    );
+    assert_eq!(
+        run_fails(&["sign", "f", "--grant", "99"], "bob", 1),
+        "grant_not_found"
+    );
     // Two active grants: the signer must name one.
     for _ in 0..2 {
         let r = run_ok(&["grant", "request", "--ops", "1"], "bob");
@@ -155,24 +336,82 @@ fn grants_gate_signing_and_count_durably() {
 #[test]
 fn grant_ledgers_fail_closed_too() {
     let dir = state("grant-ledger", "100");
-    ok(&dir, &["grant", "policy", "--max-ops", "5", "--ttl", "3600", "--step", "carol:1", "--state", "st"]);
+    ok(
+        &dir,
+        &[
+            "grant",
+            "policy",
+            "--max-ops",
+            "5",
+            "--ttl",
+            "3600",
+            "--step",
+            "carol:1",
+            "--state",
+            "st",
+        ],
+    );
     ok(&dir, &["grant", "request", "--state", "st", "--user", "bob"]);
-    ok(&dir, &["grant", "approve", "1", "--state", "st", "--user", "carol"]);
+    ok(
+        &dir,
+        &["grant", "approve", "1", "--state", "st", "--user", "carol"],
+    );
     ok(&dir, &["sign", "f", "--state", "st", "--user", "bob"]);
     std::fs::remove_file(dir.join("st/grants/ledgers/1/ledger.bin")).unwrap();
-    assert_eq!(fails(&dir, &["sign", "f", "--state", "st", "--user", "bob"], 2), "state_ledger_missing");
-    assert_eq!(fails(&dir, &["grant", "show", "1", "--state", "st"], 2), "state_ledger_missing");
+    assert_eq!(
+        fails(&dir, &["sign", "f", "--state", "st", "--user", "bob"], 2),
+        "state_ledger_missing"
+    );
+    assert_eq!(
+        fails(&dir, &["grant", "show", "1", "--state", "st"], 2),
+        "state_ledger_missing"
+    );
 }
 
 #[test]
 fn decisions_dated_before_the_request_are_refused() {
     let dir = state("before", "100");
-    ok(&dir, &["grant", "policy", "--max-ops", "5", "--ttl", "3600", "--step", "carol:1", "--state", "st"]);
-    let now: i64 = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    let r = ok(&dir, &["grant", "request", "--state", "st", "--user", "bob", "--now", &now.to_string()]);
+    ok(
+        &dir,
+        &[
+            "grant",
+            "policy",
+            "--max-ops",
+            "5",
+            "--ttl",
+            "3600",
+            "--step",
+            "carol:1",
+            "--state",
+            "st",
+        ],
+    );
+    let now: i64 = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let r = ok(
+        &dir,
+        &[
+            "grant",
+            "request",
+            "--state",
+            "st",
+            "--user",
+            "bob",
+            "--now",
+            &now.to_string(),
+        ],
+    );
     let earlier = (now - 60).to_string();
     assert_eq!(
-        fails(&dir, &["grant", "approve", "1", "--state", "st", "--user", "carol", "--now", &earlier], 1),
+        fails(
+            &dir,
+            &[
+                "grant", "approve", "1", "--state", "st", "--user", "carol", "--now", &earlier
+            ],
+            1
+        ),
         "grant_before_request"
     );
     assert_eq!(r["status"], "open");
@@ -184,5 +423,8 @@ fn empty_listings_say_so() {
     let out = signet(&dir, &["grant", "show", "--state", "st"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "no signing requests\n");
-    assert_eq!(ok(&dir, &["grant", "show", "--state", "st"])["requests"], serde_json::json!([]));
+    assert_eq!(
+        ok(&dir, &["grant", "show", "--state", "st"])["requests"],
+        serde_json::json!([])
+    );
 }

@@ -23,13 +23,23 @@ fn first_use_signs_files_that_openssl_and_signet_verify() {
     // --state after the subcommand, and with a permissive umask: the state
     // is still private.
     let out = Command::new("sh")
-        .args(["-c", &format!("umask 000; exec {} sign a.bin b.bin c.bin --state st", env!("CARGO_BIN_EXE_signet"))])
+        .args([
+            "-c",
+            &format!(
+                "umask 000; exec {} sign a.bin b.bin c.bin --state st",
+                env!("CARGO_BIN_EXE_signet")
+            ),
+        ])
         .current_dir(&dir)
         .env("USER", "tester")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("997 signatures remaining"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("997 signatures remaining"),
+        "{}",
+        stdout(&out)
+    );
     assert!(stderr(&out).contains("initialised st"), "{}", stderr(&out));
     for d in ["st", "st/signer", "st/budgets"] {
         assert_eq!(mode(&dir.join(d)), 0o700, "{d}");
@@ -70,11 +80,16 @@ fn a_missing_state_is_reported_and_never_created_except_by_sign() {
     }
     // Without --json the error is text with its code and a hint.
     let out = signet(&dir, &["status", "--state", "none"]);
-    assert!(stderr(&out).contains("[state_not_initialised]") && stderr(&out).contains("hint: run `signet init`"));
+    assert!(
+        stderr(&out).contains("[state_not_initialised]") && stderr(&out).contains("hint: run `signet init`")
+    );
     // An existing empty directory is not created by `sign`, only by `init`.
     std::fs::create_dir(dir.join("empty")).unwrap();
     std::fs::write(dir.join("f"), b"x").unwrap();
-    assert_eq!(fails(&dir, &["sign", "f", "--state", "empty"], 2), "state_not_initialised");
+    assert_eq!(
+        fails(&dir, &["sign", "f", "--state", "empty"], 2),
+        "state_not_initialised"
+    );
     ok(&dir, &["init", "--state", "empty", "--budget", "5"]);
     assert_eq!(fails(&dir, &["init", "--state", "empty"], 1), "state_exists");
 }
@@ -86,11 +101,20 @@ fn refuses_damaged(name: &str, code: &str, damage: impl FnOnce(&Path, &Path)) {
     std::fs::write(dir.join("f"), b"content").unwrap();
     ok(&dir, &["sign", "f", "--state", "st"]);
     std::fs::remove_file(dir.join("f.p7s")).unwrap();
-    let fp = std::fs::read_dir(dir.join("st/budgets")).unwrap().next().unwrap().unwrap().path();
+    let fp = std::fs::read_dir(dir.join("st/budgets"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
     damage(&dir.join("st"), &fp);
     assert_eq!(fails(&dir, &["sign", "f", "--state", "st"], 2), code, "{name}");
     assert!(!dir.join("f.p7s").exists(), "{name}: a signature was written");
-    assert_eq!(fails(&dir, &["status", "--state", "st"], 2), code, "{name}: status");
+    assert_eq!(
+        fails(&dir, &["status", "--state", "st"], 2),
+        code,
+        "{name}: status"
+    );
 }
 
 #[test]
@@ -114,14 +138,25 @@ fn a_rolled_back_ledger_is_caught() {
     let dir = scratch("ledger-rollback");
     std::fs::write(dir.join("f"), b"content").unwrap();
     ok(&dir, &["sign", "f", "--state", "st"]);
-    let fp = std::fs::read_dir(dir.join("st/budgets")).unwrap().next().unwrap().unwrap().path();
+    let fp = std::fs::read_dir(dir.join("st/budgets"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
     let ledger = fp.join("ledger/ledger.bin");
     let old = std::fs::read(&ledger).unwrap();
     ok(&dir, &["sign", "f", "--state", "st"]);
     ok(&dir, &["sign", "f", "--state", "st"]);
     std::fs::write(&ledger, &old).unwrap();
-    assert_eq!(fails(&dir, &["sign", "f", "--state", "st"], 2), "state_ledger_rolled_back");
-    assert_eq!(fails(&dir, &["status", "--state", "st"], 2), "state_ledger_rolled_back");
+    assert_eq!(
+        fails(&dir, &["sign", "f", "--state", "st"], 2),
+        "state_ledger_rolled_back"
+    );
+    assert_eq!(
+        fails(&dir, &["status", "--state", "st"], 2),
+        "state_ledger_rolled_back"
+    );
 }
 
 #[test]
@@ -131,11 +166,19 @@ fn a_ledger_from_another_budget_is_foreign() {
     ok(&dir, &["sign", "f", "--state", "a"]);
     ok(&dir, &["sign", "f", "--state", "b"]);
     let ledger = |s: &str| {
-        let fp = std::fs::read_dir(dir.join(s).join("budgets")).unwrap().next().unwrap().unwrap().path();
+        let fp = std::fs::read_dir(dir.join(s).join("budgets"))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
         fp.join("ledger/ledger.bin")
     };
     std::fs::copy(ledger("b"), ledger("a")).unwrap();
-    assert_eq!(fails(&dir, &["sign", "f", "--state", "a"], 2), "state_ledger_foreign");
+    assert_eq!(
+        fails(&dir, &["sign", "f", "--state", "a"], 2),
+        "state_ledger_foreign"
+    );
 }
 
 #[test]
@@ -149,7 +192,9 @@ fn a_deleted_signer_is_incomplete_not_a_new_key() {
 fn an_edited_budget_record_is_refused() {
     refuses_damaged("record-edited", "state_record_damaged", |_, fp| {
         let p = fp.join("budget.json");
-        let text = std::fs::read_to_string(&p).unwrap().replace("\"allotment\": 1000", "\"allotment\": 900000");
+        let text = std::fs::read_to_string(&p)
+            .unwrap()
+            .replace("\"allotment\": 1000", "\"allotment\": 900000");
         std::fs::write(&p, text).unwrap();
     });
 }
@@ -198,8 +243,14 @@ fn concurrent_first_uses_agree_on_one_signer() {
         assert_eq!(v["signer_check"], "state_certificate");
     }
     // No staging directory is left behind.
-    let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert!(names.iter().all(|n| !n.to_string_lossy().contains("signet-tmp")), "{names:?}");
+    let names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.to_string_lossy().contains("signet-tmp")),
+        "{names:?}"
+    );
 }
 
 #[test]
@@ -212,27 +263,51 @@ fn batches_are_all_or_nothing() {
     // Two left, three asked: nothing is signed, and the error says why.
     let out = signet(&dir, &["sign", "x", "y", "z", "--state", "st", "--json"]);
     assert_eq!(error_code(&out, 1), "sign_budget_exhausted");
-    assert!(stdout(&out).contains("3 signatures needed, 2 remaining"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("3 signatures needed, 2 remaining"),
+        "{}",
+        stdout(&out)
+    );
     assert_eq!(used(&dir, "st"), 0);
     assert!(!dir.join("x.p7s").exists());
     // A missing input: nothing is counted, not even the files before it.
-    assert_eq!(fails(&dir, &["sign", "a.bin", "missing.bin", "b.bin", "--state", "st"], 2), "input_unreadable");
+    assert_eq!(
+        fails(
+            &dir,
+            &["sign", "a.bin", "missing.bin", "b.bin", "--state", "st"],
+            2
+        ),
+        "input_unreadable"
+    );
     assert_eq!(used(&dir, "st"), 0);
     // An output directory that cannot be written: nothing is counted.
     assert_eq!(
-        fails(&dir, &["sign", "a.bin", "--state", "st", "--output-dir", "no/such/dir"], 2),
+        fails(
+            &dir,
+            &["sign", "a.bin", "--state", "st", "--output-dir", "no/such/dir"],
+            2
+        ),
         "output_unwritable"
     );
     assert_eq!(used(&dir, "st"), 0);
     // --output-dir and --output put the signatures where asked.
     std::fs::create_dir(dir.join("sigs")).unwrap();
-    let v = ok(&dir, &["sign", "a.bin", "b.bin", "--state", "st", "--output-dir", "sigs"]);
+    let v = ok(
+        &dir,
+        &["sign", "a.bin", "b.bin", "--state", "st", "--output-dir", "sigs"],
+    );
     assert_eq!(v["signed"].as_array().unwrap().len(), 2);
     assert_eq!(v["remaining"], 0);
-    assert_eq!(v["crossed"].as_array().unwrap().last().unwrap()["level"], "exhausted");
+    assert_eq!(
+        v["crossed"].as_array().unwrap().last().unwrap()["level"],
+        "exhausted"
+    );
     assert!(openssl_verifies(&dir, "a.bin", "sigs/a.bin.p7s"));
     assert!(openssl_verifies(&dir, "b.bin", "sigs/b.bin.p7s"));
-    assert_eq!(fails(&dir, &["sign", "x", "--state", "st"], 1), "sign_budget_exhausted");
+    assert_eq!(
+        fails(&dir, &["sign", "x", "--state", "st"], 1),
+        "sign_budget_exhausted"
+    );
 }
 
 #[test]
@@ -253,18 +328,66 @@ fn verify_checks_who_signed() {
     ok(&dir, &["sign", "f", "--state", "st"]);
     // OpenSSL signs the same file with an unrelated self-signed certificate.
     let openssl = |args: &[&str]| {
-        let o = Command::new("openssl").args(args).current_dir(&dir).output().unwrap();
+        let o = Command::new("openssl")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     };
-    openssl(&["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "o.key", "-out", "o.pem", "-subj", "/CN=other", "-days", "2"]);
-    openssl(&["cms", "-sign", "-binary", "-in", "f", "-signer", "o.pem", "-inkey", "o.key", "-outform", "DER", "-out", "other.p7s"]);
-    let out = signet(&dir, &["verify", "f", "--signature", "other.p7s", "--state", "st", "--json"]);
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "o.key",
+        "-out",
+        "o.pem",
+        "-subj",
+        "/CN=other",
+        "-days",
+        "2",
+    ]);
+    openssl(&[
+        "cms",
+        "-sign",
+        "-binary",
+        "-in",
+        "f",
+        "-signer",
+        "o.pem",
+        "-inkey",
+        "o.key",
+        "-outform",
+        "DER",
+        "-out",
+        "other.p7s",
+    ]);
+    let out = signet(
+        &dir,
+        &[
+            "verify",
+            "f",
+            "--signature",
+            "other.p7s",
+            "--state",
+            "st",
+            "--json",
+        ],
+    );
     assert_eq!(error_code(&out, 1), "verify_unexpected_signer");
     let v = ok(&dir, &["verify", "f", "--signature", "other.p7s", "--any-signer"]);
     assert_eq!(v["signer_check"], "any_signer");
     let text = signet(&dir, &["verify", "f", "--signature", "other.p7s", "--any-signer"]);
     assert!(stdout(&text).contains("signer NOT checked"), "{}", stdout(&text));
-    ok(&dir, &["verify", "f", "--signature", "other.p7s", "--cert", "o.pem"]);
+    ok(
+        &dir,
+        &["verify", "f", "--signature", "other.p7s", "--cert", "o.pem"],
+    );
     // A tampered file fails whoever signed.
     std::fs::write(dir.join("f"), b"contenT").unwrap();
     assert!(fails(&dir, &["verify", "f", "--state", "st"], 1).starts_with("cms_"));
@@ -275,13 +398,25 @@ fn a_closed_pipe_ends_quietly_with_the_usual_status() {
     let dir = scratch("pipe");
     std::fs::write(dir.join("o.json"), "{}").unwrap();
     let out = Command::new("sh")
-        .args(["-c", &format!("{} validate --json o.json | true; echo \"status ${{PIPESTATUS:-x}}\"", env!("CARGO_BIN_EXE_signet"))])
+        .args([
+            "-c",
+            &format!(
+                "{} validate --json o.json | true; echo \"status ${{PIPESTATUS:-x}}\"",
+                env!("CARGO_BIN_EXE_signet")
+            ),
+        ])
         .current_dir(&dir)
         .output()
         .unwrap();
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
     let out = Command::new("bash")
-        .args(["-c", &format!("{} validate --json o.json | true; echo ${{PIPESTATUS[0]}}", env!("CARGO_BIN_EXE_signet"))])
+        .args([
+            "-c",
+            &format!(
+                "{} validate --json o.json | true; echo ${{PIPESTATUS[0]}}",
+                env!("CARGO_BIN_EXE_signet")
+            ),
+        ])
         .current_dir(&dir)
         .output()
         .unwrap();

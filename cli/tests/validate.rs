@@ -154,7 +154,10 @@ fn unreadable_input_and_bad_usage_exit_2() {
     let out = signet(&["validate", "--json", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!((v["ok"].as_bool(), v["error"]["code"].as_str()), (Some(false), Some("input_unreadable")));
+    assert_eq!(
+        (v["ok"].as_bool(), v["error"]["code"].as_str()),
+        (Some(false), Some("input_unreadable"))
+    );
     assert!(v["error"]["message"].as_str().unwrap().contains("cannot read"));
     let out = signet(&["validate", dir.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));

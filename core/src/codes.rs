@@ -186,6 +186,1045 @@ pub const HOST: [&str; 27] = [
     "verify_unexpected_signer",
 ];
 
+/// What a code is about: every surface derives its error class from it, so
+/// the same code raises the same class in Python, Node and the browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Domain {
+    /// The request itself is malformed: JSON, dates, names, user ids,
+    /// fingerprints, unreadable or oversized inputs, binding options.
+    InvalidRequest,
+    /// The key policy refuses a key, CSR or certificate.
+    KeyPolicy,
+    /// A budget rule.
+    Budget,
+    /// A grant or signing-request rule.
+    Grant,
+    /// A signature counter (ledger) failed or is exhausted.
+    Counter,
+    /// The token refused or failed.
+    Token,
+    /// The enforced sign path refused (or made a certificate that failed).
+    Sign,
+    /// A signature did not verify, or not from the expected signer.
+    Verification,
+    /// The host's state directory is missing, damaged or not writable.
+    State,
+    /// A binding's API was misused (NULL pointer, closed object, ...).
+    Usage,
+}
+
+impl Domain {
+    /// The snake_case name bindings show.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Domain::InvalidRequest => "invalid_request",
+            Domain::KeyPolicy => "key_policy",
+            Domain::Budget => "budget",
+            Domain::Grant => "grant",
+            Domain::Counter => "counter",
+            Domain::Token => "token",
+            Domain::Sign => "sign",
+            Domain::Verification => "verification",
+            Domain::State => "state",
+            Domain::Usage => "usage",
+        }
+    }
+}
+
+/// One row of the table of codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Code {
+    /// The stable snake_case code.
+    pub code: &'static str,
+    /// Its number in the C ABI (`signet_result`): grouped by domain (1000s
+    /// order, JSON and dates; 2000s key policy; 3000s budgets; 4000s grants;
+    /// 5000s counters; 6000s tokens, verification, certificates, CMS; 7000s
+    /// sign; 8000s host; 9000s misuse of a binding), never reused.
+    pub number: u32,
+    /// What it is about.
+    pub domain: Domain,
+    /// A short fixed description.
+    pub description: &'static str,
+}
+
+const fn code(code: &'static str, number: u32, domain: Domain, description: &'static str) -> Code {
+    Code {
+        code,
+        number,
+        domain,
+        description,
+    }
+}
+
+/// The table of codes: the single source of truth for every error code of
+/// every surface (core, host, the CLI, C, Python, Node, the browser). A
+/// retired row is commented out, not deleted, so that its number is never
+/// reused.
+pub const TABLE: &[Code] = &[
+    code(
+        "json_too_large",
+        1001,
+        Domain::InvalidRequest,
+        "The JSON document is larger than the limit.",
+    ),
+    code(
+        "json_invalid_utf8",
+        1002,
+        Domain::InvalidRequest,
+        "The JSON document is not UTF-8.",
+    ),
+    code(
+        "json_bom",
+        1003,
+        Domain::InvalidRequest,
+        "The JSON document starts with a byte order mark.",
+    ),
+    code("json_syntax", 1004, Domain::InvalidRequest, "Not JSON."),
+    code(
+        "json_lone_surrogate",
+        1005,
+        Domain::InvalidRequest,
+        "A JSON escape encodes a lone surrogate.",
+    ),
+    code(
+        "json_too_deep",
+        1006,
+        Domain::InvalidRequest,
+        "The JSON document is nested too deep.",
+    ),
+    code(
+        "json_duplicate_key",
+        1007,
+        Domain::InvalidRequest,
+        "A key appears twice in one JSON object.",
+    ),
+    code(
+        "json_not_object",
+        1020,
+        Domain::InvalidRequest,
+        "The JSON document is not an object.",
+    ),
+    code(
+        "response_missing_field",
+        1021,
+        Domain::InvalidRequest,
+        "A response field is missing.",
+    ),
+    code(
+        "response_wrong_type",
+        1022,
+        Domain::InvalidRequest,
+        "A response field has the wrong type.",
+    ),
+    code(
+        "response_unknown_status",
+        1023,
+        Domain::InvalidRequest,
+        "A response has an unknown request status.",
+    ),
+    code(
+        "response_certificate_without_approval",
+        1024,
+        Domain::InvalidRequest,
+        "A response has a certificate but no approved request.",
+    ),
+    code(
+        "response_approved_without_certificate",
+        1025,
+        Domain::InvalidRequest,
+        "A response has an approved request but no certificate.",
+    ),
+    code(
+        "unknown_product",
+        1040,
+        Domain::InvalidRequest,
+        "Unknown product (expected code_signing or code_signing_ev).",
+    ),
+    code(
+        "date_format",
+        1050,
+        Domain::InvalidRequest,
+        "The date is not in the expected format.",
+    ),
+    code(
+        "date_out_of_range",
+        1051,
+        Domain::InvalidRequest,
+        "The date does not exist in the calendar.",
+    ),
+    // 1100-1119: request errors of the Python binding.
+    // 1120-1149: request errors of the JavaScript bindings (Node and the browser).
+    code(
+        "key_malformed",
+        2001,
+        Domain::KeyPolicy,
+        "The public key is malformed.",
+    ),
+    code(
+        "certificate_malformed",
+        2002,
+        Domain::KeyPolicy,
+        "The certificate is malformed.",
+    ),
+    code("csr_malformed", 2003, Domain::KeyPolicy, "The CSR is malformed."),
+    code(
+        "pem_invalid",
+        2004,
+        Domain::KeyPolicy,
+        "The PEM encoding is invalid.",
+    ),
+    code(
+        "trailing_data",
+        2005,
+        Domain::KeyPolicy,
+        "Data follows the DER structure.",
+    ),
+    code("not_a_csr", 2006, Domain::KeyPolicy, "The input is not a CSR."),
+    code(
+        "not_a_certificate",
+        2007,
+        Domain::KeyPolicy,
+        "The input is not a certificate.",
+    ),
+    code(
+        "unsupported_key",
+        2008,
+        Domain::KeyPolicy,
+        "The key algorithm is not supported.",
+    ),
+    code(
+        "key_too_small",
+        2009,
+        Domain::KeyPolicy,
+        "The key is smaller than the rule in force allows.",
+    ),
+    code(
+        "exponent_invalid",
+        2010,
+        Domain::KeyPolicy,
+        "The RSA exponent is invalid.",
+    ),
+    code(
+        "exponent_small",
+        2011,
+        Domain::KeyPolicy,
+        "The RSA exponent is small (warning).",
+    ),
+    code(
+        "curve_not_allowed",
+        2012,
+        Domain::KeyPolicy,
+        "The curve is not allowed.",
+    ),
+    code(
+        "key_size_not_supported_by_device",
+        2013,
+        Domain::KeyPolicy,
+        "The device cannot hold a key of this size.",
+    ),
+    code(
+        "device_profile_unknown",
+        2014,
+        Domain::KeyPolicy,
+        "No device profile: hardware storage cannot be checked (warning).",
+    ),
+    code(
+        "hash_not_allowed",
+        2015,
+        Domain::KeyPolicy,
+        "The hash algorithm is not allowed.",
+    ),
+    code(
+        "csr_sha1",
+        2016,
+        Domain::KeyPolicy,
+        "The CSR is signed with SHA-1.",
+    ),
+    code(
+        "csr_signature_invalid",
+        2017,
+        Domain::KeyPolicy,
+        "The CSR self-signature does not verify.",
+    ),
+    code(
+        "csr_signature_unverifiable",
+        2018,
+        Domain::KeyPolicy,
+        "The CSR self-signature cannot be verified.",
+    ),
+    code(
+        "signature_key_mismatch",
+        2019,
+        Domain::KeyPolicy,
+        "The signature algorithm does not fit the key.",
+    ),
+    code(
+        "certificate_not_yet_valid",
+        2020,
+        Domain::KeyPolicy,
+        "The certificate is not valid yet.",
+    ),
+    code(
+        "certificate_expired",
+        2021,
+        Domain::KeyPolicy,
+        "The certificate has expired.",
+    ),
+    code(
+        "legacy_key_size",
+        2022,
+        Domain::KeyPolicy,
+        "The key size is below today's minimum but allowed for this certificate (warning).",
+    ),
+    code(
+        "unknown_device_profile",
+        2050,
+        Domain::InvalidRequest,
+        "Unknown device profile name.",
+    ),
+    code(
+        "budget_fingerprint_mismatch",
+        3001,
+        Domain::Budget,
+        "The budget belongs to another certificate.",
+    ),
+    code(
+        "budget_revoked",
+        3002,
+        Domain::Budget,
+        "The certificate is revoked.",
+    ),
+    code(
+        "budget_not_yet_valid",
+        3003,
+        Domain::Budget,
+        "The certificate is not valid yet.",
+    ),
+    code(
+        "budget_expired",
+        3004,
+        Domain::Budget,
+        "The certificate has expired.",
+    ),
+    code(
+        "budget_invalid_validity",
+        3005,
+        Domain::Budget,
+        "The validity ends before it begins.",
+    ),
+    code(
+        "budget_purchase_not_permitted",
+        3006,
+        Domain::Budget,
+        "This role may not buy signatures.",
+    ),
+    code(
+        "budget_subaccount_purchase",
+        3007,
+        Domain::Budget,
+        "Subaccounts cannot buy signatures.",
+    ),
+    code(
+        "budget_zero_purchase",
+        3008,
+        Domain::Budget,
+        "A purchase must add at least one signature.",
+    ),
+    code(
+        "budget_overflow",
+        3009,
+        Domain::Budget,
+        "The signature total would overflow.",
+    ),
+    code(
+        "budget_not_assigned_signer",
+        3010,
+        Domain::Budget,
+        "Only the assigned signer may sign.",
+    ),
+    code(
+        "budget_not_keylocker_lead",
+        3011,
+        Domain::Budget,
+        "Only a KeyLocker lead may reassign the signer.",
+    ),
+    code(
+        "budget_exhausted",
+        3012,
+        Domain::Budget,
+        "All signatures are used.",
+    ),
+    code(
+        "user_id_empty",
+        3050,
+        Domain::InvalidRequest,
+        "The user id is empty.",
+    ),
+    code(
+        "user_id_too_long",
+        3051,
+        Domain::InvalidRequest,
+        "The user id is too long.",
+    ),
+    code(
+        "user_id_control_character",
+        3052,
+        Domain::InvalidRequest,
+        "The user id contains a control character.",
+    ),
+    code(
+        "grant_no_approvers",
+        4001,
+        Domain::Grant,
+        "An approval step names no approvers.",
+    ),
+    code(
+        "grant_too_many_approvers",
+        4002,
+        Domain::Grant,
+        "An approval step names too many approvers.",
+    ),
+    code(
+        "grant_duplicate_approver",
+        4003,
+        Domain::Grant,
+        "An approval step names an approver twice.",
+    ),
+    code(
+        "grant_threshold_out_of_range",
+        4004,
+        Domain::Grant,
+        "A step threshold is 0 or above its approvers.",
+    ),
+    code(
+        "grant_no_limit",
+        4005,
+        Domain::Grant,
+        "A policy needs a window or a signing-count limit.",
+    ),
+    code("grant_zero_limit", 4006, Domain::Grant, "A limit of zero."),
+    code("grant_zero_ttl", 4007, Domain::Grant, "A request TTL of zero."),
+    code(
+        "grant_no_approval_steps",
+        4008,
+        Domain::Grant,
+        "A policy with no approval step.",
+    ),
+    code(
+        "grant_too_many_steps",
+        4009,
+        Domain::Grant,
+        "Too many approval steps.",
+    ),
+    code(
+        "grant_invalid_window",
+        4010,
+        Domain::Grant,
+        "valid_until is not after valid_from.",
+    ),
+    code(
+        "grant_window_too_long",
+        4011,
+        Domain::Grant,
+        "The window is longer than the policy allows.",
+    ),
+    code(
+        "grant_zero_operations",
+        4012,
+        Domain::Grant,
+        "Zero sign operations asked for.",
+    ),
+    code(
+        "grant_operations_above_ceiling",
+        4013,
+        Domain::Grant,
+        "More sign operations than the policy allows.",
+    ),
+    code(
+        "grant_text_too_long",
+        4014,
+        Domain::Grant,
+        "Justification or comment too long.",
+    ),
+    code(
+        "grant_request_not_open",
+        4015,
+        Domain::Grant,
+        "The request is no longer open.",
+    ),
+    code(
+        "grant_own_request",
+        4016,
+        Domain::Grant,
+        "Requesters cannot approve or reject their own request.",
+    ),
+    code(
+        "grant_not_eligible",
+        4017,
+        Domain::Grant,
+        "Not an eligible approver of the current step.",
+    ),
+    code(
+        "grant_already_approved",
+        4018,
+        Domain::Grant,
+        "Already approved this request.",
+    ),
+    code(
+        "grant_not_requester",
+        4019,
+        Domain::Grant,
+        "Only the requester may cancel.",
+    ),
+    code(
+        "grant_not_grantee",
+        4020,
+        Domain::Grant,
+        "Only the grantee may use the grant.",
+    ),
+    code(
+        "grant_wrong_signer",
+        4021,
+        Domain::Grant,
+        "The grant is for another signer.",
+    ),
+    code(
+        "grant_not_active",
+        4022,
+        Domain::Grant,
+        "The grant cannot be used now.",
+    ),
+    code(
+        "grant_foreign_reservation",
+        4023,
+        Domain::Grant,
+        "The reservation belongs to another grant or is not pending.",
+    ),
+    code(
+        "grant_before_request",
+        4024,
+        Domain::Grant,
+        "An approval, rejection or cancellation dated before the request was opened.",
+    ),
+    code(
+        "counter_exhausted",
+        5001,
+        Domain::Counter,
+        "The counter limit is reached.",
+    ),
+    code(
+        "counter_foreign_reservation",
+        5002,
+        Domain::Counter,
+        "The reservation was issued by another store.",
+    ),
+    code(
+        "counter_unknown_reservation",
+        5003,
+        Domain::Counter,
+        "The reservation is not outstanding in this store.",
+    ),
+    code(
+        "counter_too_many_outstanding",
+        5004,
+        Domain::Counter,
+        "Too many reservations outstanding.",
+    ),
+    code("counter_overflow", 5005, Domain::Counter, "Counter overflow."),
+    code(
+        "counter_storage",
+        5006,
+        Domain::Counter,
+        "The storage medium failed; the store is poisoned.",
+    ),
+    code(
+        "counter_corrupt",
+        5007,
+        Domain::Counter,
+        "The storage holds no usable counter state.",
+    ),
+    code(
+        "counter_locked",
+        5008,
+        Domain::Counter,
+        "Another process holds the ledger.",
+    ),
+    code(
+        "counter_poisoned",
+        5009,
+        Domain::Counter,
+        "The store failed earlier and must be reopened.",
+    ),
+    code(
+        "counter_invalid_geometry",
+        5010,
+        Domain::Counter,
+        "The flash region cannot hold the counter log.",
+    ),
+    code(
+        "counter_zero_block_size",
+        5011,
+        Domain::Counter,
+        "A reservation block size of zero.",
+    ),
+    code(
+        "token_not_permitted",
+        6001,
+        Domain::Token,
+        "The key's attributes do not permit this operation.",
+    ),
+    code(
+        "token_invalid_handle",
+        6002,
+        Domain::Token,
+        "No key with this handle.",
+    ),
+    code(
+        "token_buffer_too_small",
+        6003,
+        Domain::Token,
+        "The token's output buffer is too small.",
+    ),
+    code(
+        "token_invalid_digest",
+        6004,
+        Domain::Token,
+        "The digest length does not match the algorithm's hash.",
+    ),
+    code(
+        "token_not_supported",
+        6005,
+        Domain::Token,
+        "Key type or algorithm not supported by this token.",
+    ),
+    code(
+        "token_invalid_key",
+        6006,
+        Domain::Token,
+        "Malformed or unsupported key material.",
+    ),
+    code(
+        "token_insufficient_storage",
+        6007,
+        Domain::Token,
+        "No free key slot.",
+    ),
+    code(
+        "token_rng_failure",
+        6008,
+        Domain::Token,
+        "Random number generator failure.",
+    ),
+    code("token_hardware", 6009, Domain::Token, "Token hardware failure."),
+    code("token_other", 6010, Domain::Token, "Token failure."),
+    code(
+        "verify_digest_length",
+        6101,
+        Domain::Verification,
+        "The digest length does not match the algorithm.",
+    ),
+    code(
+        "verify_malformed_public_key",
+        6102,
+        Domain::Verification,
+        "The public key is malformed.",
+    ),
+    code(
+        "verify_key_algorithm_mismatch",
+        6103,
+        Domain::Verification,
+        "The algorithm does not fit the key.",
+    ),
+    code(
+        "verify_unsupported_key",
+        6104,
+        Domain::Verification,
+        "The key type is not supported.",
+    ),
+    code(
+        "verify_algorithm_not_compiled",
+        6105,
+        Domain::Verification,
+        "The algorithm is not compiled in.",
+    ),
+    code(
+        "verify_malformed_signature",
+        6106,
+        Domain::Verification,
+        "The signature is malformed.",
+    ),
+    code(
+        "verify_bad_signature",
+        6107,
+        Domain::Verification,
+        "The signature does not verify.",
+    ),
+    code(
+        "verify_buffer_too_small",
+        6108,
+        Domain::Verification,
+        "The verifier's buffer is too small.",
+    ),
+    code(
+        "cert_invalid_serial",
+        6201,
+        Domain::Sign,
+        "Invalid certificate serial.",
+    ),
+    code(
+        "cert_invalid_validity",
+        6202,
+        Domain::Sign,
+        "Invalid certificate validity.",
+    ),
+    code(
+        "cert_signature_invalid",
+        6203,
+        Domain::Sign,
+        "The certificate signature does not verify.",
+    ),
+    code(
+        "cert_encoding",
+        6204,
+        Domain::Sign,
+        "Certificate encoding failed.",
+    ),
+    code(
+        "cms_malformed_certificate",
+        6301,
+        Domain::Verification,
+        "The CMS signing certificate is malformed.",
+    ),
+    code(
+        "cms_digest_length",
+        6302,
+        Domain::Verification,
+        "The CMS digest length is wrong.",
+    ),
+    code(
+        "cms_key_algorithm_mismatch",
+        6303,
+        Domain::Verification,
+        "The algorithm does not fit the certificate key.",
+    ),
+    code(
+        "cms_signing_time_out_of_range",
+        6304,
+        Domain::Verification,
+        "The signing time cannot be encoded.",
+    ),
+    code(
+        "cms_signature_invalid",
+        6305,
+        Domain::Verification,
+        "The CMS signature does not verify.",
+    ),
+    code("cms_encoding", 6306, Domain::Verification, "CMS encoding failed."),
+    code(
+        "sign_key_mismatch",
+        7001,
+        Domain::Sign,
+        "The token key is not the certificate's key.",
+    ),
+    code(
+        "sign_key_policy",
+        7002,
+        Domain::Sign,
+        "The key policy refuses the certificate's key.",
+    ),
+    code(
+        "sign_budget_mismatch",
+        7003,
+        Domain::Sign,
+        "The budget belongs to another certificate.",
+    ),
+    code(
+        "sign_certificate_not_yet_valid",
+        7004,
+        Domain::Sign,
+        "The certificate is not valid yet.",
+    ),
+    code(
+        "sign_certificate_expired",
+        7005,
+        Domain::Sign,
+        "The certificate has expired.",
+    ),
+    code("sign_revoked", 7006, Domain::Sign, "The certificate is revoked."),
+    code(
+        "sign_not_assigned_signer",
+        7007,
+        Domain::Sign,
+        "Only the assigned signer may sign.",
+    ),
+    code(
+        "sign_grant_required",
+        7008,
+        Domain::Sign,
+        "The signer's policy requires a grant.",
+    ),
+    code(
+        "sign_grant_mismatch",
+        7009,
+        Domain::Sign,
+        "The grant is not the acting user's grant for this signer.",
+    ),
+    code(
+        "sign_grant_inactive",
+        7010,
+        Domain::Sign,
+        "The grant cannot be used now.",
+    ),
+    code(
+        "sign_grant_exhausted",
+        7011,
+        Domain::Sign,
+        "The grant's sign operations are used up.",
+    ),
+    code(
+        "sign_budget_exhausted",
+        7012,
+        Domain::Sign,
+        "The budget has no signature left.",
+    ),
+    code(
+        "sign_token",
+        7013,
+        Domain::Sign,
+        "The token refused or failed; nothing was consumed.",
+    ),
+    code(
+        "sign_verify_failed",
+        7014,
+        Domain::Sign,
+        "The token's signature did not verify; it was not released and counts as used.",
+    ),
+    code("sign_counter", 7015, Domain::Sign, "The counter store failed."),
+    code(
+        "sign_cms",
+        7016,
+        Domain::Sign,
+        "Building the CMS structure failed.",
+    ),
+    code(
+        "state_not_initialised",
+        8001,
+        Domain::State,
+        "There is no Signet state here; run `signet init`.",
+    ),
+    code(
+        "state_exists",
+        8002,
+        Domain::State,
+        "The state already has a signing key; pass force to replace it.",
+    ),
+    code(
+        "state_incomplete",
+        8003,
+        Domain::State,
+        "Part of the state is missing (signer, key, certificate or budget record).",
+    ),
+    code(
+        "state_format_unsupported",
+        8004,
+        Domain::State,
+        "The state was written in a format this version does not read.",
+    ),
+    code(
+        "state_config_invalid",
+        8005,
+        Domain::State,
+        "signet.toml is not a valid configuration.",
+    ),
+    code(
+        "state_record_damaged",
+        8006,
+        Domain::State,
+        "A state record is unreadable, inconsistent or was edited outside Signet.",
+    ),
+    code(
+        "state_ledger_missing",
+        8007,
+        Domain::State,
+        "A signature ledger is missing; usage cannot be known.",
+    ),
+    code(
+        "state_ledger_damaged",
+        8008,
+        Domain::State,
+        "A signature ledger is truncated or has no valid record.",
+    ),
+    code(
+        "state_ledger_rolled_back",
+        8009,
+        Domain::State,
+        "A signature ledger is older than its record has seen (restored from a copy).",
+    ),
+    code(
+        "state_ledger_foreign",
+        8010,
+        Domain::State,
+        "A signature ledger belongs to another budget or grant.",
+    ),
+    code(
+        "state_permissions",
+        8011,
+        Domain::State,
+        "The state directory or key file is writable (or the key readable) by other users.",
+    ),
+    code(
+        "state_io",
+        8012,
+        Domain::State,
+        "Reading or writing the state failed.",
+    ),
+    code(
+        "input_unreadable",
+        8013,
+        Domain::InvalidRequest,
+        "An input file cannot be read.",
+    ),
+    code(
+        "input_too_large",
+        8014,
+        Domain::InvalidRequest,
+        "An input is larger than its limit.",
+    ),
+    code(
+        "output_unwritable",
+        8015,
+        Domain::State,
+        "An output file cannot be written.",
+    ),
+    code(
+        "time_invalid",
+        8016,
+        Domain::InvalidRequest,
+        "A time is not RFC 3339 or UNIX seconds.",
+    ),
+    code(
+        "user_unknown",
+        8017,
+        Domain::InvalidRequest,
+        "No acting user could be determined.",
+    ),
+    code(
+        "fingerprint_invalid",
+        8018,
+        Domain::InvalidRequest,
+        "A certificate fingerprint is not 64 hex digits.",
+    ),
+    code(
+        "certificate_invalid",
+        8019,
+        Domain::InvalidRequest,
+        "A certificate is not PEM or DER X.509.",
+    ),
+    code(
+        "budget_not_found",
+        8020,
+        Domain::Budget,
+        "The certificate has no budget in this state.",
+    ),
+    code(
+        "budget_exists",
+        8021,
+        Domain::Budget,
+        "The certificate already has a budget.",
+    ),
+    code(
+        "budget_validity_outside_certificate",
+        8022,
+        Domain::Budget,
+        "A budget's validity may narrow the certificate's, never widen it.",
+    ),
+    code(
+        "grant_unknown_request",
+        8023,
+        Domain::Grant,
+        "There is no signing request with that id.",
+    ),
+    code(
+        "grant_no_policy",
+        8024,
+        Domain::Grant,
+        "The certificate has no signer policy.",
+    ),
+    code(
+        "grant_ambiguous",
+        8025,
+        Domain::Grant,
+        "The user holds several active grants; name one.",
+    ),
+    code(
+        "grant_not_found",
+        8026,
+        Domain::Grant,
+        "There is no grant with that id.",
+    ),
+    code(
+        "verify_unexpected_signer",
+        8027,
+        Domain::Verification,
+        "The signature was made by another signer than the expected one.",
+    ),
+    code(
+        "ffi_null_pointer",
+        9001,
+        Domain::Usage,
+        "A required pointer argument is NULL.",
+    ),
+    code(
+        "ffi_invalid_utf8",
+        9002,
+        Domain::Usage,
+        "A text argument is not UTF-8.",
+    ),
+    code(
+        "ffi_panic",
+        9003,
+        Domain::Usage,
+        "Internal error: a panic was caught at the C boundary.",
+    ),
+    code(
+        "ffi_buffer_too_small",
+        9004,
+        Domain::Usage,
+        "The caller's output buffer is too small.",
+    ),
+    code(
+        "ffi_invalid_argument",
+        9005,
+        Domain::Usage,
+        "An argument is out of range (enum value, length, kind of handle).",
+    ),
+    code(
+        "ffi_index_out_of_range",
+        9006,
+        Domain::Usage,
+        "The index is past the end.",
+    ),
+    code(
+        "ffi_unmapped_core_error",
+        9007,
+        Domain::Usage,
+        "A core error code without a number (a bug: the table test prevents it).",
+    ),
+    // 9100-9119: misuse of the Python binding.
+    // 9120-9149: misuse of the JavaScript bindings.
+];
+
+/// The row of a code.
+pub fn lookup(code: &str) -> Option<&'static Code> {
+    TABLE.iter().find(|c| c.code == code)
+}
+
+/// The row with a C number.
+pub fn by_number(number: u32) -> Option<&'static Code> {
+    TABLE.iter().find(|c| c.number == number)
+}
+
 /// Every list, with the error type it belongs to.
 pub const ERROR_CODE_LISTS: [(&str, &[&str]); 16] = [
     ("time::DateError", &DATE),
@@ -226,6 +1265,29 @@ mod tests {
     use crate::time::{DateError, UnixTime};
     use crate::token::{ErrorKind, HashAlgorithm, SignatureAlgorithm};
     use crate::verify::VerifyError;
+
+    #[test]
+    fn the_table_covers_every_code_once_with_distinct_numbers() {
+        for code in super::all() {
+            assert!(super::lookup(code).is_some(), "{code} has no row in TABLE");
+        }
+        for (i, row) in super::TABLE.iter().enumerate() {
+            assert!(row.number > 0 && !row.description.is_empty(), "{}", row.code);
+            for other in &super::TABLE[i + 1..] {
+                assert_ne!(row.code, other.code);
+                assert_ne!(row.number, other.number, "{} and {}", row.code, other.code);
+            }
+            assert_eq!(super::by_number(row.number).map(|r| r.code), Some(row.code));
+        }
+        assert_eq!(
+            super::lookup("sign_revoked").map(|r| r.domain),
+            Some(super::Domain::Sign)
+        );
+        assert_eq!(
+            super::lookup("budget_revoked").map(|r| r.domain),
+            Some(super::Domain::Budget)
+        );
+    }
 
     #[test]
     fn no_code_twice() {
@@ -344,10 +1406,7 @@ mod tests {
                 status: GrantStatus::Revoked,
             },
             GrantError::ForeignReservation,
-            GrantError::BeforeRequest {
-                created_at: t,
-                at: t,
-            },
+            GrantError::BeforeRequest { created_at: t, at: t },
         ];
         check(&super::GRANT, &grant.map(|e| e.code()));
         let kinds = [

@@ -312,7 +312,10 @@ impl GrantUse<'_> {
         }
     }
 
-    fn abort(&mut self, (in_memory, durable): (GrantReservation, Option<Reservation>)) -> Result<(), SignError> {
+    fn abort(
+        &mut self,
+        (in_memory, durable): (GrantReservation, Option<Reservation>),
+    ) -> Result<(), SignError> {
         self.grant.abort(in_memory).map_err(SignError::GrantMismatch)?;
         match (self.ledger.as_deref_mut(), durable) {
             (Some(ledger), Some(r)) => ledger.abort(r).map_err(SignError::Counter),
@@ -320,7 +323,10 @@ impl GrantUse<'_> {
         }
     }
 
-    fn commit(&mut self, (in_memory, durable): (GrantReservation, Option<Reservation>)) -> Result<(), SignError> {
+    fn commit(
+        &mut self,
+        (in_memory, durable): (GrantReservation, Option<Reservation>),
+    ) -> Result<(), SignError> {
         // The durable ledger first: it is the record that must not under-count.
         let durable = match (self.ledger.as_deref_mut(), durable) {
             (Some(ledger), Some(r)) => ledger.commit(r).map(|_| ()).map_err(SignError::Counter),

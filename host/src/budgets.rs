@@ -26,7 +26,13 @@ pub struct BudgetInit {
 }
 
 /// A report of `record` with `usage`, at `now`.
-pub(crate) fn report(record: &BudgetRecord, budget: &Budget, usage: &Usage, lost: u64, now: UnixTime) -> BudgetReport {
+pub(crate) fn report(
+    record: &BudgetRecord,
+    budget: &Budget,
+    usage: &Usage,
+    lost: u64,
+    now: UnixTime,
+) -> BudgetReport {
     BudgetReport {
         fingerprint: record.fingerprint.clone(),
         signer: budget.signer().to_string(),
@@ -93,7 +99,13 @@ impl State {
     pub fn budget_show(&self, fp: &CertFingerprint) -> Result<BudgetReport> {
         let read = self.store.read_budget(fp)?;
         let budget = read.record.to_budget()?;
-        Ok(report(&read.record, &budget, &read.usage, read.usage.pending(), self.clock.now()))
+        Ok(report(
+            &read.record,
+            &budget,
+            &read.usage,
+            read.usage.pending(),
+            self.clock.now(),
+        ))
     }
 
     /// Runs `change` on a budget under its ledger lock and saves it.
@@ -139,7 +151,9 @@ impl State {
     /// # Errors
     /// The core's `budget_*` codes.
     pub fn budget_revoke(&self, fp: &CertFingerprint) -> Result<BudgetReport> {
-        self.change_budget(fp, |budget, _, _| budget.revoke(fp).map_err(|e| Error::from_core(&e)))
+        self.change_budget(fp, |budget, _, _| {
+            budget.revoke(fp).map_err(|e| Error::from_core(&e))
+        })
     }
 
     /// Assigns the certificate to another signer (KeyLocker lead only).
@@ -149,7 +163,9 @@ impl State {
     pub fn budget_assign(&self, fp: &CertFingerprint, actor: &Actor, signer: &str) -> Result<BudgetReport> {
         let signer = crate::user::user_id(signer)?;
         self.change_budget(fp, |budget, _, _| {
-            budget.assign_signer(actor, fp, signer).map_err(|e| Error::from_core(&e))
+            budget
+                .assign_signer(actor, fp, signer)
+                .map_err(|e| Error::from_core(&e))
         })
     }
 
@@ -165,7 +181,10 @@ impl State {
         let budget = record.to_budget()?;
         let now = self.clock.now();
         let remaining = budget.remaining(&open.counter().usage(), now);
-        if count > remaining && budget.state(now) == signet_core::budget::BudgetState::Valid && *user == *budget.signer() {
+        if count > remaining
+            && budget.state(now) == signet_core::budget::BudgetState::Valid
+            && *user == *budget.signer()
+        {
             return Err(Error::refused(
                 "budget_exhausted",
                 format!("{count} signatures needed, {remaining} remaining; nothing was counted"),

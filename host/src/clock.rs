@@ -48,7 +48,11 @@ fn invalid(s: &str) -> Error {
 /// `time_invalid`.
 pub fn parse_time(s: &str) -> Result<UnixTime> {
     let bad = || invalid(s);
-    if !s.is_empty() && s.bytes().enumerate().all(|(i, b)| b.is_ascii_digit() || (i == 0 && b == b'-')) {
+    if !s.is_empty()
+        && s.bytes()
+            .enumerate()
+            .all(|(i, b)| b.is_ascii_digit() || (i == 0 && b == b'-'))
+    {
         return s.parse::<i64>().map(UnixTime).map_err(|_| bad());
     }
     let (date, rest) = s.split_at_checked(10).ok_or_else(bad)?;
@@ -118,9 +122,18 @@ mod tests {
     fn rfc3339_and_unix_seconds() {
         assert_eq!(parse_time("0").unwrap(), UnixTime(0));
         assert_eq!(parse_time("1772323200").unwrap(), UnixTime(1_772_323_200));
-        assert_eq!(parse_time("2026-03-01T00:00:00Z").unwrap(), UnixTime(1_772_323_200));
-        assert_eq!(parse_time("2026-03-01T02:00:00+02:00").unwrap(), UnixTime(1_772_323_200));
-        assert_eq!(parse_time("2026-02-28T23:30:00.25-00:30").unwrap(), UnixTime(1_772_323_200));
+        assert_eq!(
+            parse_time("2026-03-01T00:00:00Z").unwrap(),
+            UnixTime(1_772_323_200)
+        );
+        assert_eq!(
+            parse_time("2026-03-01T02:00:00+02:00").unwrap(),
+            UnixTime(1_772_323_200)
+        );
+        assert_eq!(
+            parse_time("2026-02-28T23:30:00.25-00:30").unwrap(),
+            UnixTime(1_772_323_200)
+        );
         for bad in [
             "",
             "2026-03-01",
@@ -140,7 +153,10 @@ mod tests {
     #[test]
     fn at_takes_dates_and_times() {
         assert_eq!(parse_date_or_time("2026-03-01").unwrap(), UnixTime(1_772_323_200));
-        assert_eq!(parse_date_or_time("2026-03-01T00:00:05Z").unwrap(), UnixTime(1_772_323_205));
+        assert_eq!(
+            parse_date_or_time("2026-03-01T00:00:05Z").unwrap(),
+            UnixTime(1_772_323_205)
+        );
         assert!(Clock::System.now().as_secs() > 1_700_000_000);
         assert_eq!(Clock::Fixed(UnixTime(5)).now(), UnixTime(5));
     }

@@ -120,13 +120,19 @@ impl Config {
         if config.token.kind != "software" {
             return Err(Error::failed(
                 "state_config_invalid",
-                format!("signet.toml: token kind {:?} is not supported (expected \"software\")", config.token.kind),
+                format!(
+                    "signet.toml: token kind {:?} is not supported (expected \"software\")",
+                    config.token.kind
+                ),
             ));
         }
         if config.store.kind != "file" {
             return Err(Error::failed(
                 "state_config_invalid",
-                format!("signet.toml: store kind {:?} is not supported (expected \"file\")", config.store.kind),
+                format!(
+                    "signet.toml: store kind {:?} is not supported (expected \"file\")",
+                    config.store.kind
+                ),
             ));
         }
         Ok(config)
@@ -178,9 +184,15 @@ mod tests {
         let typo = text.replace("development", "developmnet");
         assert_eq!(Config::parse(&typo).unwrap_err().code(), "state_config_invalid");
         let old = text.replace("format = 1", "format = 0");
-        assert_eq!(Config::parse(&old).unwrap_err().code(), "state_format_unsupported");
+        assert_eq!(
+            Config::parse(&old).unwrap_err().code(),
+            "state_format_unsupported"
+        );
         let bad_key = text.replace("ecc-p256", "ecc-p999");
-        assert_eq!(Config::parse(&bad_key).unwrap_err().code(), "state_config_invalid");
+        assert_eq!(
+            Config::parse(&bad_key).unwrap_err().code(),
+            "state_config_invalid"
+        );
         assert_eq!(Config::parse("][").unwrap_err().code(), "state_config_invalid");
     }
 }

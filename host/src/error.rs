@@ -61,7 +61,10 @@ impl Error {
 
     /// An I/O failure on a path, with the given code.
     pub(crate) fn io(code: &'static str, what: &str, path: &Path, e: &std::io::Error) -> Self {
-        Error::failed(code, format!("cannot {what} {}: {}", path.display(), io_reason(e)))
+        Error::failed(
+            code,
+            format!("cannot {what} {}: {}", path.display(), io_reason(e)),
+        )
     }
 
     /// The stable snake_case code.

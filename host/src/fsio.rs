@@ -86,11 +86,21 @@ impl TempFile {
         })
     }
 
-    fn write_and_rename(mut self, bytes: &[u8], target: &Path, mode: Option<u32>, code: &'static str) -> Result<()> {
+    fn write_and_rename(
+        mut self,
+        bytes: &[u8],
+        target: &Path,
+        mode: Option<u32>,
+        code: &'static str,
+    ) -> Result<()> {
         let io = |e: std::io::Error| Error::io(code, "write", target, &e);
-        let mut file = self.file.take().ok_or_else(|| Error::failed(code, "temporary file already used"))?;
+        let mut file = self
+            .file
+            .take()
+            .ok_or_else(|| Error::failed(code, "temporary file already used"))?;
         if let Some(mode) = mode {
-            file.set_permissions(std::fs::Permissions::from_mode(mode)).map_err(io)?;
+            file.set_permissions(std::fs::Permissions::from_mode(mode))
+                .map_err(io)?;
         }
         file.write_all(bytes).map_err(io)?;
         file.sync_all().map_err(io)?;
@@ -172,7 +182,10 @@ pub fn check_private(path: &Path, secret: bool) -> Result<()> {
     if meta.file_type().is_symlink() {
         return Err(Error::failed(
             "state_permissions",
-            format!("{} is a symbolic link; the state must be real files", path.display()),
+            format!(
+                "{} is a symbolic link; the state must be real files",
+                path.display()
+            ),
         ));
     }
     let mode = meta.permissions().mode() & 0o777;
@@ -201,7 +214,11 @@ pub const WAIT_NOTICE_AFTER: Duration = Duration::from_secs(1);
 
 /// Runs `attempt` until it stops returning `Ok(None)` (busy), calling
 /// `notice` once after [`WAIT_NOTICE_AFTER`] with `what`.
-pub fn wait_for<T>(what: &str, notice: Option<&WaitNotice>, mut attempt: impl FnMut() -> Result<Option<T>>) -> Result<T> {
+pub fn wait_for<T>(
+    what: &str,
+    notice: Option<&WaitNotice>,
+    mut attempt: impl FnMut() -> Result<Option<T>>,
+) -> Result<T> {
     let start = Instant::now();
     let mut told = false;
     let mut pause = Duration::from_millis(2);

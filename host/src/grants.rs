@@ -10,7 +10,9 @@ use signet_core::time::UnixTime;
 use crate::error::{Error, Result};
 use crate::report::{ApprovalReport, GrantReport, RejectionReport, RequestReport};
 use crate::state::State;
-use crate::store::{EventRecord, GrantRecord, LedgerBinding, PolicyRecord, RequestRecord, StepRecord, WithUsage};
+use crate::store::{
+    EventRecord, GrantRecord, LedgerBinding, PolicyRecord, RequestRecord, StepRecord, WithUsage,
+};
 use crate::user::user_id;
 
 /// A signer policy to bind to a certificate.
@@ -63,8 +65,12 @@ impl Decision {
 /// Rebuilds a request by replaying its events; also returns the grant the
 /// replay issued, if any.
 fn replay(file: &RequestRecord) -> Result<(SigningRequest, Option<Grant>)> {
-    let damaged =
-        |e: &dyn core::fmt::Display| Error::failed("state_record_damaged", format!("request {} does not replay: {e}", file.id));
+    let damaged = |e: &dyn core::fmt::Display| {
+        Error::failed(
+            "state_record_damaged",
+            format!("request {} does not replay: {e}", file.id),
+        )
+    };
     let policy = file.policy.to_core().map_err(|e| damaged(&e))?;
     let mut request = SigningRequest::open(
         RequestId(file.id),
@@ -89,7 +95,9 @@ fn replay(file: &RequestRecord) -> Result<(SigningRequest, Option<Grant>)> {
                     grant = Some(g);
                 }
             }
-            "reject" => request.reject(&by, ev.comment.as_deref(), at).map_err(|e| damaged(&e))?,
+            "reject" => request
+                .reject(&by, ev.comment.as_deref(), at)
+                .map_err(|e| damaged(&e))?,
             "cancel" => request.cancel(&by, at).map_err(|e| damaged(&e))?,
             other => return Err(damaged(&format!("unknown event {other:?}"))),
         }
@@ -114,7 +122,12 @@ pub(crate) fn grant_report(g: &WithUsage<GrantRecord>, now: UnixTime) -> Result<
     })
 }
 
-fn request_report(file: &RequestRecord, request: &SigningRequest, grant: Option<GrantReport>, now: UnixTime) -> RequestReport {
+fn request_report(
+    file: &RequestRecord,
+    request: &SigningRequest,
+    grant: Option<GrantReport>,
+    now: UnixTime,
+) -> RequestReport {
     RequestReport {
         id: file.id,
         status: request.status(now).name(),
@@ -192,11 +205,18 @@ impl State {
         let policy_record = self.store.read_policy(fp)?.ok_or_else(|| {
             Error::refused(
                 "grant_no_policy",
-                format!("certificate {} has no signer policy; signing needs no grant", crate::hex(&fp.0)),
+                format!(
+                    "certificate {} has no signer policy; signing needs no grant",
+                    crate::hex(&fp.0)
+                ),
             )
         })?;
         let policy = policy_record.to_core()?;
-        let id = self.store.request_ids()?.last().map_or(1, |last| last.saturating_add(1));
+        let id = self
+            .store
+            .request_ids()?
+            .last()
+            .map_or(1, |last| last.saturating_add(1));
         let now = self.clock.now();
         let params = RequestParams {
             valid_from: spec.valid_from,
@@ -270,7 +290,11 @@ impl State {
             },
         });
         self.store.write_request(&file)?;
-        let grant = self.store.read_grant(id)?.map(|g| grant_report(&g, now)).transpose()?;
+        let grant = self
+            .store
+            .read_grant(id)?
+            .map(|g| grant_report(&g, now))
+            .transpose()?;
         Ok(request_report(&file, &request, grant, now))
     }
 
@@ -282,7 +306,11 @@ impl State {
         let file = self.store.read_request(id)?;
         let (request, _) = replay(&file)?;
         let now = self.clock.now();
-        let grant = self.store.read_grant(id)?.map(|g| grant_report(&g, now)).transpose()?;
+        let grant = self
+            .store
+            .read_grant(id)?
+            .map(|g| grant_report(&g, now))
+            .transpose()?;
         Ok(request_report(&file, &request, grant, now))
     }
 
@@ -291,7 +319,11 @@ impl State {
     /// # Errors
     /// As [`grant_show`](Self::grant_show).
     pub fn grant_list(&self) -> Result<Vec<RequestReport>> {
-        self.store.request_ids()?.into_iter().map(|id| self.grant_show(id)).collect()
+        self.store
+            .request_ids()?
+            .into_iter()
+            .map(|id| self.grant_show(id))
+            .collect()
     }
 
     /// The grants `user` holds for a certificate, oldest first.

@@ -39,14 +39,18 @@ pub fn generate_pkcs8(key_type: KeyType) -> Result<SecretDocument> {
     let doc = match key_type {
         KeyType::EccP256 => p256::SecretKey::generate_from_rng(&mut rng).to_pkcs8_der(),
         KeyType::EccP384 => p384::SecretKey::generate_from_rng(&mut rng).to_pkcs8_der(),
-        KeyType::Rsa { bits: bits @ (3072 | 4096) } => {
+        KeyType::Rsa {
+            bits: bits @ (3072 | 4096),
+        } => {
             let key = rsa::RsaPrivateKey::new(&mut rng, usize::from(bits)).map_err(|_| failed("RSA"))?;
             rsa::pkcs8::EncodePrivateKey::to_pkcs8_der(&key)
         }
         other => {
             return Err(Error::failed(
                 "token_not_supported",
-                format!("the software token makes rsa-3072, rsa-4096, ecc-p256 and ecc-p384 keys, not {other}"),
+                format!(
+                    "the software token makes rsa-3072, rsa-4096, ecc-p256 and ecc-p384 keys, not {other}"
+                ),
             ));
         }
     };
@@ -61,7 +65,9 @@ pub fn import(pkcs8: &[u8], alg: SignatureAlgorithm, what: &str) -> Result<(Soft
     let mut token = SoftSigner::new(rng());
     let handle = token
         .import_pkcs8_der(pkcs8, KeyUsage::SIGN_HASH, alg)
-        .map_err(|e| Error::from_core_in(what, &e).with_hint("the key file is damaged; restore it from a backup"))?;
+        .map_err(|e| {
+            Error::from_core_in(what, &e).with_hint("the key file is damaged; restore it from a backup")
+        })?;
     Ok((token, handle))
 }
 
@@ -89,8 +95,12 @@ pub fn self_signed(
 pub fn certificate_der(bytes: &[u8], name: &str) -> Result<Vec<u8>> {
     let der = signet_core::policy::certificate_der_from_pem_or_der(bytes)
         .map_err(|e| Error::failed("certificate_invalid", format!("{name}: {e}")))?;
-    CertificateRef::from_der(&der)
-        .map_err(|e| Error::failed("certificate_invalid", format!("{name}: not an X.509 certificate ({e})")))?;
+    CertificateRef::from_der(&der).map_err(|e| {
+        Error::failed(
+            "certificate_invalid",
+            format!("{name}: not an X.509 certificate ({e})"),
+        )
+    })?;
     Ok(der)
 }
 
@@ -150,7 +160,10 @@ mod tests {
         let colons = vec!["AB"; 32].join(":");
         assert_eq!(parse_fingerprint(&colons).unwrap().0, [0xab; 32]);
         assert_eq!(parse_fingerprint("ab").unwrap_err().code(), "fingerprint_invalid");
-        assert_eq!(parse_fingerprint(&"zz".repeat(32)).unwrap_err().code(), "fingerprint_invalid");
+        assert_eq!(
+            parse_fingerprint(&"zz".repeat(32)).unwrap_err().code(),
+            "fingerprint_invalid"
+        );
         let key = generate_pkcs8(KeyType::EccP256).unwrap();
         let alg = KeyType::EccP256.default_algorithm();
         let (mut token, handle) = import(key.as_bytes(), alg, "key").unwrap();
@@ -158,7 +171,10 @@ mod tests {
         let pem = certificate_pem(&der);
         assert_eq!(certificate_der(pem.as_bytes(), "c").unwrap(), der);
         assert_eq!(certificate_der(&der, "c").unwrap(), der);
-        assert_eq!(certificate_der(b"junk", "c").unwrap_err().code(), "certificate_invalid");
+        assert_eq!(
+            certificate_der(b"junk", "c").unwrap_err().code(),
+            "certificate_invalid"
+        );
         assert_eq!(subject(&der), "CN=t");
     }
 }

@@ -115,7 +115,9 @@ impl Layout {
     }
     /// `grants/policies/<sha256>.json`.
     pub fn policy(&self, fp: &CertFingerprint) -> PathBuf {
-        self.grants().join("policies").join(format!("{}.json", crate::hex(&fp.0)))
+        self.grants()
+            .join("policies")
+            .join(format!("{}.json", crate::hex(&fp.0)))
     }
     /// `grants/requests/`.
     pub fn requests(&self) -> PathBuf {
@@ -147,7 +149,9 @@ mod tests {
         let fp = CertFingerprint([0xab; 32]);
         assert_eq!(
             l.budget_record(&fp),
-            Path::new("/tmp/x/budgets").join("ab".repeat(32)).join("budget.json")
+            Path::new("/tmp/x/budgets")
+                .join("ab".repeat(32))
+                .join("budget.json")
         );
         assert_eq!(l.grant_ledger(7), Path::new("/tmp/x/grants/ledgers/7"));
     }

@@ -51,7 +51,9 @@ mod tests {
             for call in ["Error::refused(", "Error::failed(", "Error::io("] {
                 for (i, _) in text.match_indices(call) {
                     let rest = text[i + call.len()..].trim_start();
-                    let Some(rest) = rest.strip_prefix('"') else { continue };
+                    let Some(rest) = rest.strip_prefix('"') else {
+                        continue;
+                    };
                     let code = &rest[..rest.find('"').unwrap()];
                     assert!(
                         signet_core::codes::all().any(|c| c == code),

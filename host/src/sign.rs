@@ -144,7 +144,9 @@ impl State {
                     if count > 1 && count > left && left > 0 {
                         return Err(Error::refused(
                             "sign_grant_exhausted",
-                            format!("{count} signatures needed, grant {id} has {left} operations left; nothing was signed"),
+                            format!(
+                                "{count} signatures needed, grant {id} has {left} operations left; nothing was signed"
+                            ),
                         ));
                     }
                 }
@@ -165,7 +167,10 @@ impl State {
         match (options.grant, policy) {
             (Some(id), _) => {
                 if self.store.read_grant(id)?.is_none() {
-                    return Err(Error::refused("grant_not_found", format!("there is no grant {id}")));
+                    return Err(Error::refused(
+                        "grant_not_found",
+                        format!("there is no grant {id}"),
+                    ));
                 }
                 Ok(Some(id))
             }
@@ -186,7 +191,11 @@ impl State {
                         let ids: Vec<String> = many.iter().map(|g| g.id.to_string()).collect();
                         Err(Error::refused(
                             "grant_ambiguous",
-                            format!("{} holds several active grants ({}); name one", self.user, ids.join(", ")),
+                            format!(
+                                "{} holds several active grants ({}); name one",
+                                self.user,
+                                ids.join(", ")
+                            ),
                         )
                         .with_hint("pass --grant ID"))
                     }
@@ -217,12 +226,11 @@ impl State {
         let key = &mut *key;
         let handle = key.handle;
         let policy = self.store.read_policy(&self.fingerprint)?.is_some();
-        let mut signer = Signer::new(cert, &mut key.token, handle, budget, budget_ledger.counter()).with_options(
-            CoreOptions {
+        let mut signer = Signer::new(cert, &mut key.token, handle, budget, budget_ledger.counter())
+            .with_options(CoreOptions {
                 require_grant: policy,
                 ..CoreOptions::default()
-            },
-        );
+            });
         let user = self.user.clone();
         let alg = self.algorithm;
         let clock = self.clock;
@@ -230,14 +238,18 @@ impl State {
             let now = clock.now();
             if cms {
                 let out = match grant {
-                    Some((ledger, g)) => signer.sign_cms_granted(&user, now, g, ledger.counter(), alg, digest),
+                    Some((ledger, g)) => {
+                        signer.sign_cms_granted(&user, now, g, ledger.counter(), alg, digest)
+                    }
                     None => signer.sign_cms(&user, now, None, alg, digest),
                 };
                 out.map(|(p7s, r)| (r, p7s)).map_err(|e| sign_error(&e))
             } else {
                 let mut sig = [0u8; MAX_SIGNATURE_LEN];
                 let r = match grant {
-                    Some((ledger, g)) => signer.sign_digest_granted(&user, now, g, ledger.counter(), alg, digest, &mut sig),
+                    Some((ledger, g)) => {
+                        signer.sign_digest_granted(&user, now, g, ledger.counter(), alg, digest, &mut sig)
+                    }
                     None => signer.sign_digest(&user, now, None, alg, digest, &mut sig),
                 }
                 .map_err(|e| sign_error(&e))?;
@@ -299,16 +311,28 @@ impl State {
     /// `sign_budget_exhausted` / `sign_grant_exhausted` naming what is needed
     /// and left, core's `sign_*` codes, and `output_unwritable` after
     /// signing, naming the files signed and counted.
-    pub fn sign_files(&self, files: &[PathBuf], output: &Output, options: &SignOptions) -> Result<SignedBatch> {
+    pub fn sign_files(
+        &self,
+        files: &[PathBuf],
+        output: &Output,
+        options: &SignOptions,
+    ) -> Result<SignedBatch> {
         if matches!(output, Output::File(_)) && files.len() != 1 {
-            return Err(Error::failed("output_unwritable", "an output file can take one signature; use an output directory for several"));
+            return Err(Error::failed(
+                "output_unwritable",
+                "an output file can take one signature; use an output directory for several",
+            ));
         }
         // Preflight: every input readable, every output writable.
         let mut plan = Vec::with_capacity(files.len());
         for file in files {
-            let meta = std::fs::metadata(file).map_err(|e| Error::io("input_unreadable", "read", file, &e))?;
+            let meta =
+                std::fs::metadata(file).map_err(|e| Error::io("input_unreadable", "read", file, &e))?;
             if meta.is_dir() {
-                return Err(Error::failed("input_unreadable", format!("{} is a directory", file.display())));
+                return Err(Error::failed(
+                    "input_unreadable",
+                    format!("{} is a directory", file.display()),
+                ));
             }
             std::fs::File::open(file).map_err(|e| Error::io("input_unreadable", "read", file, &e))?;
             let out = signature_path(file, output);
@@ -345,7 +369,10 @@ impl State {
                     let mut counted = signed.clone();
                     counted.push(file_report);
                     return Err(partial(
-                        Error::failed(e.code(), format!("{} (its signature was made and counted)", e.message())),
+                        Error::failed(
+                            e.code(),
+                            format!("{} (its signature was made and counted)", e.message()),
+                        ),
                         &counted,
                     ));
                 }
@@ -372,7 +399,12 @@ impl State {
     ///
     /// # Errors
     /// `input_unreadable`, core's `cms_*` codes, `verify_unexpected_signer`.
-    pub fn verify_file(&self, file: &Path, signature: Option<&Path>, expect: &ExpectedSigner) -> Result<Verified> {
+    pub fn verify_file(
+        &self,
+        file: &Path,
+        signature: Option<&Path>,
+        expect: &ExpectedSigner,
+    ) -> Result<Verified> {
         verify_file(file, signature, expect, Some(&self.cert))
     }
 }
@@ -419,7 +451,8 @@ pub fn verify_file(
         ExpectedSigner::AnySigner => (None, "any_signer"),
     };
     if check != "any_signer" {
-        let expected = expected.ok_or_else(|| Error::failed("state_not_initialised", "no expected signer"))?;
+        let expected =
+            expected.ok_or_else(|| Error::failed("state_not_initialised", "no expected signer"))?;
         if expected != v.certificate_der.as_slice() {
             let want = crate::key::fingerprint(expected)?;
             return Err(Error::refused(
@@ -432,7 +465,9 @@ pub fn verify_file(
                     crate::hex(&want.0)
                 ),
             )
-            .with_hint("pass --cert FILE to name the expected signer, or --any-signer to check integrity only"));
+            .with_hint(
+                "pass --cert FILE to name the expected signer, or --any-signer to check integrity only",
+            ));
         }
     }
     Ok(Verified {
@@ -451,7 +486,11 @@ fn partial(e: Error, signed: &[SignedFile]) -> Error {
     let hint = e.hint().map(str::to_string);
     let out = Error::failed(
         e.code(),
-        format!("{}; signed and counted before this: {}", e.message(), names.join(", ")),
+        format!(
+            "{}; signed and counted before this: {}",
+            e.message(),
+            names.join(", ")
+        ),
     );
     match hint {
         Some(h) => out.with_hint(h),
@@ -470,11 +509,17 @@ mod tests {
         let f = dir.join("x");
         let data: Vec<u8> = (0..(3 * CHUNK + 17)).map(|i| i as u8).collect();
         std::fs::write(&f, &data).unwrap();
-        for h in [HashAlgorithm::Sha256, HashAlgorithm::Sha384, HashAlgorithm::Sha512] {
+        for h in [
+            HashAlgorithm::Sha256,
+            HashAlgorithm::Sha384,
+            HashAlgorithm::Sha512,
+        ] {
             assert_eq!(hash_file(&f, h).unwrap(), h.digest(&data).as_bytes());
         }
         assert_eq!(
-            hash_file(&dir.join("none"), HashAlgorithm::Sha256).unwrap_err().code(),
+            hash_file(&dir.join("none"), HashAlgorithm::Sha256)
+                .unwrap_err()
+                .code(),
             "input_unreadable"
         );
         std::fs::remove_dir_all(&dir).unwrap();
@@ -482,7 +527,10 @@ mod tests {
 
     #[test]
     fn signature_paths() {
-        assert_eq!(signature_path(Path::new("a/b.bin"), &Output::Beside), Path::new("a/b.bin.p7s"));
+        assert_eq!(
+            signature_path(Path::new("a/b.bin"), &Output::Beside),
+            Path::new("a/b.bin.p7s")
+        );
         assert_eq!(
             signature_path(Path::new("a/b.bin"), &Output::Dir("o".into())),
             Path::new("o/b.bin.p7s")

@@ -107,13 +107,17 @@ fn incomplete(what: &str, dir: &Path) -> Error {
         "state_incomplete",
         format!("the state in {} is incomplete: {what}", dir.display()),
     )
-    .with_hint("restore the missing part from a backup; `signet init --force` makes a new signer (and budget)")
+    .with_hint(
+        "restore the missing part from a backup; `signet init --force` makes a new signer (and budget)",
+    )
 }
 
 fn read_state_file(path: &Path, what: &str, dir: &Path) -> Result<Zeroizing<Vec<u8>>> {
     match std::fs::read(path) {
         Ok(bytes) => Ok(Zeroizing::new(bytes)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(incomplete(&format!("{what} is missing"), dir)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(incomplete(&format!("{what} is missing"), dir))
+        }
         Err(e) => Err(Error::io("state_io", "read", path, &e)),
     }
 }
@@ -149,7 +153,10 @@ impl State {
         let algorithm = config.algorithm()?;
         let (token, handle) = key::import(&pkcs8, algorithm, "signer/key.p8")?;
         let cert_ref = CertificateRef::from_der(&cert).map_err(|e| {
-            Error::failed("state_record_damaged", format!("signer/cert.der is not a certificate: {e}"))
+            Error::failed(
+                "state_record_damaged",
+                format!("signer/cert.der is not a certificate: {e}"),
+            )
         })?;
         let mut spki = [0u8; MAX_SPKI_LEN];
         let len = token
@@ -167,7 +174,10 @@ impl State {
         match store.read_budget(&fingerprint) {
             Ok(_) => {}
             Err(e) if e.code() == "budget_not_found" => {
-                return Err(incomplete("the signing certificate's budget record is missing", dir));
+                return Err(incomplete(
+                    "the signing certificate's budget record is missing",
+                    dir,
+                ));
             }
             Err(e) => return Err(e),
         }
@@ -201,7 +211,10 @@ impl State {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&parent).map_err(|e| Error::io("state_io", "create", &parent, &e))?;
-        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let staging = parent.join(format!(".{name}.{}{}", fsio::random_hex()?, fsio::TMP_SUFFIX));
         let built = (|| {
             fsio::create_private_dir(&staging)?;
@@ -249,7 +262,9 @@ impl State {
                 "state_exists",
                 format!("{} already holds a signing key", dir.display()),
             )
-            .with_hint("pass --force to replace the signer (its budget stays, a new certificate gets a new one)"));
+            .with_hint(
+                "pass --force to replace the signer (its budget stays, a new certificate gets a new one)",
+            ));
         }
         let user = crate::user::acting_user(options.user.as_deref())?;
         write_new_signer(&layout, init, &user, options.clock)?;
@@ -325,8 +340,11 @@ impl State {
 }
 
 fn not_initialised(dir: &Path) -> Error {
-    Error::failed("state_not_initialised", format!("there is no Signet state in {}", dir.display()))
-        .with_hint("run `signet init` (or `signet sign FILE`, which creates a development state on first use)")
+    Error::failed(
+        "state_not_initialised",
+        format!("there is no Signet state in {}", dir.display()),
+    )
+    .with_hint("run `signet init` (or `signet sign FILE`, which creates a development state on first use)")
 }
 
 fn missing_config(layout: &Layout) -> Error {
@@ -338,7 +356,9 @@ fn missing_config(layout: &Layout) -> Error {
         )
         .with_hint("move it aside and run `signet init`; its budgets cannot be carried over automatically");
     }
-    let empty = std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
+    let empty = std::fs::read_dir(dir)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false);
     if empty {
         not_initialised(dir)
     } else {

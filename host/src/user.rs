@@ -52,8 +52,11 @@ pub fn acting_user(name: Option<&str>) -> Result<UserId> {
         Some(n) => user_id(n),
         None => {
             let os = os_user().ok_or_else(|| {
-                Error::failed("user_unknown", "no acting user: $USER and $LOGNAME are unset and the account has no name")
-                    .with_hint("pass --user NAME")
+                Error::failed(
+                    "user_unknown",
+                    "no acting user: $USER and $LOGNAME are unset and the account has no name",
+                )
+                .with_hint("pass --user NAME")
             })?;
             user_id(&os)
         }

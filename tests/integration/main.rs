@@ -4,6 +4,7 @@ mod budget;
 mod cms;
 mod keys;
 mod orders;
+mod scenarios;
 mod sign;
 mod time;
 mod token;

@@ -54,7 +54,13 @@ pub fn ok(cwd: &Path, args: &[&str]) -> serde_json::Value {
     let mut all = args.to_vec();
     all.push("--json");
     let o = signet(cwd, &all);
-    assert_eq!(o.status.code(), Some(0), "{args:?}: {} / {}", stdout(&o), stderr(&o));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{args:?}: {} / {}",
+        stdout(&o),
+        stderr(&o)
+    );
     let v = json(&o);
     assert_eq!(v["ok"], true);
     v
@@ -71,7 +77,16 @@ pub fn fails(cwd: &Path, args: &[&str], exit: i32) -> String {
 /// development certificate is self-issued).
 pub fn openssl_verifies(cwd: &Path, content: &str, p7s: &str) -> bool {
     Command::new("openssl")
-        .args(["cms", "-verify", "-binary", "-inform", "DER", "-noverify", "-out", "/dev/null"])
+        .args([
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-noverify",
+            "-out",
+            "/dev/null",
+        ])
         .args(["-in", p7s, "-content", content])
         .current_dir(cwd)
         .output()
@@ -82,5 +97,7 @@ pub fn openssl_verifies(cwd: &Path, content: &str, p7s: &str) -> bool {
 
 /// The budget's used count, from `signet status --json`.
 pub fn used(cwd: &Path, state: &str) -> u64 {
-    ok(cwd, &["status", "--state", state])["budget"]["used"].as_u64().unwrap()
+    ok(cwd, &["status", "--state", state])["budget"]["used"]
+        .as_u64()
+        .unwrap()
 }

@@ -23,7 +23,9 @@ pub struct FileStore {
 
 impl core::fmt::Debug for FileStore {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("FileStore").field("layout", &self.layout).finish_non_exhaustive()
+        f.debug_struct("FileStore")
+            .field("layout", &self.layout)
+            .finish_non_exhaustive()
     }
 }
 
@@ -99,11 +101,20 @@ fn ledger_error(what: &str, dir: &Path, e: CounterError) -> Error {
 
 /// Refuses a ledger that is not the record's (swapped in) or older than the
 /// record has seen (rolled back).
-fn check_binding(what: &str, dir: &Path, binding: &LedgerBinding, id: [u8; LEDGER_ID_LEN], seq: u64) -> Result<()> {
+fn check_binding(
+    what: &str,
+    dir: &Path,
+    binding: &LedgerBinding,
+    id: [u8; LEDGER_ID_LEN],
+    seq: u64,
+) -> Result<()> {
     if crate::hex(&id) != binding.id {
         return Err(Error::failed(
             "state_ledger_foreign",
-            format!("the {what} ledger in {} belongs to another {what}; nothing is signed", dir.display()),
+            format!(
+                "the {what} ledger in {} belongs to another {what}; nothing is signed",
+                dir.display()
+            ),
         )
         .with_hint("restore this budget's own ledger from a backup"));
     }
@@ -126,7 +137,8 @@ fn peek<R: Bound>(record_path: &Path, ledger_dir: &Path) -> Result<Option<WithUs
     let Some(record) = read_record::<R>(record_path, R::WHAT)? else {
         return Ok(None);
     };
-    let (seq, id, usage) = FileCounterStore::peek(ledger_dir).map_err(|e| ledger_error(R::WHAT, ledger_dir, e))?;
+    let (seq, id, usage) =
+        FileCounterStore::peek(ledger_dir).map_err(|e| ledger_error(R::WHAT, ledger_dir, e))?;
     check_binding(R::WHAT, ledger_dir, record.binding(), id, seq)?;
     Ok(Some(WithUsage { record, usage }))
 }
@@ -145,7 +157,9 @@ fn create_ledger(what: &str, dir: &Path) -> Result<LedgerBinding> {
             "state_incomplete",
             format!("{} holds a {what} ledger without its record", dir.display()),
         )
-        .with_hint("a creation was interrupted or the record was deleted; restore the record from a backup"));
+        .with_hint(
+            "a creation was interrupted or the record was deleted; restore the record from a backup",
+        ));
     }
     fsio::create_private_dir(dir)?;
     let mut id = [0u8; LEDGER_ID_LEN];
@@ -181,14 +195,22 @@ fn open_ledger<R: Bound>(
         ..FileStoreOptions::default()
     };
     let what = format!("the {} ledger in {}", R::WHAT, ledger_dir.display());
-    let (store, recovery) = fsio::wait_for(&what, notice, || match FileCounterStore::open(ledger_dir, options) {
-        Ok(opened) => Ok(Some(opened)),
-        Err(CounterError::Locked) => Ok(None),
-        Err(e) => Err(ledger_error(R::WHAT, ledger_dir, e)),
+    let (store, recovery) = fsio::wait_for(&what, notice, || {
+        match FileCounterStore::open(ledger_dir, options) {
+            Ok(opened) => Ok(Some(opened)),
+            Err(CounterError::Locked) => Ok(None),
+            Err(e) => Err(ledger_error(R::WHAT, ledger_dir, e)),
+        }
     })?;
     // Read under the ledger lock: every writer of this record holds it.
     let record = read_record::<R>(record_path, R::WHAT)?.ok_or_else(not_found)?;
-    check_binding(R::WHAT, ledger_dir, record.binding(), store.ledger_id(), store.sequence())?;
+    check_binding(
+        R::WHAT,
+        ledger_dir,
+        record.binding(),
+        store.ledger_id(),
+        store.sequence(),
+    )?;
     Ok(FileLedger {
         record_path: record_path.to_path_buf(),
         record,
@@ -254,7 +276,8 @@ impl Store for FileStore {
     }
 
     fn read_budget(&self, fp: &CertFingerprint) -> Result<WithUsage<BudgetRecord>> {
-        peek(&self.layout.budget_record(fp), &self.layout.budget_ledger(fp))?.ok_or_else(|| budget_not_found(fp))
+        peek(&self.layout.budget_record(fp), &self.layout.budget_ledger(fp))?
+            .ok_or_else(|| budget_not_found(fp))
     }
 
     fn create_budget(&self, mut record: BudgetRecord) -> Result<()> {
@@ -284,7 +307,11 @@ impl Store for FileStore {
 
     fn lock_grants(&self) -> Result<GrantsLock> {
         fsio::create_private_dir(&self.layout.grants())?;
-        let guard = fsio::lock_file(&self.layout.grants_lock(), "the grants lock", self.notice.as_ref())?;
+        let guard = fsio::lock_file(
+            &self.layout.grants_lock(),
+            "the grants lock",
+            self.notice.as_ref(),
+        )?;
         Ok(Box::new(guard))
     }
 
@@ -321,8 +348,12 @@ impl Store for FileStore {
     }
 
     fn read_request(&self, id: u64) -> Result<RequestRecord> {
-        read_record(&self.layout.request(id), "signing request")?
-            .ok_or_else(|| Error::refused("grant_unknown_request", format!("there is no signing request {id}")))
+        read_record(&self.layout.request(id), "signing request")?.ok_or_else(|| {
+            Error::refused(
+                "grant_unknown_request",
+                format!("there is no signing request {id}"),
+            )
+        })
     }
 
     fn write_request(&self, record: &RequestRecord) -> Result<()> {

@@ -18,7 +18,10 @@ mod file;
 pub mod record;
 
 pub use file::FileStore;
-pub use record::{BudgetRecord, EventRecord, GrantRecord, LedgerBinding, PolicyRecord, PurchaseRecord, RequestRecord, StepRecord};
+pub use record::{
+    BudgetRecord, EventRecord, GrantRecord, LedgerBinding, PolicyRecord, PurchaseRecord, RequestRecord,
+    StepRecord,
+};
 
 /// A record read together with its ledger's usage.
 #[derive(Debug, Clone, PartialEq, Eq)]

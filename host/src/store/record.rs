@@ -151,7 +151,11 @@ impl PolicyRecord {
     pub fn to_core(&self) -> Result<SignerPolicy> {
         let mut steps = Vec::with_capacity(self.steps.len());
         for s in &self.steps {
-            let approvers = s.approvers.iter().map(|a| user_id(a)).collect::<Result<Vec<_>>>()?;
+            let approvers = s
+                .approvers
+                .iter()
+                .map(|a| user_id(a))
+                .collect::<Result<Vec<_>>>()?;
             steps.push(ApprovalStep::new(&approvers, s.threshold).map_err(|e| Error::from_core(&e))?);
         }
         SignerPolicy::new(
@@ -330,7 +334,10 @@ mod tests {
         let e = unseal::<BudgetRecord>(edited.as_bytes(), "b").unwrap_err();
         assert_eq!(e.code(), "state_record_damaged");
         assert!(e.hint().is_some());
-        assert_eq!(unseal::<BudgetRecord>(b"{", "b").unwrap_err().code(), "state_record_damaged");
+        assert_eq!(
+            unseal::<BudgetRecord>(b"{", "b").unwrap_err().code(),
+            "state_record_damaged"
+        );
         let budget = r.to_budget().unwrap();
         assert_eq!(budget.total(), 1010);
     }
