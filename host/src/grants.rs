@@ -276,6 +276,7 @@ impl State {
                     ledger: LedgerBinding {
                         id: String::new(),
                         sequence: 0,
+                        used: 0,
                     },
                 })?;
             }

@@ -417,6 +417,7 @@ pub(crate) fn new_budget_record(
         ledger: LedgerBinding {
             id: String::new(),
             sequence: 0,
+            used: 0,
         },
     })
 }

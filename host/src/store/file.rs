@@ -107,6 +107,7 @@ fn check_binding(
     binding: &LedgerBinding,
     id: [u8; LEDGER_ID_LEN],
     seq: u64,
+    used: u64,
 ) -> Result<()> {
     if crate::hex(&id) != binding.id {
         return Err(Error::failed(
@@ -118,13 +119,14 @@ fn check_binding(
         )
         .with_hint("restore this budget's own ledger from a backup"));
     }
-    if seq < binding.sequence {
+    if seq < binding.sequence || used < binding.used {
         return Err(Error::failed(
             "state_ledger_rolled_back",
             format!(
-                "the {what} ledger in {} is at record {seq} but was already seen at {}: it was rolled back to an older copy, so nothing is signed",
+                "the {what} ledger in {} is at record {seq} with {used} used, but was already seen at record {} with {} used: it was rolled back to an older copy, so nothing is signed",
                 dir.display(),
-                binding.sequence
+                binding.sequence,
+                binding.used
             ),
         )
         .with_hint("restore the newest copy of the ledger"));
@@ -139,7 +141,7 @@ fn peek<R: Bound>(record_path: &Path, ledger_dir: &Path) -> Result<Option<WithUs
     };
     let (seq, id, usage) =
         FileCounterStore::peek(ledger_dir).map_err(|e| ledger_error(R::WHAT, ledger_dir, e))?;
-    check_binding(R::WHAT, ledger_dir, record.binding(), id, seq)?;
+    check_binding(R::WHAT, ledger_dir, record.binding(), id, seq, usage.used())?;
     Ok(Some(WithUsage { record, usage }))
 }
 
@@ -151,7 +153,7 @@ fn create_ledger(what: &str, dir: &Path) -> Result<LedgerBinding> {
         // one without a record is damage, never a fresh start.
         let (seq, id, usage) = FileCounterStore::peek(dir).map_err(|e| ledger_error(what, dir, e))?;
         if usage == Usage::default() {
-            return Ok(LedgerBinding::new(id, seq));
+            return Ok(LedgerBinding::new(id, seq, 0));
         }
         return Err(Error::failed(
             "state_incomplete",
@@ -170,7 +172,7 @@ fn create_ledger(what: &str, dir: &Path) -> Result<LedgerBinding> {
         ..FileStoreOptions::default()
     };
     let (store, _) = FileCounterStore::open(dir, options).map_err(|e| ledger_error(what, dir, e))?;
-    Ok(LedgerBinding::new(store.ledger_id(), store.sequence()))
+    Ok(LedgerBinding::new(store.ledger_id(), store.sequence(), 0))
 }
 
 struct FileLedger<R> {
@@ -210,6 +212,7 @@ fn open_ledger<R: Bound>(
         record.binding(),
         store.ledger_id(),
         store.sequence(),
+        store.durable().used(),
     )?;
     Ok(FileLedger {
         record_path: record_path.to_path_buf(),
@@ -225,7 +228,10 @@ impl<R: Bound> OpenLedger<R> for FileLedger<R> {
     }
 
     fn save(&mut self, mut record: R) -> Result<()> {
-        record.binding_mut().sequence = self.store.sequence();
+        // What the ledger has durably recorded: never more than it counts.
+        let binding = record.binding_mut();
+        binding.sequence = self.store.sequence();
+        binding.used = self.store.durable().used();
         write_record(&self.record_path, &record)?;
         self.record = record;
         Ok(())
@@ -244,7 +250,8 @@ impl<R: Bound> OpenLedger<R> for FileLedger<R> {
         let usage = self.store.flush().map_err(|e| ledger_error(R::WHAT, &dir, e))?;
         // Still under the ledger lock: record the sequence reached, so that a
         // later rollback of the ledger is caught.
-        if self.store.sequence() != self.record.binding().sequence {
+        let binding = self.record.binding();
+        if self.store.sequence() != binding.sequence || self.store.durable().used() != binding.used {
             let record = self.record.clone();
             self.save(record)?;
         }
@@ -386,4 +393,22 @@ fn budget_not_found(fp: &CertFingerprint) -> Error {
         format!("certificate {} has no budget in this state", crate::hex(&fp.0)),
     )
     .with_hint("create one with `signet budget init --cert FILE`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bindings_refuse_other_ledgers_older_sequences_and_lower_counts() {
+        let dir = Path::new("/x");
+        let b = LedgerBinding::new([1; LEDGER_ID_LEN], 5, 3);
+        check_binding("budget", dir, &b, [1; LEDGER_ID_LEN], 5, 3).unwrap();
+        check_binding("budget", dir, &b, [1; LEDGER_ID_LEN], 9, 4).unwrap();
+        let code = |id, seq, used| check_binding("budget", dir, &b, id, seq, used).unwrap_err().code();
+        assert_eq!(code([2; LEDGER_ID_LEN], 5, 3), "state_ledger_foreign");
+        assert_eq!(code([1; LEDGER_ID_LEN], 4, 3), "state_ledger_rolled_back");
+        // A newer record that counts fewer: forged from an older one.
+        assert_eq!(code([1; LEDGER_ID_LEN], 6, 2), "state_ledger_rolled_back");
+    }
 }

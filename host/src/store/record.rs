@@ -10,8 +10,9 @@
 //!
 //! A budget record and a grant record each name their ledger: its identity
 //! (written into every ledger record) and the highest ledger sequence the
-//! record has seen. A ledger with another identity was swapped in; one with
-//! a lower sequence was rolled back to an older copy. Both are refused.
+//! record has seen, with the count at that sequence. A ledger with another
+//! identity was swapped in; one with a lower sequence or a lower count was
+//! rolled back to (or forged from) an older copy. Both are refused.
 
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use sha2::{Digest, Sha256};
@@ -31,14 +32,19 @@ pub struct LedgerBinding {
     pub id: String,
     /// The highest ledger sequence this record has seen.
     pub sequence: u64,
+    /// The signatures (or operations) counted as used at that sequence: a
+    /// ledger never counts fewer, so a forged newer record with a lower
+    /// count is caught like a rollback.
+    pub used: u64,
 }
 
 impl LedgerBinding {
-    /// A binding for a ledger id at its first sequence.
-    pub fn new(id: [u8; LEDGER_ID_LEN], sequence: u64) -> Self {
+    /// A binding for a ledger id at a sequence and used count.
+    pub fn new(id: [u8; LEDGER_ID_LEN], sequence: u64, used: u64) -> Self {
         LedgerBinding {
             id: crate::hex(&id),
             sequence,
+            used,
         }
     }
 }
@@ -319,7 +325,7 @@ mod tests {
             }],
             revoked: false,
             signer: "alice".into(),
-            ledger: LedgerBinding::new([1; LEDGER_ID_LEN], 1),
+            ledger: LedgerBinding::new([1; LEDGER_ID_LEN], 1, 0),
         }
     }
 
