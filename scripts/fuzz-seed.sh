@@ -11,7 +11,7 @@ V=$ROOT/tests/vectors
 C=$ROOT/fuzz/corpus
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(order_json json_parse spki csr cert counter_recovery grant_budget_ops ffi_c)
+[ ${#targets[@]} -gt 0 ] || targets=(order_json json_parse spki csr cert counter_recovery grant_budget_ops ffi_c state_files)
 
 copy() { # copy DEST FILE... (missing globs are skipped)
     local dest=$1 f
@@ -86,6 +86,8 @@ seed_ffi_c() {
 # Structured (arbitrary-derived) inputs: no vectors fit; libFuzzer starts from scratch.
 seed_counter_recovery() { mkdir -p "$C/counter_recovery"; }
 seed_grant_budget_ops() { mkdir -p "$C/grant_budget_ops"; }
+# The target damages a state it makes itself (file choice, damage kind, bytes).
+seed_state_files() { mkdir -p "$C/state_files"; }
 
 for t in "${targets[@]}"; do
     "seed_$t"

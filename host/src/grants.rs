@@ -184,16 +184,37 @@ impl State {
         };
         record.to_core()?;
         let _lock = self.store.lock_grants()?;
+        // The policy first, then the budget's note that it exists: a crash in
+        // between leaves a policy in force, never a silently missing one.
         self.store.write_policy(&record)?;
+        let mut budget = self.store.open_budget(fp)?;
+        if !budget.record().policy {
+            let mut updated = budget.record().clone();
+            updated.policy = true;
+            budget.save(updated)?;
+        }
+        budget.close()?;
         Ok(record)
     }
 
     /// The signer policy bound to a certificate, if any.
     ///
     /// # Errors
-    /// `state_record_damaged`.
+    /// `state_incomplete` when the budget says a policy is bound but its file
+    /// is missing; `state_record_damaged`.
     pub fn grant_policy_of(&self, fp: &CertFingerprint) -> Result<Option<PolicyRecord>> {
-        self.store.read_policy(fp)
+        let policy = self.store.read_policy(fp)?;
+        if policy.is_none() && self.store.read_budget(fp)?.record.policy {
+            return Err(Error::failed(
+                "state_incomplete",
+                format!(
+                    "the signer policy of certificate {} is missing; without it nothing is signed",
+                    crate::hex(&fp.0)
+                ),
+            )
+            .with_hint("restore grants/policies/ from a backup"));
+        }
+        Ok(policy)
     }
 
     /// Opens a signing request, as the acting user, for a certificate's signer.
@@ -202,7 +223,7 @@ impl State {
     /// `grant_no_policy`, the core's `grant_*` codes.
     pub fn grant_request(&self, fp: &CertFingerprint, spec: &RequestSpec) -> Result<RequestReport> {
         let _lock = self.store.lock_grants()?;
-        let policy_record = self.store.read_policy(fp)?.ok_or_else(|| {
+        let policy_record = self.grant_policy_of(fp)?.ok_or_else(|| {
             Error::refused(
                 "grant_no_policy",
                 format!(

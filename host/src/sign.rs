@@ -163,7 +163,7 @@ impl State {
     /// The grant a signature uses: none without a signer policy; the named
     /// one; or the acting user's only active one.
     fn grant_for(&self, fp: &CertFingerprint, options: &SignOptions) -> Result<Option<u64>> {
-        let policy = self.store.read_policy(fp)?;
+        let policy = self.grant_policy_of(fp)?;
         match (options.grant, policy) {
             (Some(id), _) => {
                 if self.store.read_grant(id)?.is_none() {
@@ -225,7 +225,7 @@ impl State {
             .map_err(|_| Error::failed("state_io", "the signing key's lock was poisoned by a panic"))?;
         let key = &mut *key;
         let handle = key.handle;
-        let policy = self.store.read_policy(&self.fingerprint)?.is_some();
+        let policy = self.grant_policy_of(&self.fingerprint)?.is_some();
         let mut signer = Signer::new(cert, &mut key.token, handle, budget, budget_ledger.counter())
             .with_options(CoreOptions {
                 require_grant: policy,

@@ -333,7 +333,7 @@ impl State {
             key_type: self.config.signer.key_type.clone(),
             algorithm: self.algorithm.name().to_string(),
             signer: budget.signer.clone(),
-            grant_required: self.store.read_policy(&self.fingerprint)?.is_some(),
+            grant_required: self.grant_policy_of(&self.fingerprint)?.is_some(),
             budget,
         })
     }
@@ -414,6 +414,7 @@ pub(crate) fn new_budget_record(
         purchases: Vec::new(),
         revoked: false,
         signer: signer.to_string(),
+        policy: false,
         ledger: LedgerBinding {
             id: String::new(),
             sequence: 0,

@@ -79,6 +79,9 @@ pub struct BudgetRecord {
     pub revoked: bool,
     /// The assigned signer.
     pub signer: String,
+    /// Whether a signer policy is bound to the certificate: a policy file
+    /// that goes missing is then damage, never "no grant needed".
+    pub policy: bool,
     /// The signature ledger.
     pub ledger: LedgerBinding,
 }
@@ -325,6 +328,7 @@ mod tests {
             }],
             revoked: false,
             signer: "alice".into(),
+            policy: false,
             ledger: LedgerBinding::new([1; LEDGER_ID_LEN], 1, 0),
         }
     }
