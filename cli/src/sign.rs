@@ -92,8 +92,12 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "P7S")]
     signature: Option<PathBuf>,
     /// The expected signer's certificate (PEM or DER) instead of the state's.
-    #[arg(long, value_name = "CERT", conflicts_with = "any_signer")]
+    #[arg(long, value_name = "CERT", conflicts_with_all = ["any_signer", "ca"])]
     cert: Option<PathBuf>,
+    /// Accept any signer whose certificate is issued by one of these trust
+    /// anchors (PEM bundle or DER).
+    #[arg(long, value_name = "FILE", conflicts_with = "any_signer")]
+    ca: Option<PathBuf>,
     /// Check integrity only: accept any signer.
     #[arg(long)]
     any_signer: bool,
@@ -154,16 +158,17 @@ pub fn run_sign(a: SignArgs, g: &Global) -> Run {
 
 /// `signet verify FILE`.
 pub fn run_verify(a: VerifyArgs, g: &Global) -> Run {
-    let expect = match (&a.cert, a.any_signer) {
-        (Some(path), _) => {
-            let bytes = signet_host::fsio::read_limited(path, crate::validate::INPUT_LIMIT)?;
-            ExpectedSigner::Certificate(signet_host::key::certificate_der(
-                &bytes,
-                &path.display().to_string(),
-            )?)
+    let read = |path: &PathBuf| signet_host::fsio::read_limited(path, crate::validate::INPUT_LIMIT);
+    let name = |path: &PathBuf| path.display().to_string();
+    let expect = match (&a.cert, &a.ca, a.any_signer) {
+        (Some(path), _, _) => {
+            ExpectedSigner::Certificate(signet_host::key::certificate_der(&read(path)?, &name(path))?)
         }
-        (None, true) => ExpectedSigner::AnySigner,
-        (None, false) => ExpectedSigner::StateCertificate,
+        (None, Some(path), _) => {
+            ExpectedSigner::IssuedBy(signet_host::sign::certificates(&read(path)?, &name(path))?)
+        }
+        (None, None, true) => ExpectedSigner::AnySigner,
+        (None, None, false) => ExpectedSigner::StateCertificate,
     };
     let verified = match expect {
         ExpectedSigner::StateCertificate => {

@@ -432,12 +432,34 @@ fn empty_listings_say_so() {
 #[test]
 fn a_deleted_policy_is_damage_not_freedom() {
     let dir = state("policy-deleted", "100");
-    ok(&dir, &["grant", "policy", "--max-ops", "5", "--ttl", "3600", "--step", "carol:1", "--state", "st", "--user", "admin"]);
-    assert_eq!(fails(&dir, &["sign", "f", "--state", "st", "--user", "alice"], 1), "sign_grant_required");
+    ok(
+        &dir,
+        &[
+            "grant",
+            "policy",
+            "--max-ops",
+            "5",
+            "--ttl",
+            "3600",
+            "--step",
+            "carol:1",
+            "--state",
+            "st",
+            "--user",
+            "admin",
+        ],
+    );
+    assert_eq!(
+        fails(&dir, &["sign", "f", "--state", "st", "--user", "alice"], 1),
+        "sign_grant_required"
+    );
     let policies = dir.join("st/grants/policies");
     for entry in std::fs::read_dir(&policies).unwrap() {
         std::fs::remove_file(entry.unwrap().path()).unwrap();
     }
-    assert_eq!(fails(&dir, &["sign", "f", "--state", "st", "--user", "alice"], 2), "state_incomplete");
+    assert_eq!(
+        fails(&dir, &["sign", "f", "--state", "st", "--user", "alice"], 2),
+        "state_incomplete"
+    );
     assert_eq!(fails(&dir, &["status", "--state", "st"], 2), "state_incomplete");
 }

@@ -388,6 +388,103 @@ fn verify_checks_who_signed() {
         &dir,
         &["verify", "f", "--signature", "other.p7s", "--cert", "o.pem"],
     );
+    // --ca: a signer issued by a trust anchor is accepted; others are not.
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-subj",
+        "/CN=Test CA",
+        "-days",
+        "2",
+    ]);
+    openssl(&[
+        "req",
+        "-new",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-384",
+        "-nodes",
+        "-keyout",
+        "leaf.key",
+        "-out",
+        "leaf.csr",
+        "-subj",
+        "/CN=leaf",
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "leaf.pem",
+        "-days",
+        "1",
+        "-sha384",
+    ]);
+    openssl(&[
+        "cms", "-sign", "-binary", "-in", "f", "-signer", "leaf.pem", "-inkey", "leaf.key", "-outform",
+        "DER", "-out", "leaf.p7s",
+    ]);
+    let v = ok(
+        &dir,
+        &["verify", "f", "--signature", "leaf.p7s", "--ca", "ca.pem"],
+    );
+    assert_eq!(v["signer_check"], "trust_anchor");
+    std::fs::write(
+        dir.join("bundle.pem"),
+        [
+            std::fs::read(dir.join("o.pem")).unwrap(),
+            std::fs::read(dir.join("ca.pem")).unwrap(),
+        ]
+        .concat(),
+    )
+    .unwrap();
+    ok(
+        &dir,
+        &["verify", "f", "--signature", "leaf.p7s", "--ca", "bundle.pem"],
+    );
+    let out = signet(
+        &dir,
+        &[
+            "verify",
+            "f",
+            "--signature",
+            "leaf.p7s",
+            "--ca",
+            "o.pem",
+            "--json",
+        ],
+    );
+    assert_eq!(error_code(&out, 1), "verify_untrusted_signer");
+    let out = signet(
+        &dir,
+        &[
+            "verify",
+            "f",
+            "--signature",
+            "other.p7s",
+            "--ca",
+            "ca.pem",
+            "--json",
+        ],
+    );
+    assert_eq!(error_code(&out, 1), "verify_untrusted_signer");
     // A tampered file fails whoever signed.
     std::fs::write(dir.join("f"), b"contenT").unwrap();
     assert!(fails(&dir, &["verify", "f", "--state", "st"], 1).starts_with("cms_"));
@@ -434,4 +531,116 @@ fn inputs_are_limited_while_reading() {
     ] {
         assert_eq!(fails(&dir, args, 2), "input_too_large", "{args:?}");
     }
+}
+
+#[test]
+fn waiting_for_a_lock_says_what_it_waits_for() {
+    let dir = scratch("lock-wait");
+    std::fs::write(dir.join("f"), b"content").unwrap();
+    ok(&dir, &["sign", "f", "--state", "st"]);
+    let fp = std::fs::read_dir(dir.join("st/budgets"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    // Another holder of the ledger's lock for 2.5 s (flock(1) takes the same
+    // flock(2) lock as Signet).
+    let mut holder = Command::new("flock")
+        .arg(fp.join("ledger/ledger.lock"))
+        .args(["sleep", "2.5"])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let out = signet(&dir, &["sign", "f", "--state", "st"]);
+    holder.wait().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let waits = stderr(&out)
+        .matches("signet: waiting for the budget ledger")
+        .count();
+    assert_eq!(waits, 1, "one line naming what is waited for: {}", stderr(&out));
+    assert_eq!(used(&dir, "st"), 2);
+}
+
+#[test]
+fn read_only_commands_work_on_a_read_only_state() {
+    let dir = scratch("read-only");
+    std::fs::write(dir.join("f"), b"content").unwrap();
+    ok(&dir, &["sign", "f", "--state", "st"]);
+    ok(
+        &dir,
+        &[
+            "grant",
+            "policy",
+            "--max-ops",
+            "2",
+            "--ttl",
+            "60",
+            "--step",
+            "carol:1",
+            "--state",
+            "st",
+        ],
+    );
+    // Root ignores permission bits, so as root the state is handed to an
+    // unprivileged user, who may read but not write it.
+    let root = Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+    let st = dir.join("st");
+    if root {
+        assert!(
+            Command::new("chown")
+                .args(["-R", "nobody"])
+                .arg(&st)
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+    assert!(
+        Command::new("chmod")
+            .args(["-R", "a-w"])
+            .arg(&st)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let run = |args: &[&str]| {
+        let mut c = if root {
+            let mut c = Command::new("setpriv");
+            c.args([
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                env!("CARGO_BIN_EXE_signet"),
+            ]);
+            c
+        } else {
+            Command::new(env!("CARGO_BIN_EXE_signet"))
+        };
+        c.args(args)
+            .args(["--state", st.to_str().unwrap(), "--user", "tester", "--json"])
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    for args in [
+        &["status"][..],
+        &["budget", "show"],
+        &["grant", "show"],
+        &["verify", "f"],
+        &["cert"],
+    ] {
+        let out = run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {} {}",
+            stdout(&out),
+            stderr(&out)
+        );
+    }
+    // A command that changes the state fails with a code, and changes nothing.
+    let out = run(&["budget", "revoke"]);
+    assert_eq!(error_code(&out, 2), "state_io");
+    let _ = Command::new("chmod").args(["-R", "u+w"]).arg(&st).status();
 }

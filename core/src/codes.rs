@@ -156,7 +156,7 @@ pub const SIGN: [&str; 16] = [
 /// Errors of the std host layer (`signet-host`): the state directory, its
 /// records and ledgers, inputs and outputs, and the lookups the surfaces
 /// share. Listed here so that this table stays the one source of codes.
-pub const HOST: [&str; 27] = [
+pub const HOST: [&str; 28] = [
     "state_not_initialised",
     "state_exists",
     "state_incomplete",
@@ -184,6 +184,7 @@ pub const HOST: [&str; 27] = [
     "grant_ambiguous",
     "grant_not_found",
     "verify_unexpected_signer",
+    "verify_untrusted_signer",
 ];
 
 /// What a code is about: every surface derives its error class from it, so

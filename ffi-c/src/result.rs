@@ -241,6 +241,7 @@ results! {
     GrantAmbiguous = 8025, "grant_ambiguous", "The user holds several active grants; name one.";
     GrantNotFound = 8026, "grant_not_found", "There is no grant with that id.";
     VerifyUnexpectedSigner = 8027, "verify_unexpected_signer", "The signature was made by another signer than the expected one.";
+    VerifyUntrustedSigner = 8028, "verify_untrusted_signer", "The signer's certificate is not issued by any of the trust anchors.";
 
     // 9000s: misuse of the C API.
     NullPointer = 9001, "ffi_null_pointer", "A required pointer argument is NULL.";

@@ -147,8 +147,9 @@ pub struct Verified {
     pub subject: String,
     /// Core's signature algorithm name.
     pub algorithm: &'static str,
-    /// How the signer was checked: `state_certificate`, `certificate` or
-    /// `any_signer` (integrity only: who signed was not checked).
+    /// How the signer was checked: `state_certificate`, `certificate`,
+    /// `trust_anchor` or `any_signer` (integrity only: who signed was not
+    /// checked).
     pub signer_check: &'static str,
 }
 

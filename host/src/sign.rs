@@ -417,6 +417,10 @@ pub enum ExpectedSigner {
     StateCertificate,
     /// This certificate (DER).
     Certificate(Vec<u8>),
+    /// A certificate issued by one of these trust anchors (DER), or one of
+    /// them itself. The issuer's name and signature are checked; validity
+    /// dates are not (a signature outlives its certificate's validity).
+    IssuedBy(Vec<Vec<u8>>),
     /// Anyone: integrity only.
     AnySigner,
 }
@@ -445,29 +449,49 @@ pub fn verify_file(
     let v = signet_core::cms::verify_detached(&p7s, &content)
         .map_err(|e| Error::from_core_in(&sig_path.display().to_string(), &e))?;
     let fp = crate::key::fingerprint(&v.certificate_der)?;
-    let (expected, check) = match expect {
-        ExpectedSigner::StateCertificate => (state_cert, "state_certificate"),
-        ExpectedSigner::Certificate(der) => (Some(der.as_slice()), "certificate"),
-        ExpectedSigner::AnySigner => (None, "any_signer"),
+    let check = match expect {
+        ExpectedSigner::StateCertificate => "state_certificate",
+        ExpectedSigner::Certificate(_) => "certificate",
+        ExpectedSigner::IssuedBy(_) => "trust_anchor",
+        ExpectedSigner::AnySigner => "any_signer",
     };
-    if check != "any_signer" {
-        let expected =
-            expected.ok_or_else(|| Error::failed("state_not_initialised", "no expected signer"))?;
-        if expected != v.certificate_der.as_slice() {
-            let want = crate::key::fingerprint(expected)?;
-            return Err(Error::refused(
-                "verify_unexpected_signer",
-                format!(
-                    "{}: the signature is intact but was made by certificate {} ({}), not the expected {}",
-                    sig_path.display(),
-                    crate::hex(&fp.0),
-                    crate::key::subject(&v.certificate_der),
-                    crate::hex(&want.0)
-                ),
-            )
-            .with_hint(
-                "pass --cert FILE to name the expected signer, or --any-signer to check integrity only",
-            ));
+    let expected = match expect {
+        ExpectedSigner::StateCertificate => state_cert,
+        ExpectedSigner::Certificate(der) => Some(der.as_slice()),
+        _ => None,
+    };
+    match expect {
+        ExpectedSigner::AnySigner => {}
+        ExpectedSigner::IssuedBy(anchors) => {
+            if !anchors.iter().any(|a| issued_by(&v.certificate_der, a)) {
+                return Err(Error::refused(
+                    "verify_untrusted_signer",
+                    format!(
+                        "{}: the signature is intact but its signer ({}) is not issued by any of the {} trust anchor(s)",
+                        sig_path.display(),
+                        crate::key::subject(&v.certificate_der),
+                        anchors.len()
+                    ),
+                ));
+            }
+        }
+        _ => {
+            let expected =
+                expected.ok_or_else(|| Error::failed("state_not_initialised", "no expected signer"))?;
+            if expected != v.certificate_der.as_slice() {
+                let want = crate::key::fingerprint(expected)?;
+                return Err(Error::refused(
+                    "verify_unexpected_signer",
+                    format!(
+                        "{}: the signature is intact but was made by certificate {} ({}), not the expected {}",
+                        sig_path.display(),
+                        crate::hex(&fp.0),
+                        crate::key::subject(&v.certificate_der),
+                        crate::hex(&want.0)
+                    ),
+                )
+                .with_hint("pass --cert FILE to name the expected signer, --ca FILE to accept a CA's certificates, or --any-signer to check integrity only"));
+            }
         }
     }
     Ok(Verified {
@@ -478,6 +502,53 @@ pub fn verify_file(
         algorithm: v.algorithm.name(),
         signer_check: check,
     })
+}
+
+/// Whether `cert` is `anchor`, or names `anchor`'s subject as its issuer
+/// and carries a signature that `anchor`'s key verifies.
+fn issued_by(cert: &[u8], anchor: &[u8]) -> bool {
+    use der::Decode;
+    if cert == anchor {
+        return true;
+    }
+    let (Ok(c), Ok(a)) = (
+        x509_cert::Certificate::from_der(cert),
+        x509_cert::Certificate::from_der(anchor),
+    ) else {
+        return false;
+    };
+    if c.tbs_certificate().issuer() != a.tbs_certificate().subject() {
+        return false;
+    }
+    let Ok(anchor_ref) = signet_core::policy::CertificateRef::from_der(anchor) else {
+        return false;
+    };
+    signet_core::policy::verify_certificate_signature(cert, anchor_ref.spki_der()).is_ok()
+}
+
+/// Every certificate in a PEM bundle (or one DER certificate).
+///
+/// # Errors
+/// `certificate_invalid` when there is none or one does not parse.
+pub fn certificates(bytes: &[u8], name: &str) -> Result<Vec<Vec<u8>>> {
+    const END: &[u8] = b"-----END CERTIFICATE-----";
+    if !bytes.trim_ascii_start().starts_with(b"-----BEGIN") {
+        return Ok(vec![crate::key::certificate_der(bytes, name)?]);
+    }
+    let mut out = Vec::new();
+    let mut rest = bytes;
+    while let Some(end) = rest.windows(END.len()).position(|w| w == END) {
+        let (block, tail) = rest.split_at(end + END.len());
+        out.push(crate::key::certificate_der(block.trim_ascii(), name)?);
+        rest = tail;
+    }
+    if out.is_empty() {
+        return Err(Error::failed(
+            "certificate_invalid",
+            format!("{name}: no PEM certificate in it"),
+        ));
+    }
+    Ok(out)
 }
 
 /// An error after some files were signed: it names them.

@@ -222,6 +222,52 @@ impl Csr {
     /// [`PolicyError::CsrSignatureUnverifiable`] for a PSS hash or mask
     /// generation function this policy does not know.
     pub fn signature_algorithm(&self) -> Result<SignatureAlgorithm, PolicyError> {
+        self.signed().classify()
+    }
+
+    fn signed(&self) -> Signed<'_> {
+        Signed {
+            message: &self.info,
+            spki: &self.spki,
+            key: self.key,
+            algorithm: self.algorithm,
+            algorithm_params: self.algorithm_params.as_deref(),
+            signature: &self.signature,
+        }
+    }
+
+    /// Verifies the self-signature (proof of possession).
+    ///
+    /// Supported: RSA PKCS#1 v1.5 and RSA-PSS (MGF1 with the message hash),
+    /// ECDSA on P-256 and P-384, each with SHA-256/384/512.
+    ///
+    /// # Errors
+    /// [`PolicyError::CsrSha1`] for SHA-1 (checked before verifying);
+    /// [`PolicyError::HashNotAllowed`] for MD5 or SHA-224;
+    /// [`PolicyError::CsrSignatureUnverifiable`] for ECDSA on P-521 or
+    /// secp256k1, Ed25519/Ed448, unknown algorithms, PSS whose MGF1 hash differs
+    /// from its message hash, and RSA moduli outside 1024-16384 bits;
+    /// [`PolicyError::SignatureKeyMismatch`] when algorithm and key disagree;
+    /// [`PolicyError::CsrSignatureInvalid`] when the signature is wrong.
+    pub fn verify_signature(&self) -> Result<SignatureAlgorithm, PolicyError> {
+        self.signed().verify()
+    }
+}
+
+/// A signature over `message` by the key `spki`, with the algorithm named
+/// by an `AlgorithmIdentifier`: a CSR's self-signature, or a certificate's
+/// signature by its issuer. One verification path for both.
+struct Signed<'a> {
+    message: &'a [u8],
+    spki: &'a [u8],
+    key: KeyInfo,
+    algorithm: ObjectIdentifier,
+    algorithm_params: Option<&'a [u8]>,
+    signature: &'a [u8],
+}
+
+impl Signed<'_> {
+    fn classify(&self) -> Result<SignatureAlgorithm, PolicyError> {
         let oid = self.algorithm;
         if let Some(hash) = lookup(&RSA_PKCS1, &oid) {
             return Ok(SignatureAlgorithm::RsaPkcs1v15 { hash });
@@ -261,21 +307,8 @@ impl Csr {
         })
     }
 
-    /// Verifies the self-signature (proof of possession).
-    ///
-    /// Supported: RSA PKCS#1 v1.5 and RSA-PSS (MGF1 with the message hash),
-    /// ECDSA on P-256 and P-384, each with SHA-256/384/512.
-    ///
-    /// # Errors
-    /// [`PolicyError::CsrSha1`] for SHA-1 (checked before verifying);
-    /// [`PolicyError::HashNotAllowed`] for MD5 or SHA-224;
-    /// [`PolicyError::CsrSignatureUnverifiable`] for ECDSA on P-521 or
-    /// secp256k1, Ed25519/Ed448, unknown algorithms, PSS whose MGF1 hash differs
-    /// from its message hash, and RSA moduli outside 1024-16384 bits;
-    /// [`PolicyError::SignatureKeyMismatch`] when algorithm and key disagree;
-    /// [`PolicyError::CsrSignatureInvalid`] when the signature is wrong.
-    pub fn verify_signature(&self) -> Result<SignatureAlgorithm, PolicyError> {
-        let alg = self.signature_algorithm()?;
+    fn verify(&self) -> Result<SignatureAlgorithm, PolicyError> {
+        let alg = self.classify()?;
         match alg.hash() {
             Some(HashAlgorithm::Sha1) => return Err(PolicyError::CsrSha1),
             Some(hash) if !hash.is_allowed() => return Err(PolicyError::HashNotAllowed { hash }),
@@ -339,8 +372,8 @@ impl Csr {
             }
             _ => return Err(mismatch),
         };
-        let digest = verify_alg.hash().digest(&self.info);
-        match verify_digest_with_pss_salt(&self.spki, verify_alg, salt, digest.as_bytes(), &self.signature) {
+        let digest = verify_alg.hash().digest(self.message);
+        match verify_digest_with_pss_salt(self.spki, verify_alg, salt, digest.as_bytes(), self.signature) {
             Ok(()) => Ok(alg),
             Err(VerifyError::BadSignature | VerifyError::MalformedSignature) => {
                 Err(PolicyError::CsrSignatureInvalid)
@@ -355,6 +388,42 @@ impl Csr {
             Err(_) => Err(unverifiable),
         }
     }
+}
+
+/// Verifies a certificate's signature with its issuer's public key
+/// (`issuer_spki_der`, a DER `SubjectPublicKeyInfo`), over the certificate's
+/// `tbsCertificate` exactly as encoded. Names, validity and extensions are
+/// the caller's to judge. Same algorithms as [`Csr::verify_signature`].
+///
+/// # Errors
+/// [`PolicyError::Malformed`] for a certificate or key that does not parse;
+/// otherwise as [`Csr::verify_signature`] (`csr_signature_invalid` names
+/// the shared "signature does not verify" outcome).
+pub fn verify_certificate_signature(
+    cert_der: &[u8],
+    issuer_spki_der: &[u8],
+) -> Result<SignatureAlgorithm, PolicyError> {
+    let cert_ref = CertificateRef::from_der(cert_der)?;
+    let cert = x509_cert::Certificate::from_der(cert_der).map_err(|e| PolicyError::Malformed {
+        what: Structure::Certificate,
+        reason: e.kind(),
+    })?;
+    let algorithm_params = match &cert.signature_algorithm().parameters {
+        Some(p) => Some(p.to_der().map_err(malformed)?),
+        None => None,
+    };
+    Signed {
+        message: cert_ref.tbs_der(),
+        spki: issuer_spki_der,
+        key: key_info_from_spki_der(issuer_spki_der)?,
+        algorithm: cert.signature_algorithm().oid,
+        algorithm_params: algorithm_params.as_deref(),
+        signature: cert
+            .signature()
+            .as_bytes()
+            .ok_or(PolicyError::CsrSignatureInvalid)?,
+    }
+    .verify()
 }
 
 /// One finding with an owned message, ready for a report.

@@ -45,7 +45,7 @@ pub use cert::certificate_der_from_pem_or_der;
 #[cfg(feature = "alloc")]
 pub use csr::{
     Csr, PolicyFinding, SignatureAlgorithm, check_certificate, check_csr, check_order_csr, check_spki,
-    parse_csr,
+    parse_csr, verify_certificate_signature,
 };
 pub use error::{HashAlgorithm, InputKind, PolicyError, Severity, Structure};
 #[cfg(feature = "alloc")]

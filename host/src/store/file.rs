@@ -405,7 +405,11 @@ mod tests {
         let b = LedgerBinding::new([1; LEDGER_ID_LEN], 5, 3);
         check_binding("budget", dir, &b, [1; LEDGER_ID_LEN], 5, 3).unwrap();
         check_binding("budget", dir, &b, [1; LEDGER_ID_LEN], 9, 4).unwrap();
-        let code = |id, seq, used| check_binding("budget", dir, &b, id, seq, used).unwrap_err().code();
+        let code = |id, seq, used| {
+            check_binding("budget", dir, &b, id, seq, used)
+                .unwrap_err()
+                .code()
+        };
         assert_eq!(code([2; LEDGER_ID_LEN], 5, 3), "state_ledger_foreign");
         assert_eq!(code([1; LEDGER_ID_LEN], 4, 3), "state_ledger_rolled_back");
         // A newer record that counts fewer: forged from an older one.
