@@ -644,3 +644,66 @@ fn read_only_commands_work_on_a_read_only_state() {
     assert_eq!(error_code(&out, 2), "state_io");
     let _ = Command::new("chmod").args(["-R", "u+w"]).arg(&st).status();
 }
+
+#[test]
+fn a_write_that_fails_after_signing_names_what_was_signed_and_counted() {
+    let dir = scratch("late-write");
+    for n in ["a.bin", "b.bin"] {
+        std::fs::write(dir.join(n), n).unwrap();
+    }
+    ok(&dir, &["init", "--state", "st", "--budget", "10"]);
+    std::fs::create_dir(dir.join("out")).unwrap();
+    // An output that is a directory is refused before anything is counted.
+    std::fs::create_dir(dir.join("a.bin.p7s")).unwrap();
+    assert_eq!(
+        fails(&dir, &["sign", "a.bin", "--state", "st"], 2),
+        "output_unwritable"
+    );
+    assert_eq!(used(&dir, "st"), 0);
+    // The output directory disappears after the checks, while signet waits
+    // for the ledger: the first signature is made and counted, its write
+    // fails, and the error says so; b.bin is not signed.
+    let fp = std::fs::read_dir(dir.join("st/budgets"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut holder = Command::new("flock")
+        .arg(fp.join("ledger/ledger.lock"))
+        .args(["sleep", "1.5"])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let child = Command::new(env!("CARGO_BIN_EXE_signet"))
+        .args([
+            "sign",
+            "a.bin",
+            "b.bin",
+            "--state",
+            "st",
+            "--output-dir",
+            "out",
+            "--json",
+        ])
+        .current_dir(&dir)
+        .env("USER", "tester")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    std::fs::remove_dir(dir.join("out")).unwrap();
+    holder.wait().unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(error_code(&out, 2), "output_unwritable");
+    let message = common::json(&out)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.contains("was made and counted") && message.contains("a.bin"),
+        "{message}"
+    );
+    assert!(!message.contains("b.bin"), "{message}");
+    assert_eq!(used(&dir, "st"), 1);
+}

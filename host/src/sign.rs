@@ -336,6 +336,12 @@ impl State {
             }
             std::fs::File::open(file).map_err(|e| Error::io("input_unreadable", "read", file, &e))?;
             let out = signature_path(file, output);
+            if out.is_dir() {
+                return Err(Error::failed(
+                    "output_unwritable",
+                    format!("cannot write {}: it is a directory", out.display()),
+                ));
+            }
             crate::fsio::check_writable(&out)?;
             plan.push((file.clone(), out));
         }
