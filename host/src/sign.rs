@@ -564,7 +564,7 @@ fn partial(e: Error, signed: &[SignedFile]) -> Error {
     let out = Error::failed(
         e.code(),
         format!(
-            "{}; signed and counted before this: {}",
+            "{}; signed and counted: {}",
             e.message(),
             names.join(", ")
         ),
