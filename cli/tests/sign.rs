@@ -63,6 +63,9 @@ fn first_use_signs_files_that_openssl_and_signet_verify() {
     std::fs::write(dir.join("signer.pem"), stdout(&pem)).unwrap();
     let v = ok(&dir, &["verify", "a.bin", "--cert", "signer.pem"]);
     assert_eq!(v["signer_check"], "certificate");
+    // A certificate made a moment ago checks valid now (not as of midnight).
+    let v = ok(&dir, &["cert", "check", "signer.pem"]);
+    assert_eq!(v["valid"], true, "{v}");
 }
 
 #[test]
@@ -524,10 +527,13 @@ fn a_closed_pipe_ends_quietly_with_the_usual_status() {
 #[test]
 fn inputs_are_limited_while_reading() {
     let dir = scratch("limits");
+    ok(&dir, &["init", "--state", "st"]);
     for args in [
         &["validate", "/dev/zero"][..],
         &["csr", "check", "/dev/zero"],
         &["cert", "check", "/dev/zero"],
+        &["verify", "x", "--cert", "/dev/zero"],
+        &["budget", "init", "--cert", "/dev/zero", "--signer", "a", "--state", "st"],
     ] {
         assert_eq!(fails(&dir, args, 2), "input_too_large", "{args:?}");
     }
