@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use signet_host::{Clock, OpenOptions};
 
+mod audit;
 mod budget;
 mod grant;
 mod keycheck;
@@ -87,6 +88,8 @@ enum Command {
     Budget(budget::BudgetArgs),
     /// Signing access: policies, requests, approvals, grants.
     Grant(grant::GrantArgs),
+    /// The hash-chained audit log: show, verify, head.
+    Audit(audit::AuditArgs),
     /// Sign files: FILE.p7s (detached CMS) for each, counted against the budget.
     Sign(sign::SignArgs),
     /// Verify FILE against FILE.p7s, and that the state's certificate signed it.
@@ -117,6 +120,7 @@ fn main() -> ExitCode {
         Command::Cert(CertArgs { command: None }) => sign::run_cert_pem(g),
         Command::Budget(args) => budget::run(args, g),
         Command::Grant(args) => grant::run(args, g),
+        Command::Audit(args) => audit::run(args, g),
         Command::Sign(args) => sign::run_sign(args, g),
         Command::Verify(args) => sign::run_verify(args, g),
         Command::Status => sign::run_status(g),

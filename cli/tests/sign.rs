@@ -533,7 +533,16 @@ fn inputs_are_limited_while_reading() {
         &["csr", "check", "/dev/zero"],
         &["cert", "check", "/dev/zero"],
         &["verify", "x", "--cert", "/dev/zero"],
-        &["budget", "init", "--cert", "/dev/zero", "--signer", "a", "--state", "st"],
+        &[
+            "budget",
+            "init",
+            "--cert",
+            "/dev/zero",
+            "--signer",
+            "a",
+            "--state",
+            "st",
+        ],
     ] {
         assert_eq!(fails(&dir, args, 2), "input_too_large", "{args:?}");
     }

@@ -156,7 +156,7 @@ pub const SIGN: [&str; 16] = [
 /// Errors of the std host layer (`signet-host`): the state directory, its
 /// records and ledgers, inputs and outputs, and the lookups the surfaces
 /// share. Listed here so that this table stays the one source of codes.
-pub const HOST: [&str; 28] = [
+pub const HOST: [&str; 30] = [
     "state_not_initialised",
     "state_exists",
     "state_incomplete",
@@ -185,6 +185,8 @@ pub const HOST: [&str; 28] = [
     "grant_not_found",
     "verify_unexpected_signer",
     "verify_untrusted_signer",
+    "audit_chain_broken",
+    "audit_ledger_mismatch",
 ];
 
 /// What a code is about: every surface derives its error class from it, so
@@ -1169,6 +1171,24 @@ pub const TABLE: &[Code] = &[
         8027,
         Domain::Verification,
         "The signature was made by another signer than the expected one.",
+    ),
+    code(
+        "verify_untrusted_signer",
+        8028,
+        Domain::Verification,
+        "The signer's certificate is not issued by any of the trust anchors.",
+    ),
+    code(
+        "audit_chain_broken",
+        8029,
+        Domain::State,
+        "The audit log was edited, reordered or cut: a record does not follow the one before it.",
+    ),
+    code(
+        "audit_ledger_mismatch",
+        8030,
+        Domain::State,
+        "A budget's ledger and the audit log disagree on the signatures made.",
     ),
     code(
         "ffi_null_pointer",

@@ -242,6 +242,8 @@ results! {
     GrantNotFound = 8026, "grant_not_found", "There is no grant with that id.";
     VerifyUnexpectedSigner = 8027, "verify_unexpected_signer", "The signature was made by another signer than the expected one.";
     VerifyUntrustedSigner = 8028, "verify_untrusted_signer", "The signer's certificate is not issued by any of the trust anchors.";
+    AuditChainBroken = 8029, "audit_chain_broken", "The audit log was edited, reordered or cut: a record does not follow the one before it.";
+    AuditLedgerMismatch = 8030, "audit_ledger_mismatch", "A budget's ledger and the audit log disagree on the signatures made.";
 
     // 9000s: misuse of the C API.
     NullPointer = 9001, "ffi_null_pointer", "A required pointer argument is NULL.";

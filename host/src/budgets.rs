@@ -7,6 +7,7 @@ use signet_core::counter::Usage;
 use signet_core::policy::CertificateRef;
 use signet_core::time::UnixTime;
 
+use crate::audit::Event;
 use crate::error::{Error, Result};
 use crate::report::{BudgetReport, Crossing};
 use crate::state::{State, new_budget_record};
@@ -59,6 +60,17 @@ impl State {
     /// `certificate_invalid`, `budget_validity_outside_certificate`,
     /// `budget_exists`, the core's `budget_*` codes.
     pub fn budget_init(&self, cert_der: &[u8], init: &BudgetInit) -> Result<BudgetReport> {
+        let fp = crate::key::fingerprint(cert_der)?;
+        let event = Event {
+            action: "budget_init",
+            certificate: Some(crate::hex(&fp.0)),
+            detail: Some(format!("signer {}, {} signatures", init.signer, init.allotment)),
+            ..Event::default()
+        };
+        self.logged(event, |_, _| {}, || self.create_budget(cert_der, init))
+    }
+
+    fn create_budget(&self, cert_der: &[u8], init: &BudgetInit) -> Result<BudgetReport> {
         let cert = CertificateRef::from_der(cert_der)
             .map_err(|e| Error::failed("certificate_invalid", format!("not an X.509 certificate: {e}")))?;
         let fp = CertFingerprint(cert.fingerprint_sha256());
@@ -112,6 +124,19 @@ impl State {
     fn change_budget(
         &self,
         fp: &CertFingerprint,
+        event: Event,
+        change: impl FnOnce(&mut Budget, &mut BudgetRecord, UnixTime) -> Result<()>,
+    ) -> Result<BudgetReport> {
+        let event = Event {
+            certificate: Some(crate::hex(&fp.0)),
+            ..event
+        };
+        self.logged(event, |_, _| {}, || self.apply_change(fp, change))
+    }
+
+    fn apply_change(
+        &self,
+        fp: &CertFingerprint,
         change: impl FnOnce(&mut Budget, &mut BudgetRecord, UnixTime) -> Result<()>,
     ) -> Result<BudgetReport> {
         let mut open = self.store.open_budget(fp)?;
@@ -133,7 +158,12 @@ impl State {
     /// # Errors
     /// The core's `budget_*` codes (who may buy, revoked, expired, ...).
     pub fn budget_buy(&self, fp: &CertFingerprint, actor: &Actor, signatures: u64) -> Result<BudgetReport> {
-        self.change_budget(fp, |budget, record, now| {
+        let event = Event {
+            action: "budget_buy",
+            detail: Some(format!("{signatures} signatures as {}", actor.role.name())),
+            ..Event::default()
+        };
+        self.change_budget(fp, event, |budget, record, now| {
             budget
                 .buy(actor, fp, Purchase::of_count(signatures), now)
                 .map_err(|e| Error::from_core(&e))?;
@@ -151,7 +181,11 @@ impl State {
     /// # Errors
     /// The core's `budget_*` codes.
     pub fn budget_revoke(&self, fp: &CertFingerprint) -> Result<BudgetReport> {
-        self.change_budget(fp, |budget, _, _| {
+        let event = Event {
+            action: "budget_revoke",
+            ..Event::default()
+        };
+        self.change_budget(fp, event, |budget, _, _| {
             budget.revoke(fp).map_err(|e| Error::from_core(&e))
         })
     }
@@ -162,7 +196,12 @@ impl State {
     /// The core's `budget_*` codes.
     pub fn budget_assign(&self, fp: &CertFingerprint, actor: &Actor, signer: &str) -> Result<BudgetReport> {
         let signer = crate::user::user_id(signer)?;
-        self.change_budget(fp, |budget, _, _| {
+        let event = Event {
+            action: "budget_assign",
+            detail: Some(format!("to {signer}")),
+            ..Event::default()
+        };
+        self.change_budget(fp, event, |budget, _, _| {
             budget
                 .assign_signer(actor, fp, signer)
                 .map_err(|e| Error::from_core(&e))
@@ -176,6 +215,20 @@ impl State {
     /// # Errors
     /// `budget_exhausted` (naming needed and remaining), the core's codes.
     pub fn budget_use(&self, fp: &CertFingerprint, user: &UserId, count: u64) -> Result<BudgetReport> {
+        let event = Event {
+            action: "budget_use",
+            certificate: Some(crate::hex(&fp.0)),
+            detail: Some(format!("{count} signatures made elsewhere")),
+            ..Event::default()
+        };
+        self.logged(
+            event,
+            |_, e| e.counted = count,
+            || self.count_use(fp, user, count),
+        )
+    }
+
+    fn count_use(&self, fp: &CertFingerprint, user: &UserId, count: u64) -> Result<BudgetReport> {
         let mut open = self.store.open_budget(fp)?;
         let record = open.record().clone();
         let budget = record.to_budget()?;

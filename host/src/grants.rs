@@ -7,6 +7,7 @@ use signet_core::budget::{CertFingerprint, UserId};
 use signet_core::grant::{ApprovalOutcome, Grant, RequestId, RequestParams, SigningRequest};
 use signet_core::time::UnixTime;
 
+use crate::audit::Event;
 use crate::error::{Error, Result};
 use crate::report::{ApprovalReport, GrantReport, RejectionReport, RequestReport};
 use crate::state::State;
@@ -166,6 +167,16 @@ impl State {
     /// # Errors
     /// `budget_not_found`, the core's `grant_*` codes for an invalid policy.
     pub fn grant_policy(&self, fp: &CertFingerprint, spec: &PolicySpec) -> Result<PolicyRecord> {
+        let event = Event {
+            action: "grant_policy",
+            certificate: Some(crate::hex(&fp.0)),
+            detail: Some(format!("{} approval step(s)", spec.steps.len())),
+            ..Event::default()
+        };
+        self.logged(event, |_, _| {}, || self.bind_policy(fp, spec))
+    }
+
+    fn bind_policy(&self, fp: &CertFingerprint, spec: &PolicySpec) -> Result<PolicyRecord> {
         let budget = self.store.read_budget(fp)?;
         let record = PolicyRecord {
             fingerprint: crate::hex(&fp.0),
@@ -222,6 +233,20 @@ impl State {
     /// # Errors
     /// `grant_no_policy`, the core's `grant_*` codes.
     pub fn grant_request(&self, fp: &CertFingerprint, spec: &RequestSpec) -> Result<RequestReport> {
+        let event = Event {
+            action: "grant_request",
+            certificate: Some(crate::hex(&fp.0)),
+            detail: spec.justification.clone(),
+            ..Event::default()
+        };
+        self.logged(
+            event,
+            |r: &RequestReport, e| e.grant = Some(r.id),
+            || self.open_request(fp, spec),
+        )
+    }
+
+    fn open_request(&self, fp: &CertFingerprint, spec: &RequestSpec) -> Result<RequestReport> {
         let _lock = self.store.lock_grants()?;
         let policy_record = self.grant_policy_of(fp)?.ok_or_else(|| {
             Error::refused(
@@ -269,6 +294,23 @@ impl State {
     /// # Errors
     /// `grant_unknown_request`, the core's `grant_*` codes.
     pub fn grant_decide(&self, id: u64, decision: &Decision) -> Result<RequestReport> {
+        let event = Event {
+            action: match decision {
+                Decision::Approve => "grant_approve",
+                Decision::Reject(_) => "grant_reject",
+                Decision::Cancel => "grant_cancel",
+            },
+            grant: Some(id),
+            detail: match decision {
+                Decision::Reject(comment) => comment.clone(),
+                _ => None,
+            },
+            ..Event::default()
+        };
+        self.logged(event, |_, _| {}, || self.decide(id, decision))
+    }
+
+    fn decide(&self, id: u64, decision: &Decision) -> Result<RequestReport> {
         let _lock = self.store.lock_grants()?;
         let mut file = self.store.read_request(id)?;
         let (mut request, _) = replay(&file)?;
@@ -285,6 +327,14 @@ impl State {
             // in between, the repeated approval finds the grant (and its
             // ledger) and keeps it.
             if self.store.read_grant(id)?.is_none() {
+                self.audit(&Event {
+                    action: "grant_issue",
+                    certificate: Some(file.policy.fingerprint.clone()),
+                    grant: Some(id),
+                    outcome: "ok".into(),
+                    detail: Some(format!("to {}", g.grantee())),
+                    ..Event::default()
+                })?;
                 self.store.create_grant(GrantRecord {
                     id: g.id().0,
                     fingerprint: file.policy.fingerprint.clone(),

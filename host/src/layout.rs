@@ -12,6 +12,8 @@
 //! grants/requests/<id>.json      a signing request and its events
 //! grants/grants/<id>.json        the grant an approved request issued
 //! grants/ledgers/<id>/           the grant's operation ledger
+//! audit/log.jsonl                the hash-chained audit log (see `audit`)
+//! audit/lock                     held while a record is appended
 //! ```
 //! `<sha256>` is the SHA-256 of the certificate's DER encoding, in lower-case
 //! hex. Directories are 0700 and files 0600.
@@ -130,6 +132,14 @@ impl Layout {
     /// `grants/grants/<id>.json`.
     pub fn grant(&self, id: u64) -> PathBuf {
         self.grants().join("grants").join(format!("{id}.json"))
+    }
+    /// `audit/log.jsonl`.
+    pub fn audit_log(&self) -> PathBuf {
+        self.root.join("audit").join("log.jsonl")
+    }
+    /// `audit/lock`.
+    pub fn audit_lock(&self) -> PathBuf {
+        self.root.join("audit").join("lock")
     }
     /// `grants/ledgers/<id>/`.
     pub fn grant_ledger(&self, id: u64) -> PathBuf {

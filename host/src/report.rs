@@ -85,6 +85,8 @@ pub struct Status {
 /// One signed file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SignedFile {
+    /// Its audit record: the receipt.
+    pub audit: crate::audit::Receipt,
     /// The artifact.
     pub file: String,
     /// The detached CMS signature written for it.
@@ -102,6 +104,8 @@ pub struct SignedFile {
 /// A signed digest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SignedDigest {
+    /// Its audit record: the receipt.
+    pub audit: crate::audit::Receipt,
     /// The signature (DER for ECDSA), as the algorithm defines it.
     #[serde(serialize_with = "hex_bytes")]
     pub signature: Vec<u8>,

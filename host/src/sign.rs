@@ -11,6 +11,7 @@
 //! signature fails after it was made, it stays counted (fail closed) and the
 //! error names exactly which files were signed.
 
+use std::cell::Cell;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -107,6 +108,16 @@ fn sign_error(e: &SignError) -> Error {
     Error::from_core(e)
 }
 
+/// A signature made in a session, with its audit record.
+pub(crate) struct Made {
+    receipt: Receipt,
+    signature: Vec<u8>,
+    audit: crate::audit::Receipt,
+}
+
+/// Signs one digest in a session: `(digest, as CMS, detail for the log)`.
+type SignOne<'a> = dyn FnMut(&[u8], bool, Option<&str>) -> Result<Made> + 'a;
+
 /// What one signature session holds: the budget (and grant) ledgers, locked.
 struct Session<'s> {
     budget_ledger: OpenBudget<'s>,
@@ -119,6 +130,8 @@ impl State {
     /// refuses up front when the budget or grant cannot cover them.
     fn session(&self, count: u64, options: &SignOptions) -> Result<Session<'_>> {
         let fp = self.fingerprint;
+        // The log must take the records before anything is counted.
+        self.store.check_audit()?;
         let mut budget_ledger = self.store.open_budget(&fp)?;
         let budget = budget_ledger.record().to_budget()?;
         let now = self.clock.now();
@@ -209,7 +222,8 @@ impl State {
         &self,
         count: u64,
         options: &SignOptions,
-        mut each: impl FnMut(&mut dyn FnMut(&[u8], bool) -> Result<(Receipt, Vec<u8>)>) -> Result<T>,
+        logged_refusal: &Cell<bool>,
+        mut each: impl FnMut(&mut SignOne<'_>) -> Result<T>,
     ) -> Result<T> {
         let mut session = self.session(count, options)?;
         let Session {
@@ -234,16 +248,17 @@ impl State {
         let user = self.user.clone();
         let alg = self.algorithm;
         let clock = self.clock;
-        let mut sign_one = |digest: &[u8], cms: bool| -> Result<(Receipt, Vec<u8>)> {
+        let fingerprint = crate::hex(&self.fingerprint.0);
+        let mut sign_one = |digest: &[u8], cms: bool, detail: Option<&str>| -> Result<Made> {
             let now = clock.now();
-            if cms {
+            let made = if cms {
                 let out = match grant {
                     Some((ledger, g)) => {
                         signer.sign_cms_granted(&user, now, g, ledger.counter(), alg, digest)
                     }
                     None => signer.sign_cms(&user, now, None, alg, digest),
                 };
-                out.map(|(p7s, r)| (r, p7s)).map_err(|e| sign_error(&e))
+                out.map(|(p7s, r)| (r, p7s))
             } else {
                 let mut sig = [0u8; MAX_SIGNATURE_LEN];
                 let r = match grant {
@@ -251,9 +266,42 @@ impl State {
                         signer.sign_digest_granted(&user, now, g, ledger.counter(), alg, digest, &mut sig)
                     }
                     None => signer.sign_digest(&user, now, None, alg, digest, &mut sig),
+                };
+                r.map(|r| (r, sig.get(..r.signature_len).unwrap_or_default().to_vec()))
+            };
+            // Every attempt is recorded; a signature only leaves with its record.
+            let mut event = crate::audit::Event {
+                action: "sign",
+                certificate: Some(fingerprint.clone()),
+                artifact: Some(crate::hex(digest)),
+                grant: grant.as_ref().map(|(_, g)| g.id().0),
+                detail: detail.map(str::to_string),
+                ..crate::audit::Event::default()
+            };
+            match made {
+                Ok((receipt, signature)) => {
+                    event.outcome = "ok".into();
+                    event.counted = 1;
+                    let audit = self.store.append_audit(&event, now.as_secs(), user.as_str()).map_err(|e| {
+                        Error::failed(
+                            e.code(),
+                            format!("{} (the signature was made and counted, but is not released without its audit record)", e.message()),
+                        )
+                    })?;
+                    Ok(Made {
+                        receipt,
+                        signature,
+                        audit,
+                    })
                 }
-                .map_err(|e| sign_error(&e))?;
-                Ok((r, sig.get(..r.signature_len).unwrap_or_default().to_vec()))
+                Err(e) => {
+                    event.outcome = signet_core::ErrorCode::code(&e).to_string();
+                    // A signature that failed verification was still counted.
+                    event.counted = u64::from(matches!(e, SignError::VerifyFailed { .. }));
+                    let _ = self.store.append_audit(&event, now.as_secs(), user.as_str());
+                    logged_refusal.set(true);
+                    Err(sign_error(&e))
+                }
             }
         };
         let result = each(&mut sign_one);
@@ -277,9 +325,15 @@ impl State {
     /// Core's `sign_*` codes, `grant_*`, the store's codes.
     pub fn sign_digest(&self, digest: &[u8], options: &SignOptions) -> Result<SignedDigest> {
         let alg = self.algorithm;
-        self.with_signer(1, options, |sign| {
-            let (receipt, signature) = sign(digest, false)?;
+        let logged = Cell::new(false);
+        let result = self.with_signer(1, options, &logged, |sign| {
+            let Made {
+                receipt,
+                signature,
+                audit,
+            } = sign(digest, false, None)?;
             Ok(SignedDigest {
+                audit,
                 signature,
                 algorithm: alg.name(),
                 counter_index: receipt.counter_index,
@@ -288,7 +342,33 @@ impl State {
                 level: receipt.level.name(),
                 crossed: receipt.crossed.map(|l| l.name()),
             })
-        })
+        });
+        self.log_refusal(&result, &logged, Some(crate::hex(digest)), None);
+        result
+    }
+
+    /// Records a refusal that happened before a signature was attempted
+    /// (inputs, outputs, the session's checks).
+    fn log_refusal<T>(
+        &self,
+        result: &Result<T>,
+        logged: &Cell<bool>,
+        artifact: Option<String>,
+        detail: Option<String>,
+    ) {
+        if let Err(e) = result {
+            if !logged.get() {
+                let event = crate::audit::Event {
+                    action: "sign",
+                    certificate: Some(crate::hex(&self.fingerprint.0)),
+                    artifact,
+                    outcome: e.code().to_string(),
+                    detail,
+                    ..crate::audit::Event::default()
+                };
+                let _ = self.audit(&event);
+            }
+        }
     }
 
     /// Signs one file: a detached CMS signature written to `FILE.p7s` (or
@@ -316,6 +396,25 @@ impl State {
         files: &[PathBuf],
         output: &Output,
         options: &SignOptions,
+    ) -> Result<SignedBatch> {
+        let logged = Cell::new(false);
+        let result = self.sign_batch(files, output, options, &logged);
+        let names: Vec<String> = files.iter().take(10).map(|f| f.display().to_string()).collect();
+        let more = files.len().saturating_sub(names.len());
+        let detail = match more {
+            0 => names.join(", "),
+            n => format!("{} and {n} more", names.join(", ")),
+        };
+        self.log_refusal(&result, &logged, None, Some(detail));
+        result
+    }
+
+    fn sign_batch(
+        &self,
+        files: &[PathBuf],
+        output: &Output,
+        options: &SignOptions,
+        logged: &Cell<bool>,
     ) -> Result<SignedBatch> {
         if matches!(output, Output::File(_)) && files.len() != 1 {
             return Err(Error::failed(
@@ -353,18 +452,24 @@ impl State {
             .map(|(file, _)| hash_file(file, hash))
             .collect::<Result<Vec<_>>>()?;
         let count = u64::try_from(plan.len()).unwrap_or(u64::MAX);
-        self.with_signer(count, options, |sign| {
+        self.with_signer(count, options, logged, |sign| {
             let mut signed = Vec::with_capacity(plan.len());
             let mut crossed = Vec::new();
             let mut remaining = 0;
             for ((file, out), digest) in plan.iter().zip(&digests) {
-                let (receipt, p7s) = match sign(digest, true) {
+                let name = file.display().to_string();
+                let Made {
+                    receipt,
+                    signature: p7s,
+                    audit,
+                } = match sign(digest, true, Some(&name)) {
                     Ok(done) => done,
                     Err(e) if signed.is_empty() => return Err(e),
                     Err(e) => return Err(partial(e, &signed)),
                 };
                 let file_report = SignedFile {
-                    file: file.display().to_string(),
+                    audit,
+                    file: name,
                     signature: out.display().to_string(),
                     counter_index: receipt.counter_index,
                     grant: receipt.grant_id.map(|g| g.0),
@@ -563,11 +668,7 @@ fn partial(e: Error, signed: &[SignedFile]) -> Error {
     let hint = e.hint().map(str::to_string);
     let out = Error::failed(
         e.code(),
-        format!(
-            "{}; signed and counted: {}",
-            e.message(),
-            names.join(", ")
-        ),
+        format!("{}; signed and counted: {}", e.message(), names.join(", ")),
     );
     match hint {
         Some(h) => out.with_hint(h),

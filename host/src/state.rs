@@ -170,6 +170,9 @@ impl State {
             .with_hint("restore the pair from a backup, or make a new signer with `signet init --force`"));
         }
         let fingerprint = CertFingerprint(cert_ref.fingerprint_sha256());
+        if !layout.audit_log().exists() {
+            return Err(incomplete("the audit log (audit/log.jsonl) is missing", dir));
+        }
         let store: Box<dyn Store> = Box::new(FileStore::new(layout.clone(), options.notice.clone()));
         match store.read_budget(&fingerprint) {
             Ok(_) => {}
@@ -312,6 +315,87 @@ impl State {
         self.store.as_ref()
     }
 
+    /// Appends an event to the audit log as the acting user, now.
+    ///
+    /// # Errors
+    /// The store's audit errors.
+    pub(crate) fn audit(&self, event: &crate::audit::Event) -> Result<crate::audit::Receipt> {
+        self.store
+            .append_audit(event, self.clock.now().as_secs(), self.user.as_str())
+    }
+
+    /// Runs `op` and records its outcome: `ok` (with what `annotate` adds
+    /// from the result: a count, an id) or the error's code. A refusal is
+    /// returned as it is even if it cannot be recorded; a success that
+    /// cannot be recorded is an error.
+    pub(crate) fn logged<T>(
+        &self,
+        mut event: crate::audit::Event,
+        annotate: impl FnOnce(&T, &mut crate::audit::Event),
+        op: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        match op() {
+            Ok(value) => {
+                event.outcome = "ok".into();
+                annotate(&value, &mut event);
+                self.audit(&event)?;
+                Ok(value)
+            }
+            Err(e) => {
+                event.outcome = e.code().to_string();
+                let _ = self.audit(&event);
+                Err(e)
+            }
+        }
+    }
+
+    /// The audit log's records, from `since` (a `seq`) on.
+    ///
+    /// # Errors
+    /// `audit_chain_broken`, `state_incomplete`, `state_io`.
+    pub fn audit_records(&self, since: u64) -> Result<Vec<crate::audit::Record>> {
+        let (records, _) = crate::audit::verify(&self.store.read_audit()?)?;
+        Ok(records.into_iter().filter(|r| r.seq >= since).collect())
+    }
+
+    /// Checks the audit log's chain, and that every budget's ledger agrees
+    /// with it (signatures committed = signatures the log counted).
+    ///
+    /// # Errors
+    /// `audit_chain_broken` naming the first bad record,
+    /// `audit_ledger_mismatch` naming the budget, the store's codes.
+    pub fn audit_verify(&self) -> Result<crate::audit::Report> {
+        let (records, verified) = crate::audit::verify(&self.store.read_audit()?)?;
+        let fingerprints = self.store.budget_fingerprints()?;
+        for fp in &fingerprints {
+            let hex = crate::hex(&fp.0);
+            let logged: u64 = records
+                .iter()
+                .filter(|r| r.certificate.as_deref() == Some(hex.as_str()))
+                .map(|r| r.counted)
+                .fold(0, u64::saturating_add);
+            let committed = self.store.read_budget(fp)?.usage.committed;
+            if committed != logged {
+                let why = if committed < logged {
+                    "the ledger is behind the log: it was rolled back"
+                } else {
+                    "the ledger counted signatures the log does not record (a crash between the two, or a log cut at its end)"
+                };
+                return Err(Error::refused(
+                    "audit_ledger_mismatch",
+                    format!(
+                        "certificate {hex}: its ledger committed {committed} signatures, the audit log records {logged}; {why}"
+                    ),
+                ));
+            }
+        }
+        Ok(crate::audit::Report {
+            records: verified.records,
+            head: verified.head,
+            budgets_checked: fingerprints.len() as u64,
+        })
+    }
+
     /// The signer, certificate and budget.
     ///
     /// # Errors
@@ -391,6 +475,17 @@ fn write_new_signer(layout: &Layout, init: &InitOptions, user: &UserId, clock: C
     fsio::create_private_dir(&layout.signer_dir())?;
     fsio::write_private(&layout.key(), pkcs8.as_bytes())?;
     fsio::write_private(&layout.cert(), &cert)?;
+    if !layout.audit_log().exists() {
+        store.create_audit()?;
+    }
+    let event = crate::audit::Event {
+        action: "init",
+        certificate: Some(crate::hex(&fp.0)),
+        outcome: "ok".into(),
+        detail: Some(format!("{} key, {} signatures", init.key_type, init.budget)),
+        ..crate::audit::Event::default()
+    };
+    store.append_audit(&event, clock.now().as_secs(), user.as_str())?;
     // The configuration last: a state without it is not a state.
     fsio::write_private(&layout.config(), config.to_toml().as_bytes())
 }

@@ -376,6 +376,98 @@ impl Store for FileStore {
         write_record(&self.layout.grant(record.id), &record)
     }
 
+    fn append_audit(
+        &self,
+        event: &crate::audit::Event,
+        time: i64,
+        actor: &str,
+    ) -> Result<crate::audit::Receipt> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = self.layout.audit_log();
+        if !path.exists() {
+            return Err(audit_missing(&path));
+        }
+        let _lock = fsio::lock_file(&self.layout.audit_lock(), "the audit log", self.notice.as_ref())?;
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .append(true)
+            .mode(fsio::FILE_MODE)
+            .open(&path)
+            .map_err(|e| Error::io("state_io", "open", &path, &e))?;
+        let prev = match last_line(&mut file, &path)? {
+            None => None,
+            Some(line) => {
+                let record: crate::audit::Record = serde_json::from_slice(&line).map_err(|e| {
+                    Error::refused(
+                        "audit_chain_broken",
+                        format!("the last record of {} is damaged: {e}", path.display()),
+                    )
+                })?;
+                Some(crate::audit::Receipt {
+                    seq: record.seq,
+                    hash: crate::audit::hash(&line),
+                })
+            }
+        };
+        let record = crate::audit::Record::new(event, prev.as_ref(), time, actor);
+        let mut line = record.line();
+        let receipt = crate::audit::Receipt {
+            seq: record.seq,
+            hash: crate::audit::hash(line.as_bytes()),
+        };
+        line.push('\n');
+        // One write of the whole line, then fsync: a crash leaves the line
+        // whole or cut off, and a cut-off line is reported, never extended.
+        file.write_all(line.as_bytes())
+            .and_then(|()| file.sync_data())
+            .map_err(|e| Error::io("state_io", "append to", &path, &e))?;
+        Ok(receipt)
+    }
+
+    fn check_audit(&self) -> Result<()> {
+        let path = self.layout.audit_log();
+        let mut file = match std::fs::File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(audit_missing(&path)),
+            Err(e) => return Err(Error::io("state_io", "open", &path, &e)),
+        };
+        let damaged = |e: Error| {
+            let hint = e.hint().map(str::to_string);
+            let failed = Error::failed(e.code(), format!("{}; nothing is signed", e.message()));
+            match hint {
+                Some(h) => failed.with_hint(h),
+                None => failed,
+            }
+        };
+        if let Some(line) = last_line(&mut file, &path).map_err(damaged)? {
+            serde_json::from_slice::<crate::audit::Record>(&line).map_err(|e| {
+                damaged(Error::refused(
+                    "audit_chain_broken",
+                    format!("the last record of {} is damaged: {e}", path.display()),
+                ))
+            })?;
+        }
+        Ok(())
+    }
+
+    fn create_audit(&self) -> Result<()> {
+        let path = self.layout.audit_log();
+        if let Some(dir) = path.parent() {
+            fsio::create_private_dir(dir)?;
+        }
+        fsio::write_private(&path, b"")
+    }
+
+    fn read_audit(&self) -> Result<Vec<u8>> {
+        let path = self.layout.audit_log();
+        match std::fs::read(&path) {
+            Ok(bytes) => Ok(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(audit_missing(&path)),
+            Err(e) => Err(Error::io("state_io", "read", &path, &e)),
+        }
+    }
+
     fn open_grant(&self, id: u64) -> Result<OpenGrant<'_>> {
         let ledger = open_ledger::<GrantRecord>(
             &self.layout.grant(id),
@@ -385,6 +477,54 @@ impl Store for FileStore {
         )?;
         Ok(Box::new(ledger))
     }
+}
+
+/// The last line of the log (without its newline), read from the end.
+fn last_line(file: &mut std::fs::File, path: &Path) -> Result<Option<Vec<u8>>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let io = |e: std::io::Error| Error::io("state_io", "read", path, &e);
+    let len = file.metadata().map_err(io)?.len();
+    if len == 0 {
+        return Ok(None);
+    }
+    // Records are far below this; a longer last line is damage.
+    const TAIL: u64 = 64 * 1024;
+    let start = len.saturating_sub(TAIL);
+    file.seek(SeekFrom::Start(start)).map_err(io)?;
+    let mut tail = Vec::new();
+    file.read_to_end(&mut tail).map_err(io)?;
+    let Some(body) = tail.strip_suffix(b"\n") else {
+        return Err(Error::refused(
+            "audit_chain_broken",
+            format!(
+                "the last record of {} is cut off (a torn write or a truncation)",
+                path.display()
+            ),
+        )
+        .with_hint("run `signet audit verify`; restore the log from a copy"));
+    };
+    let line = match body.iter().rposition(|&b| b == b'\n') {
+        Some(i) => body.get(i + 1..).unwrap_or_default(),
+        None if start == 0 => body,
+        None => {
+            return Err(Error::refused(
+                "audit_chain_broken",
+                format!("the last record of {} is longer than any record", path.display()),
+            ));
+        }
+    };
+    Ok(Some(line.to_vec()))
+}
+
+fn audit_missing(path: &Path) -> Error {
+    Error::failed(
+        "state_incomplete",
+        format!(
+            "the audit log {} is missing; nothing is done without a record",
+            path.display()
+        ),
+    )
+    .with_hint("restore the audit log from a backup")
 }
 
 fn budget_not_found(fp: &CertFingerprint) -> Error {

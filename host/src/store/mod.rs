@@ -130,4 +130,34 @@ pub trait Store: Send + Sync {
     /// # Errors
     /// `grant_not_found`, `state_record_damaged`, `state_ledger_*`.
     fn open_grant(&self, id: u64) -> Result<OpenGrant<'_>>;
+
+    /// Appends an event to the audit log, chained to the last record, and
+    /// makes it durable before returning its receipt. Appends are
+    /// serialised, so the chain stays linear under concurrent writers.
+    ///
+    /// # Errors
+    /// `state_incomplete` when the log is missing, `audit_chain_broken`
+    /// when its last record is damaged, `state_io`.
+    fn append_audit(
+        &self,
+        event: &crate::audit::Event,
+        time: i64,
+        actor: &str,
+    ) -> Result<crate::audit::Receipt>;
+    /// Checks that a record can be appended (the log exists and its last
+    /// record is whole), before anything is counted.
+    ///
+    /// # Errors
+    /// As [`append_audit`](Self::append_audit), as failures.
+    fn check_audit(&self) -> Result<()>;
+    /// Creates an empty audit log (a new state).
+    ///
+    /// # Errors
+    /// `state_io`.
+    fn create_audit(&self) -> Result<()>;
+    /// The whole audit log, as its lines.
+    ///
+    /// # Errors
+    /// `state_incomplete` when the log is missing, `state_io`.
+    fn read_audit(&self) -> Result<Vec<u8>>;
 }
