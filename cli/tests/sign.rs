@@ -676,8 +676,8 @@ fn a_write_that_fails_after_signing_names_what_was_signed_and_counted() {
     );
     assert_eq!(used(&dir, "st"), 0);
     // The output directory disappears after the checks, while signet waits
-    // for the ledger: the first signature is made and counted, its write
-    // fails, and the error says so; b.bin is not signed.
+    // for the ledger: both signatures are made, counted and recorded, the
+    // writes fail, and the error says exactly that.
     let fp = std::fs::read_dir(dir.join("st/budgets"))
         .unwrap()
         .next()
@@ -715,10 +715,38 @@ fn a_write_that_fails_after_signing_names_what_was_signed_and_counted() {
         .as_str()
         .unwrap()
         .to_string();
-    assert!(
-        message.contains("was made and counted") && message.contains("a.bin"),
-        "{message}"
-    );
-    assert!(!message.contains("b.bin"), "{message}");
-    assert_eq!(used(&dir, "st"), 1);
+    // Both were signed and counted before writing; none was written.
+    assert!(message.contains("signatures written: none"), "{message}");
+    assert!(message.contains("signed and counted: a.bin, b.bin"), "{message}");
+    assert_eq!(used(&dir, "st"), 2);
+}
+
+#[test]
+fn a_batch_costs_two_ledger_writes_not_two_per_file() {
+    let dir = scratch("batch-writes");
+    ok(&dir, &["init", "--state", "st", "--budget", "100"]);
+    let names: Vec<String> = (0..50).map(|i| format!("f{i}")).collect();
+    for n in &names {
+        std::fs::write(dir.join(n), n).unwrap();
+    }
+    let sequence = || {
+        let fp = std::fs::read_dir(dir.join("st/budgets")).unwrap().next().unwrap().unwrap().path();
+        let record: serde_json::Value = serde_json::from_slice(&std::fs::read(fp.join("budget.json")).unwrap()).unwrap();
+        record["record"]["ledger"]["sequence"].as_u64().unwrap()
+    };
+    let before = sequence();
+    let mut args = vec!["sign", "--state", "st"];
+    args.extend(names.iter().map(String::as_str));
+    let v = ok(&dir, &args);
+    assert_eq!(v["signed"].as_array().unwrap().len(), 50);
+    // One write reserves the batch, one settles it: each write is a new
+    // ledger record, and the budget record notes the sequence reached.
+    assert_eq!(sequence() - before, 2);
+    assert_eq!(used(&dir, "st"), 50);
+    for n in ["f0", "f49"] {
+        assert!(openssl_verifies(&dir, n, &format!("{n}.p7s")));
+    }
+    // The log took all 50 in order.
+    let log = ok(&dir, &["audit", "verify", "--state", "st"]);
+    assert_eq!(log["records"], 51);
 }

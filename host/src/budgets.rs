@@ -139,7 +139,7 @@ impl State {
         fp: &CertFingerprint,
         change: impl FnOnce(&mut Budget, &mut BudgetRecord, UnixTime) -> Result<()>,
     ) -> Result<BudgetReport> {
-        let mut open = self.store.open_budget(fp)?;
+        let mut open = self.store.open_budget(fp, 1)?;
         let mut record = open.record().clone();
         let mut budget = record.to_budget()?;
         let now = self.clock.now();
@@ -229,7 +229,9 @@ impl State {
     }
 
     fn count_use(&self, fp: &CertFingerprint, user: &UserId, count: u64) -> Result<BudgetReport> {
-        let mut open = self.store.open_budget(fp)?;
+        let mut open = self
+            .store
+            .open_budget(fp, u32::try_from(count).unwrap_or(u32::MAX))?;
         let record = open.record().clone();
         let budget = record.to_budget()?;
         let now = self.clock.now();

@@ -198,7 +198,7 @@ impl State {
         // The policy first, then the budget's note that it exists: a crash in
         // between leaves a policy in force, never a silently missing one.
         self.store.write_policy(&record)?;
-        let mut budget = self.store.open_budget(fp)?;
+        let mut budget = self.store.open_budget(fp, 1)?;
         if !budget.record().policy {
             let mut updated = budget.record().clone();
             updated.policy = true;

@@ -108,15 +108,22 @@ fn sign_error(e: &SignError) -> Error {
     Error::from_core(e)
 }
 
-/// A signature made in a session, with its audit record.
+/// A signature made in a session, with the record it must be logged with
+/// before it is released.
 pub(crate) struct Made {
     receipt: Receipt,
     signature: Vec<u8>,
-    audit: crate::audit::Receipt,
+    event: crate::audit::Event,
+}
+
+/// A signature refused in a session, with its record.
+pub(crate) struct Refused {
+    error: Error,
+    event: crate::audit::Event,
 }
 
 /// Signs one digest in a session: `(digest, as CMS, detail for the log)`.
-type SignOne<'a> = dyn FnMut(&[u8], bool, Option<&str>) -> Result<Made> + 'a;
+type SignOne<'a> = dyn FnMut(&[u8], bool, Option<&str>) -> core::result::Result<Made, Refused> + 'a;
 
 /// What one signature session holds: the budget (and grant) ledgers, locked.
 struct Session<'s> {
@@ -132,7 +139,8 @@ impl State {
         let fp = self.fingerprint;
         // The log must take the records before anything is counted.
         self.store.check_audit()?;
-        let mut budget_ledger = self.store.open_budget(&fp)?;
+        let block = u32::try_from(count).unwrap_or(u32::MAX);
+        let mut budget_ledger = self.store.open_budget(&fp, block)?;
         let budget = budget_ledger.record().to_budget()?;
         let now = self.clock.now();
         let grant = self.grant_for(&fp, options)?;
@@ -149,7 +157,7 @@ impl State {
         let grant = match grant {
             None => None,
             Some(id) => {
-                let mut ledger = self.store.open_grant(id)?;
+                let mut ledger = self.store.open_grant(id, block)?;
                 let used = ledger.counter().usage().used();
                 let core = ledger.record().to_core(used)?;
                 if let Some(allowed) = core.allowed_ops() {
@@ -222,7 +230,6 @@ impl State {
         &self,
         count: u64,
         options: &SignOptions,
-        logged_refusal: &Cell<bool>,
         mut each: impl FnMut(&mut SignOne<'_>) -> Result<T>,
     ) -> Result<T> {
         let mut session = self.session(count, options)?;
@@ -249,61 +256,58 @@ impl State {
         let alg = self.algorithm;
         let clock = self.clock;
         let fingerprint = crate::hex(&self.fingerprint.0);
-        let mut sign_one = |digest: &[u8], cms: bool, detail: Option<&str>| -> Result<Made> {
-            let now = clock.now();
-            let made = if cms {
-                let out = match grant {
-                    Some((ledger, g)) => {
-                        signer.sign_cms_granted(&user, now, g, ledger.counter(), alg, digest)
-                    }
-                    None => signer.sign_cms(&user, now, None, alg, digest),
+        let mut sign_one =
+            |digest: &[u8], cms: bool, detail: Option<&str>| -> core::result::Result<Made, Refused> {
+                let now = clock.now();
+                let made = if cms {
+                    let out = match grant {
+                        Some((ledger, g)) => {
+                            signer.sign_cms_granted(&user, now, g, ledger.counter(), alg, digest)
+                        }
+                        None => signer.sign_cms(&user, now, None, alg, digest),
+                    };
+                    out.map(|(p7s, r)| (r, p7s))
+                } else {
+                    let mut sig = [0u8; MAX_SIGNATURE_LEN];
+                    let r = match grant {
+                        Some((ledger, g)) => {
+                            signer.sign_digest_granted(&user, now, g, ledger.counter(), alg, digest, &mut sig)
+                        }
+                        None => signer.sign_digest(&user, now, None, alg, digest, &mut sig),
+                    };
+                    r.map(|r| (r, sig.get(..r.signature_len).unwrap_or_default().to_vec()))
                 };
-                out.map(|(p7s, r)| (r, p7s))
-            } else {
-                let mut sig = [0u8; MAX_SIGNATURE_LEN];
-                let r = match grant {
-                    Some((ledger, g)) => {
-                        signer.sign_digest_granted(&user, now, g, ledger.counter(), alg, digest, &mut sig)
-                    }
-                    None => signer.sign_digest(&user, now, None, alg, digest, &mut sig),
+                // Every attempt gets a record; the caller appends them in order
+                // (a batch in one write) before any signature leaves.
+                let mut event = crate::audit::Event {
+                    action: "sign",
+                    certificate: Some(fingerprint.clone()),
+                    artifact: Some(crate::hex(digest)),
+                    grant: grant.as_ref().map(|(_, g)| g.id().0),
+                    detail: detail.map(str::to_string),
+                    ..crate::audit::Event::default()
                 };
-                r.map(|r| (r, sig.get(..r.signature_len).unwrap_or_default().to_vec()))
-            };
-            // Every attempt is recorded; a signature only leaves with its record.
-            let mut event = crate::audit::Event {
-                action: "sign",
-                certificate: Some(fingerprint.clone()),
-                artifact: Some(crate::hex(digest)),
-                grant: grant.as_ref().map(|(_, g)| g.id().0),
-                detail: detail.map(str::to_string),
-                ..crate::audit::Event::default()
-            };
-            match made {
-                Ok((receipt, signature)) => {
-                    event.outcome = "ok".into();
-                    event.counted = 1;
-                    let audit = self.store.append_audit(&event, now.as_secs(), user.as_str()).map_err(|e| {
-                        Error::failed(
-                            e.code(),
-                            format!("{} (the signature was made and counted, but is not released without its audit record)", e.message()),
-                        )
-                    })?;
-                    Ok(Made {
-                        receipt,
-                        signature,
-                        audit,
-                    })
+                match made {
+                    Ok((receipt, signature)) => {
+                        event.outcome = "ok".into();
+                        event.counted = 1;
+                        Ok(Made {
+                            receipt,
+                            signature,
+                            event,
+                        })
+                    }
+                    Err(e) => {
+                        event.outcome = signet_core::ErrorCode::code(&e).to_string();
+                        // A signature that failed verification was still counted.
+                        event.counted = u64::from(matches!(e, SignError::VerifyFailed { .. }));
+                        Err(Refused {
+                            error: sign_error(&e),
+                            event,
+                        })
+                    }
                 }
-                Err(e) => {
-                    event.outcome = signet_core::ErrorCode::code(&e).to_string();
-                    // A signature that failed verification was still counted.
-                    event.counted = u64::from(matches!(e, SignError::VerifyFailed { .. }));
-                    let _ = self.store.append_audit(&event, now.as_secs(), user.as_str());
-                    logged_refusal.set(true);
-                    Err(sign_error(&e))
-                }
-            }
-        };
+            };
         let result = each(&mut sign_one);
         drop(signer);
         // Close (and record the ledger sequences) whatever happened: every
@@ -326,15 +330,23 @@ impl State {
     pub fn sign_digest(&self, digest: &[u8], options: &SignOptions) -> Result<SignedDigest> {
         let alg = self.algorithm;
         let logged = Cell::new(false);
-        let result = self.with_signer(1, options, &logged, |sign| {
-            let Made {
-                receipt,
-                signature,
-                audit,
-            } = sign(digest, false, None)?;
+        let result = self.with_signer(1, options, |sign| {
+            let made = match sign(digest, false, None) {
+                Ok(made) => made,
+                Err(refused) => {
+                    let _ = self.record(&[refused.event]);
+                    logged.set(true);
+                    return Err(refused.error);
+                }
+            };
+            let audit = self
+                .record(core::slice::from_ref(&made.event))
+                .map_err(unreleased)?
+                .pop();
+            let receipt = made.receipt;
             Ok(SignedDigest {
-                audit,
-                signature,
+                audit: audit.ok_or_else(|| Error::failed("state_io", "the audit log took no record"))?,
+                signature: made.signature,
                 algorithm: alg.name(),
                 counter_index: receipt.counter_index,
                 grant: receipt.grant_id.map(|g| g.0),
@@ -345,6 +357,12 @@ impl State {
         });
         self.log_refusal(&result, &logged, Some(crate::hex(digest)), None);
         result
+    }
+
+    /// Appends records to the audit log, as the acting user, now.
+    fn record(&self, events: &[crate::audit::Event]) -> Result<Vec<crate::audit::Receipt>> {
+        self.store
+            .append_audit_batch(events, self.clock.now().as_secs(), self.user.as_str())
     }
 
     /// Records a refusal that happened before a signature was attempted
@@ -452,41 +470,33 @@ impl State {
             .map(|(file, _)| hash_file(file, hash))
             .collect::<Result<Vec<_>>>()?;
         let count = u64::try_from(plan.len()).unwrap_or(u64::MAX);
-        self.with_signer(count, options, logged, |sign| {
-            let mut signed = Vec::with_capacity(plan.len());
+        self.with_signer(count, options, |sign| {
+            // Sign everything first, then record everything in one write,
+            // then release: a batch costs one audit write, and no signature
+            // leaves without its record.
+            let mut made = Vec::with_capacity(plan.len());
+            let mut refusal = None;
+            for ((file, _), digest) in plan.iter().zip(&digests) {
+                match sign(digest, true, Some(&file.display().to_string())) {
+                    Ok(m) => made.push(m),
+                    Err(r) => {
+                        refusal = Some(r);
+                        break;
+                    }
+                }
+            }
+            let mut events: Vec<crate::audit::Event> = made.iter().map(|m| m.event.clone()).collect();
+            if let Some(r) = &refusal {
+                events.push(r.event.clone());
+                logged.set(true);
+            }
+            let receipts = self.record(&events).map_err(unreleased)?;
+            let mut signed = Vec::with_capacity(made.len());
             let mut crossed = Vec::new();
             let mut remaining = 0;
-            for ((file, out), digest) in plan.iter().zip(&digests) {
-                let name = file.display().to_string();
-                let Made {
-                    receipt,
-                    signature: p7s,
-                    audit,
-                } = match sign(digest, true, Some(&name)) {
-                    Ok(done) => done,
-                    Err(e) if signed.is_empty() => return Err(e),
-                    Err(e) => return Err(partial(e, &signed)),
-                };
-                let file_report = SignedFile {
-                    audit,
-                    file: name,
-                    signature: out.display().to_string(),
-                    counter_index: receipt.counter_index,
-                    grant: receipt.grant_id.map(|g| g.0),
-                    remaining: receipt.signatures_remaining,
-                    level: receipt.level.name(),
-                };
-                if let Err(e) = crate::fsio::write_output(out, &p7s) {
-                    let mut counted = signed.clone();
-                    counted.push(file_report);
-                    return Err(partial(
-                        Error::failed(
-                            e.code(),
-                            format!("{} (its signature was made and counted)", e.message()),
-                        ),
-                        &counted,
-                    ));
-                }
+            let mut signatures = Vec::with_capacity(made.len());
+            for (((file, out), m), audit) in plan.iter().zip(made).zip(receipts) {
+                let receipt = m.receipt;
                 if let Some(level) = receipt.crossed {
                     crossed.push(Crossing {
                         used: receipt.counter_index.saturating_add(1),
@@ -494,13 +504,43 @@ impl State {
                     });
                 }
                 remaining = receipt.signatures_remaining;
-                signed.push(file_report);
+                signatures.push((out, m.signature));
+                signed.push(SignedFile {
+                    audit,
+                    file: file.display().to_string(),
+                    signature: out.display().to_string(),
+                    counter_index: receipt.counter_index,
+                    grant: receipt.grant_id.map(|g| g.0),
+                    remaining: receipt.signatures_remaining,
+                    level: receipt.level.name(),
+                });
             }
-            Ok(SignedBatch {
-                signed,
-                crossed,
-                remaining,
-            })
+            for (i, (out, signature)) in signatures.iter().enumerate() {
+                if let Err(e) = crate::fsio::write_output(out, signature) {
+                    let written: Vec<&str> = signed.iter().take(i).map(|s| s.signature.as_str()).collect();
+                    let written = if written.is_empty() {
+                        "none".to_string()
+                    } else {
+                        written.join(", ")
+                    };
+                    return Err(partial(
+                        Error::failed(
+                            e.code(),
+                            format!("{} (signatures written: {written})", e.message()),
+                        ),
+                        &signed,
+                    ));
+                }
+            }
+            match refusal {
+                None => Ok(SignedBatch {
+                    signed,
+                    crossed,
+                    remaining,
+                }),
+                Some(r) if signed.is_empty() => Err(r.error),
+                Some(r) => Err(partial(r.error, &signed)),
+            }
         })
     }
 
@@ -660,6 +700,18 @@ pub fn certificates(bytes: &[u8], name: &str) -> Result<Vec<Vec<u8>>> {
         ));
     }
     Ok(out)
+}
+
+/// The audit log could not take the records of signatures already made:
+/// they stay counted and are not released.
+fn unreleased(e: Error) -> Error {
+    Error::failed(
+        e.code(),
+        format!(
+            "{} (the signatures were made and counted, but are not released without their audit records)",
+            e.message()
+        ),
+    )
 }
 
 /// An error after some files were signed: it names them.

@@ -185,6 +185,7 @@ struct FileLedger<R> {
 fn open_ledger<R: Bound>(
     record_path: &Path,
     ledger_dir: &Path,
+    block: u32,
     notice: Option<&WaitNotice>,
     not_found: impl FnOnce() -> Error,
 ) -> Result<FileLedger<R>> {
@@ -192,6 +193,7 @@ fn open_ledger<R: Bound>(
         return Err(not_found());
     }
     let options = FileStoreOptions {
+        block: block.max(1),
         create: false,
         wait_for_lock: false,
         ..FileStoreOptions::default()
@@ -302,10 +304,11 @@ impl Store for FileStore {
         write_record(&path, &record)
     }
 
-    fn open_budget(&self, fp: &CertFingerprint) -> Result<OpenBudget<'_>> {
+    fn open_budget(&self, fp: &CertFingerprint, block: u32) -> Result<OpenBudget<'_>> {
         let ledger = open_ledger::<BudgetRecord>(
             &self.layout.budget_record(fp),
             &self.layout.budget_ledger(fp),
+            block,
             self.notice.as_ref(),
             || budget_not_found(fp),
         )?;
@@ -376,12 +379,12 @@ impl Store for FileStore {
         write_record(&self.layout.grant(record.id), &record)
     }
 
-    fn append_audit(
+    fn append_audit_batch(
         &self,
-        event: &crate::audit::Event,
+        events: &[crate::audit::Event],
         time: i64,
         actor: &str,
-    ) -> Result<crate::audit::Receipt> {
+    ) -> Result<Vec<crate::audit::Receipt>> {
         use std::io::Write;
         use std::os::unix::fs::OpenOptionsExt;
         let path = self.layout.audit_log();
@@ -410,19 +413,27 @@ impl Store for FileStore {
                 })
             }
         };
-        let record = crate::audit::Record::new(event, prev.as_ref(), time, actor);
-        let mut line = record.line();
-        let receipt = crate::audit::Receipt {
-            seq: record.seq,
-            hash: crate::audit::hash(line.as_bytes()),
-        };
-        line.push('\n');
+        let mut lines = String::new();
+        let mut receipts = Vec::with_capacity(events.len());
+        let mut prev = prev;
+        for event in events {
+            let record = crate::audit::Record::new(event, prev.as_ref(), time, actor);
+            let line = record.line();
+            let receipt = crate::audit::Receipt {
+                seq: record.seq,
+                hash: crate::audit::hash(line.as_bytes()),
+            };
+            lines.push_str(&line);
+            lines.push('\n');
+            prev = Some(receipt.clone());
+            receipts.push(receipt);
+        }
         // One write of the whole line, then fsync: a crash leaves the line
         // whole or cut off, and a cut-off line is reported, never extended.
-        file.write_all(line.as_bytes())
+        file.write_all(lines.as_bytes())
             .and_then(|()| file.sync_data())
             .map_err(|e| Error::io("state_io", "append to", &path, &e))?;
-        Ok(receipt)
+        Ok(receipts)
     }
 
     fn check_audit(&self) -> Result<()> {
@@ -468,10 +479,11 @@ impl Store for FileStore {
         }
     }
 
-    fn open_grant(&self, id: u64) -> Result<OpenGrant<'_>> {
+    fn open_grant(&self, id: u64, block: u32) -> Result<OpenGrant<'_>> {
         let ledger = open_ledger::<GrantRecord>(
             &self.layout.grant(id),
             &self.layout.grant_ledger(id),
+            block,
             self.notice.as_ref(),
             || Error::refused("grant_not_found", format!("there is no grant {id}")),
         )?;

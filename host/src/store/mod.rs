@@ -79,11 +79,14 @@ pub trait Store: Send + Sync {
     /// # Errors
     /// `budget_exists`, `state_incomplete` (a ledger without a record), `state_io`.
     fn create_budget(&self, record: BudgetRecord) -> Result<()>;
-    /// Opens a budget for a change or a signature.
+    /// Opens a budget for a change or `block` signatures: a batch of
+    /// `block` is made durable in one ledger write when it is reserved, and
+    /// settled in one more when it is closed (what a crash leaves in
+    /// between counts as used).
     ///
     /// # Errors
     /// As [`read_budget`](Self::read_budget).
-    fn open_budget(&self, fp: &CertFingerprint) -> Result<OpenBudget<'_>>;
+    fn open_budget(&self, fp: &CertFingerprint, block: u32) -> Result<OpenBudget<'_>>;
 
     /// Takes the lock under which requests, policies and grants change.
     ///
@@ -125,11 +128,12 @@ pub trait Store: Send + Sync {
     /// # Errors
     /// `state_io`.
     fn create_grant(&self, record: GrantRecord) -> Result<()>;
-    /// Opens a grant to count an operation.
+    /// Opens a grant to count `block` operations (see
+    /// [`open_budget`](Self::open_budget)).
     ///
     /// # Errors
     /// `grant_not_found`, `state_record_damaged`, `state_ledger_*`.
-    fn open_grant(&self, id: u64) -> Result<OpenGrant<'_>>;
+    fn open_grant(&self, id: u64, block: u32) -> Result<OpenGrant<'_>>;
 
     /// Appends an event to the audit log, chained to the last record, and
     /// makes it durable before returning its receipt. Appends are
@@ -143,7 +147,22 @@ pub trait Store: Send + Sync {
         event: &crate::audit::Event,
         time: i64,
         actor: &str,
-    ) -> Result<crate::audit::Receipt>;
+    ) -> Result<crate::audit::Receipt> {
+        let mut receipts = self.append_audit_batch(core::slice::from_ref(event), time, actor)?;
+        receipts
+            .pop()
+            .ok_or_else(|| crate::Error::failed("state_io", "the audit log took no record"))
+    }
+    /// Appends several events in order, made durable together (one write).
+    ///
+    /// # Errors
+    /// As [`append_audit`](Self::append_audit).
+    fn append_audit_batch(
+        &self,
+        events: &[crate::audit::Event],
+        time: i64,
+        actor: &str,
+    ) -> Result<Vec<crate::audit::Receipt>>;
     /// Checks that a record can be appended (the log exists and its last
     /// record is whole), before anything is counted.
     ///
