@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Runs every side-by-side comparison of BENCHMARKS.md and prints one table of
+# ratios, with the command behind each row. A benchmark, not a test: it
+# asserts nothing and takes a few minutes (criterion, callgrind, hyperfine).
+#
+# Usage: scripts/bench.sh [--quick]     (--quick: shorter criterion runs)
+# Env:   BENCH_DIR (scratch, default target/bench)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export ROOT
+. scripts/lib/deps.sh
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+T=$CARGO_TARGET_DIR
+W=${BENCH_DIR:-$T/bench}
+measure=3
+[ "${1:-}" = "--quick" ] && measure=1
+ensure_apt hyperfine valgrind openssl
+mkdir -p "$W"
+
+rows=()
+row() { rows+=("$1|$2|$3|$4|$5"); }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
+# Criterion's middle estimate, in microseconds, of the benchmark id $2 in log $1.
+crit_us() {
+    awk -v id="$2" '
+        index($0, id) { found = 1 }
+        found && /time:/ { gsub(/[\[\]]/, ""); v = $4; u = $5
+            if (u == "ns") v /= 1000; else if (u == "ms") v *= 1000; else if (u == "s") v *= 1e6
+            print v; exit }' "$1"
+}
+# hyperfine's mean in seconds for command number $2 (0-based) of export $1.
+hf_mean() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][int(sys.argv[2])]['mean'])" "$1" "$2"; }
+
+echo "== build (release)"
+cargo build --release -q -p signet-cli
+cargo build --release -q -p signet-core --features soft-token --example sign_overhead
+SIGNET=$T/release/signet
+
+echo "== sign path vs raw token (callgrind, P-256, verify off, 200 signatures)"
+refs() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$T/release/examples/sign_overhead" "$1" 200 2>&1 |
+    awk '/refs:/ { gsub(/,/, "", $NF); print $NF }'; }
+setup=$(refs setup); raw=$(refs raw); enforced=$(refs enforced)
+per_raw=$(( (raw - setup) / 200 )); per_enf=$(( (enforced - setup) / 200 ))
+row "enforced sign path vs raw token, P-256 (instructions/signature)" "$per_enf" "$per_raw" "$(ratio "$per_enf" "$per_raw")" \
+    "valgrind --tool=callgrind target/release/examples/sign_overhead {setup,raw,enforced} 200"
+
+echo "== order validation vs JSON parse (criterion)"
+cargo bench -q -p signet-tests --bench order_validation -- --warm-up-time 1 --measurement-time "$measure" >"$W/order.log" 2>&1
+for order in ship_token.json new_organization_keylocker.json; do
+    v=$(awk -v o="$order" 'index($0, o) && /signet validate/ { f = 1 } f && /time:/ { gsub(/[\[\]]/, ""); print $4, $5; exit }' "$W/order.log")
+    p=$(awk -v o="$order" 'index($0, o) && /serde_json/ { f = 1 } f && /time:/ { gsub(/[\[\]]/, ""); print $4, $5; exit }' "$W/order.log")
+    to_us() { awk '{ v = $1; if ($2 == "ns") v /= 1000; else if ($2 == "ms") v *= 1000; print v }'; }
+    vu=$(echo "$v" | to_us); pu=$(echo "$p" | to_us)
+    row "order::validate vs serde_json::Value parse, $order (µs)" "$vu" "$pu" "$(ratio "$vu" "$pu")" \
+        "cargo bench -p signet-tests --bench order_validation"
+done
+
+echo "== soft token vs openssl speed"
+cargo bench -q -p signet-tests --bench signatures -- --warm-up-time 1 --measurement-time "$measure" >"$W/sig.log" 2>&1
+openssl speed -seconds 2 ecdsap256 ecdsap384 rsa3072 >"$W/speed.log" 2>/dev/null
+for alg in p-256 p-384 rsa-3072; do
+    us=$(awk -v a="$alg" 'index(tolower($0), a) && /soft token/ { f = 1 } f && /time:/ { gsub(/[\[\]]/, ""); v = $4; if ($5 == "ns") v /= 1000; else if ($5 == "ms") v *= 1000; print v; exit }' "$W/sig.log")
+    case $alg in
+        p-256) ossl=$(awk '/256 bits ecdsa \(nistp256\)/ { print $(NF-1) }' "$W/speed.log") ;;
+        p-384) ossl=$(awk '/384 bits ecdsa \(nistp384\)/ { print $(NF-1) }' "$W/speed.log") ;;
+        rsa-3072) ossl=$(awk '/^rsa 3072 bits/ { print $(NF-1) }' "$W/speed.log") ;;
+    esac
+    ours=$(awk -v u="$us" 'BEGIN { if (u > 0) printf "%.0f", 1e6 / u; else print 0 }')
+    row "soft token vs OpenSSL, $alg (signatures/s)" "$ours" "${ossl:-n/a}" "$(ratio "$ours" "${ossl:-0}")" \
+        "cargo bench -p signet-tests --bench signatures; openssl speed -seconds 2 ecdsap256 ecdsap384 rsa3072"
+done
+
+echo "== 1 GiB file: signet sign vs openssl dgst -sha256"
+big=$W/big.bin
+[ -f "$big" ] && [ "$(stat -c %s "$big")" -eq 1073741824 ] || head -c 1073741824 /dev/urandom >"$big"
+rm -rf "$W/state-big"
+"$SIGNET" --state "$W/state-big" init --budget 100000 >/dev/null
+hyperfine -N -w 1 -r 5 --export-json "$W/big.json" \
+    "$SIGNET --state $W/state-big sign $big" "openssl dgst -sha256 $big" >/dev/null
+a=$(hf_mean "$W/big.json" 0); b=$(hf_mean "$W/big.json" 1)
+rss=$( { /usr/bin/time -f %M "$SIGNET" --state "$W/state-big" sign "$big" >/dev/null; } 2>&1 | tail -1)
+row "sign a 1 GiB file vs openssl dgst -sha256 (s; signet peak RSS ${rss} KiB)" "$a" "$b" "$(ratio "$a" "$b")" \
+    "hyperfine -N 'signet sign big.bin' 'openssl dgst -sha256 big.bin'"
+
+echo "== 300 small files: one signet sign vs an openssl cms -sign loop"
+files=$W/files; rm -rf "$files" "$W/state-batch"; mkdir -p "$files"
+for i in $(seq 1 300); do echo "artifact $i" >"$files/f$i"; done
+"$SIGNET" --state "$W/state-batch" init --budget 1000000 >/dev/null
+"$SIGNET" --state "$W/state-batch" cert >"$W/batch.pem"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$W/batch.key" 2>/dev/null
+openssl req -x509 -key "$W/batch.key" -subj /CN=bench -days 2 -out "$W/ossl.pem" 2>/dev/null
+cat >"$W/ossl-loop.sh" <<LOOP
+for f in $files/f*; do openssl cms -sign -binary -in "\$f" -signer $W/ossl.pem -inkey $W/batch.key -outform DER -out "\$f.ossl.p7s"; done
+LOOP
+hyperfine -w 1 -r 3 --export-json "$W/batch.json" \
+    "$SIGNET --state $W/state-batch sign $files/f*" "bash $W/ossl-loop.sh" >/dev/null
+a=$(hf_mean "$W/batch.json" 0); b=$(hf_mean "$W/batch.json" 1)
+row "sign 300 small files, one process vs openssl cms -sign loop (s)" "$a" "$b" "$(ratio "$a" "$b")" \
+    "hyperfine 'signet sign f1..f300' 'for f: openssl cms -sign ...'"
+
+echo "== WASM size"
+wasm=bindings-wasm/pkg/signet_wasm_bg.wasm
+if [ -f "$wasm" ]; then
+    raw=$(wc -c <"$wasm"); gz=$(gzip -9 -c "$wasm" | wc -c)
+    row "browser module, gzip -9 (bytes; raw $raw)" "$gz" "153600" "$(ratio "$gz" 153600)" "scripts/wasm-build.sh; gzip -9 -c $wasm | wc -c"
+else
+    row "browser module, gzip -9 (bytes)" "not built" "153600" "n/a" "scripts/wasm-build.sh first"
+fi
+
+echo
+printf '| comparison | signet | anchor | signet / anchor | command |\n|---|---:|---:|---:|---|\n'
+for r in "${rows[@]}"; do
+    IFS='|' read -r what ours anchor rat cmd <<<"$r"
+    printf '| %s | %s | %s | %s | `%s` |\n' "$what" "$ours" "$anchor" "$rat" "$cmd"
+done
