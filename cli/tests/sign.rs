@@ -730,8 +730,14 @@ fn a_batch_costs_two_ledger_writes_not_two_per_file() {
         std::fs::write(dir.join(n), n).unwrap();
     }
     let sequence = || {
-        let fp = std::fs::read_dir(dir.join("st/budgets")).unwrap().next().unwrap().unwrap().path();
-        let record: serde_json::Value = serde_json::from_slice(&std::fs::read(fp.join("budget.json")).unwrap()).unwrap();
+        let fp = std::fs::read_dir(dir.join("st/budgets"))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let record: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(fp.join("budget.json")).unwrap()).unwrap();
         record["record"]["ledger"]["sequence"].as_u64().unwrap()
     };
     let before = sequence();

@@ -123,7 +123,7 @@ pub(crate) struct Refused {
 }
 
 /// Signs one digest in a session: `(digest, as CMS, detail for the log)`.
-type SignOne<'a> = dyn FnMut(&[u8], bool, Option<&str>) -> core::result::Result<Made, Refused> + 'a;
+type SignOne<'a> = dyn FnMut(&[u8], bool, Option<&str>) -> core::result::Result<Made, Box<Refused>> + 'a;
 
 /// What one signature session holds: the budget (and grant) ledgers, locked.
 struct Session<'s> {
@@ -257,7 +257,7 @@ impl State {
         let clock = self.clock;
         let fingerprint = crate::hex(&self.fingerprint.0);
         let mut sign_one =
-            |digest: &[u8], cms: bool, detail: Option<&str>| -> core::result::Result<Made, Refused> {
+            |digest: &[u8], cms: bool, detail: Option<&str>| -> core::result::Result<Made, Box<Refused>> {
                 let now = clock.now();
                 let made = if cms {
                     let out = match grant {
@@ -301,15 +301,15 @@ impl State {
                         event.outcome = signet_core::ErrorCode::code(&e).to_string();
                         // A signature that failed verification was still counted.
                         event.counted = u64::from(matches!(e, SignError::VerifyFailed { .. }));
-                        Err(Refused {
+                        Err(Box::new(Refused {
                             error: sign_error(&e),
                             event,
-                        })
+                        }))
                     }
                 }
             };
         let result = each(&mut sign_one);
-        drop(signer);
+
         // Close (and record the ledger sequences) whatever happened: every
         // signature made is already durable in the ledgers.
         let Session {
@@ -374,18 +374,18 @@ impl State {
         artifact: Option<String>,
         detail: Option<String>,
     ) {
-        if let Err(e) = result {
-            if !logged.get() {
-                let event = crate::audit::Event {
-                    action: "sign",
-                    certificate: Some(crate::hex(&self.fingerprint.0)),
-                    artifact,
-                    outcome: e.code().to_string(),
-                    detail,
-                    ..crate::audit::Event::default()
-                };
-                let _ = self.audit(&event);
-            }
+        if let Err(e) = result
+            && !logged.get()
+        {
+            let event = crate::audit::Event {
+                action: "sign",
+                certificate: Some(crate::hex(&self.fingerprint.0)),
+                artifact,
+                outcome: e.code().to_string(),
+                detail,
+                ..crate::audit::Event::default()
+            };
+            let _ = self.audit(&event);
         }
     }
 

@@ -393,14 +393,15 @@ proptest! {
 fn actions_dated_before_the_request_are_refused() {
     let mut r = open(1_000);
     let early = UnixTime(999);
-    let before = Err(GrantError::BeforeRequest {
+    let refusal = GrantError::BeforeRequest {
         created_at: UnixTime(1_000),
         at: early,
-    });
+    };
+    let before = Err(refusal);
     assert_eq!(r.approve(&u("a"), early).map(|_| ()), before);
     assert_eq!(r.reject(&u("a"), None, early), before);
     assert_eq!(r.cancel(&u("req"), early), before);
-    assert_eq!(before.unwrap_err().code(), "grant_before_request");
+    assert_eq!(refusal.code(), "grant_before_request");
     // Nothing was recorded: the same approval at the opening time counts.
     assert!(r.approvals().is_empty());
     assert!(r.approve(&u("a"), UnixTime(1_000)).is_ok());
