@@ -372,6 +372,18 @@ pub const TABLE: &[Code] = &[
         "The date does not exist in the calendar.",
     ),
     // 1100-1119: request errors of the Python binding.
+    code(
+        "unknown_input_kind",
+        1100,
+        Domain::InvalidRequest,
+        "Unknown kind of key input (spki, csr or certificate).",
+    ),
+    code(
+        "conflicting_arguments",
+        1101,
+        Domain::InvalidRequest,
+        "Two arguments that exclude each other were both given.",
+    ),
     // 1120-1149: request errors of the JavaScript bindings (Node and the browser).
     code(
         "key_malformed",
@@ -1266,6 +1278,12 @@ pub const TABLE: &[Code] = &[
         "A core error code without a number (a bug: the table test prevents it).",
     ),
     // 9100-9119: misuse of the Python binding.
+    code(
+        "python_internal_error",
+        9100,
+        Domain::Usage,
+        "Internal error in the Python binding (a lock poisoned by an earlier panic, a report that did not convert).",
+    ),
     // 9120-9149: misuse of the JavaScript bindings.
 ];
 
