@@ -257,8 +257,7 @@ impl State {
             }
         };
         let result = each(&mut sign_one);
-        drop(signer);
-        // Close (and record the ledger sequences) whatever happened: every
+        // The signer (and its borrows of the session) ends here. Close (and record the ledger sequences) whatever happened: every
         // signature made is already durable in the ledgers.
         let Session {
             budget_ledger, grant, ..
