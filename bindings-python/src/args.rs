@@ -1,5 +1,6 @@
 //! Argument conversions shared by every wrapper: bytes-or-str input, dates,
-//! times, names. Conversions only: parsing of names is core's `FromStr`.
+//! times, names. Conversions only: parsing of names is core's `FromStr`, of
+//! typed times the host's.
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -96,7 +97,21 @@ pub(crate) fn unix_time_or_now(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -
 pub(crate) fn parse<T>(s: &str) -> PyResult<T>
 where
     T: std::str::FromStr,
-    T::Err: crate::errors::Classify,
+    T::Err: signet_core::ErrorCode + core::fmt::Display,
 {
     s.parse::<T>().map_err(err)
+}
+
+/// A time for the state API: `int` UNIX seconds, an RFC 3339 `str` (parsed
+/// by the host, as the CLI's `--now`), or a timezone-aware `datetime`.
+pub(crate) fn time(obj: &Bound<'_, PyAny>) -> PyResult<UnixTime> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return signet_host::clock::parse_time(&s.to_cow()?).map_err(crate::errors::host);
+    }
+    unix_time(obj)
+}
+
+/// An optional [`time`].
+pub(crate) fn opt_time(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<UnixTime>> {
+    obj.filter(|o| !o.is_none()).map(time).transpose()
 }

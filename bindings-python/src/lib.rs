@@ -1,17 +1,17 @@
-//! Python bindings for `signet-core` (pyo3, built by maturin as `signet._native`).
+//! Python bindings for Signet (pyo3, built by maturin as `signet._native`).
 //!
-//! A binding converts types and maps errors, nothing more: every rule lives in
-//! the core. Errors are mapped in one place, [`errors`]. The GIL is released
-//! around every operation that may take time (validation, signing, counter
-//! writes); a token written in Python re-acquires it for each call.
+//! A binding converts types and maps errors, nothing more: every rule lives
+//! in `signet-core`, and the state directory, its budgets, grants, ledgers
+//! and the sign path in `signet-host` (the `State` class). Errors are mapped
+//! in one place, [`errors`], by the domain of their code. The GIL is released
+//! around every operation that may take time (I/O, validation, signing); a
+//! token written in Python re-acquires it for each call, and no Rust lock is
+//! held while Python code runs.
 
 mod args;
-mod budget;
-mod counter;
 mod errors;
-mod grant;
 mod report;
-mod sign;
+mod state;
 mod token;
 
 use pyo3::prelude::*;
@@ -28,24 +28,15 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(report::check_public_key, m)?)?;
     m.add_function(wrap_pyfunction!(report::check_certificate, m)?)?;
     m.add_function(wrap_pyfunction!(report::key_info, m)?)?;
-    m.add_class::<counter::Usage>()?;
-    m.add_class::<counter::MemoryCounterStore>()?;
-    m.add_class::<counter::FileCounterStore>()?;
-    m.add_class::<budget::Actor>()?;
-    m.add_class::<budget::UseReport>()?;
-    m.add_class::<budget::BudgetReservation>()?;
-    m.add_class::<budget::Budget>()?;
-    m.add_class::<grant::ApprovalStep>()?;
-    m.add_class::<grant::SignerPolicy>()?;
-    m.add_class::<grant::Approval>()?;
-    m.add_class::<grant::SigningRequest>()?;
-    m.add_class::<grant::GrantReservation>()?;
-    m.add_class::<grant::Grant>()?;
     m.add_class::<token::KeyAttributes>()?;
     m.add_class::<token::SoftwareToken>()?;
     m.add_function(wrap_pyfunction!(token::verify_digest, m)?)?;
     m.add_function(wrap_pyfunction!(token::self_signed_certificate, m)?)?;
-    m.add_class::<sign::Receipt>()?;
-    m.add_class::<sign::Signer>()?;
+    m.add_class::<state::State>()?;
+    m.add_function(wrap_pyfunction!(state::open_state, m)?)?;
+    m.add_function(wrap_pyfunction!(state::init_state, m)?)?;
+    m.add_function(wrap_pyfunction!(state::open_or_create_state, m)?)?;
+    m.add_function(wrap_pyfunction!(errors::error_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(errors::exception_for, m)?)?;
     Ok(())
 }

@@ -288,9 +288,11 @@ pub fn key_info(data: &Bound<'_, PyAny>, kind: &str) -> PyResult<KeyInfo> {
             policy::CertificateRef::from_der(&der).map_err(err)?.key_info()
         }
         other => {
-            return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                "kind must be \"spki\", \"csr\" or \"certificate\", not {other:?}"
-            )));
+            return Err(crate::errors::raise(
+                "unknown_input_kind",
+                &format!("kind must be \"spki\", \"csr\" or \"certificate\", not {other:?}"),
+                None,
+            ));
         }
     };
     Ok(KeyInfo { inner })

@@ -14,8 +14,7 @@ use signet_core::token::{
 use signet_core::{cert, verify};
 
 use crate::args;
-use crate::budget::lock_poisoned;
-use crate::errors::{Class, class_object, err};
+use crate::errors::{class_object, err, lock_poisoned};
 
 /// Key slots in one `SoftwareToken`.
 const SOFT_SLOTS: usize = 16;
@@ -235,9 +234,14 @@ impl PyToken {
 
     fn fail(&self, py: Python<'_>, e: PyErr) -> PyTokenError {
         let kind = token_error_kind(py, &e);
-        if let Ok(mut slot) = self.error.lock() {
-            *slot = Some(e);
-        }
+        // The exception an earlier call left is dropped after the lock is
+        // released: dropping a Python object may run Python code, and no
+        // lock is held across Python code.
+        let earlier = match self.error.lock() {
+            Ok(mut slot) => slot.replace(e),
+            Err(_) => None,
+        };
+        drop(earlier);
         PyTokenError(kind)
     }
 
@@ -257,7 +261,7 @@ impl PyToken {
 /// The kind of a Python token's exception: a `TokenError` with a token code
 /// keeps it, anything else is `token_other`.
 fn token_error_kind(py: Python<'_>, e: &PyErr) -> ErrorKind {
-    let Ok(cls) = class_object(py, Class::Token) else {
+    let Ok(cls) = class_object(py, "TokenError") else {
         return ErrorKind::Other;
     };
     if !e.is_instance(py, &cls) {

@@ -1,4 +1,7 @@
-"""Shared fixtures: paths to the shared vectors, a certificate on a software token."""
+"""Shared fixtures and helpers: paths to the shared vectors, a certificate on a
+software token, a development state on a fixed clock, and the exception class
+each error code must raise (derived here from the table, independently of the
+binding's own mapping)."""
 
 from __future__ import annotations
 
@@ -16,6 +19,40 @@ NOT_BEFORE = 1_767_225_600
 NOT_AFTER = NOT_BEFORE + 365 * 86_400
 NOW = NOT_BEFORE + 30 * 86_400
 
+DOMAIN_CLASS = {
+    "invalid_request": signet.InvalidRequestError,
+    "key_policy": signet.KeyPolicyError,
+    "budget": signet.BudgetError,
+    "grant": signet.GrantError,
+    "counter": signet.CounterError,
+    "token": signet.TokenError,
+    "sign": signet.SignError,
+    "verification": signet.VerificationError,
+    "state": signet.StateError,
+    "usage": signet.UsageError,
+}
+CODES = {row["code"]: row for row in signet.error_codes()}
+
+
+def expected_class(code: str) -> type[signet.SignetError]:
+    """The class a code must raise: its domain's, or BudgetExhaustedError."""
+    if code in ("budget_exhausted", "sign_budget_exhausted"):
+        return signet.BudgetExhaustedError
+    return DOMAIN_CLASS[CODES[code]["domain"]]
+
+
+def raises(cls, code, fn, *args, **kwargs):
+    """Calls fn, which must raise exactly `cls` with `code` (and `cls` must be
+    the class the table derives for `code`)."""
+    with pytest.raises(signet.SignetError) as info:
+        fn(*args, **kwargs)
+    e = info.value
+    assert e.code == code, f"{e.code} != {code}: {e}"
+    assert type(e) is cls, f"{type(e).__name__} is not exactly {cls.__name__}"
+    assert cls is expected_class(code), f"{code} is in domain {CODES[code]['domain']}"
+    assert str(e) and e.message == str(e)
+    return e
+
 
 @pytest.fixture
 def p256_setup():
@@ -24,3 +61,15 @@ def p256_setup():
     handle = token.generate(signet.KeyAttributes("ecc-p256", "ecdsa-sha256"))
     cert = signet.self_signed_certificate(token, handle, "py-test", NOT_BEFORE, NOT_AFTER, serial=7)
     return token, handle, cert
+
+
+@pytest.fixture
+def state_dir(tmp_path):
+    """A path for a state directory (not created)."""
+    return tmp_path / "state"
+
+
+@pytest.fixture
+def state(state_dir):
+    """A development state: P-256, 10 signatures for alice, clock fixed at NOW."""
+    return signet.init_state(state_dir, budget=10, user="alice", now=NOW)

@@ -345,6 +345,24 @@ pub const TABLE: &[Code] = &[
         "Unknown product (expected code_signing or code_signing_ev).",
     ),
     code(
+        "unknown_role",
+        1041,
+        Domain::InvalidRequest,
+        "Unknown account role (administrator, manager, standard_user, limited_user or finance_manager).",
+    ),
+    code(
+        "unknown_key_type",
+        1042,
+        Domain::InvalidRequest,
+        "Unknown key type (rsa-<bits>, ecc-p256 or ecc-p384).",
+    ),
+    code(
+        "unknown_signature_algorithm",
+        1043,
+        Domain::InvalidRequest,
+        "Unknown signature algorithm name.",
+    ),
+    code(
         "date_format",
         1050,
         Domain::InvalidRequest,
@@ -357,6 +375,18 @@ pub const TABLE: &[Code] = &[
         "The date does not exist in the calendar.",
     ),
     // 1100-1119: request errors of the Python binding.
+    code(
+        "unknown_input_kind",
+        1100,
+        Domain::InvalidRequest,
+        "Unknown kind of key input (spki, csr or certificate).",
+    ),
+    code(
+        "conflicting_arguments",
+        1101,
+        Domain::InvalidRequest,
+        "Two arguments that exclude each other were both given.",
+    ),
     // 1120-1149: request errors of the JavaScript bindings (Node and the browser).
     code(
         "key_malformed",
@@ -925,6 +955,42 @@ pub const TABLE: &[Code] = &[
     ),
     code("cms_encoding", 6306, Domain::Verification, "CMS encoding failed."),
     code(
+        "cms_malformed",
+        6307,
+        Domain::Verification,
+        "The input is not a DER CMS ContentInfo holding a SignedData.",
+    ),
+    code(
+        "cms_no_signer",
+        6308,
+        Domain::Verification,
+        "The SignedData has no SignerInfo.",
+    ),
+    code(
+        "cms_signer_certificate_missing",
+        6309,
+        Domain::Verification,
+        "The signer's certificate is not embedded in the signature.",
+    ),
+    code(
+        "cms_unsupported_algorithm",
+        6310,
+        Domain::Verification,
+        "The digest or signature algorithm is not one Signet verifies.",
+    ),
+    code(
+        "cms_missing_message_digest",
+        6311,
+        Domain::Verification,
+        "The signed attributes lack messageDigest.",
+    ),
+    code(
+        "cms_content_digest_mismatch",
+        6312,
+        Domain::Verification,
+        "The content does not match the signed messageDigest: the file changed.",
+    ),
+    code(
         "sign_key_mismatch",
         7001,
         Domain::Sign,
@@ -1233,6 +1299,12 @@ pub const TABLE: &[Code] = &[
         "A core error code without a number (a bug: the table test prevents it).",
     ),
     // 9100-9119: misuse of the Python binding.
+    code(
+        "python_internal_error",
+        9100,
+        Domain::Usage,
+        "Internal error in the Python binding (a lock poisoned by an earlier panic, a report that did not convert).",
+    ),
     // 9120-9149: misuse of the JavaScript bindings.
 ];
 
@@ -1553,6 +1625,32 @@ mod tests {
             SignError::Cms(CmsError::Encoding),
         ];
         check(&super::SIGN, &sign.map(|e| e.code()));
+    }
+
+    /// Codes that no list names (the `FromStr` errors, CMS verification)
+    /// still have rows: every surface raises them.
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn unlisted_codes_have_rows() {
+        use crate::cms::CmsError;
+        let codes = [
+            crate::budget::UnknownRole.code(),
+            crate::token::UnknownKeyType.code(),
+            crate::token::UnknownAlgorithm.code(),
+            CmsError::Malformed.code(),
+            CmsError::NoSigner.code(),
+            CmsError::SignerCertificateMissing.code(),
+            CmsError::UnsupportedAlgorithm.code(),
+            CmsError::MissingMessageDigest.code(),
+            CmsError::ContentDigestMismatch.code(),
+        ];
+        for code in codes {
+            let row = super::lookup(code).unwrap_or_else(|| panic!("{code} has no row in TABLE"));
+            assert!(matches!(
+                row.domain,
+                super::Domain::InvalidRequest | super::Domain::Verification
+            ));
+        }
     }
 
     #[cfg(all(feature = "alloc", feature = "soft-token"))]

@@ -1,8 +1,12 @@
-"""Signet: order validation, key policy, signature budgets and grants, and an
-enforced sign primitive for hardware-held code-signing keys.
+"""Signet: order validation, key policy, signature budgets and grants, and
+enforced signing for code-signing keys.
 
-A thin layer over the Rust core (``signet._native``): every rule lives there.
-Errors are :class:`SignetError` subclasses with the core's stable ``code``.
+A thin layer over the Rust crates (``signet._native``): every rule lives in
+the core, and the state directory, its budgets, grants, ledgers and the sign
+path in the host layer, reached through :class:`State` (``open_state``,
+``init_state``, ``open_or_create_state``), the same system as the ``signet``
+command. Errors are :class:`SignetError` subclasses with a stable ``code``;
+the class follows from the code's domain.
 """
 
 from __future__ import annotations
@@ -21,37 +25,55 @@ from ._errors import (
     KeyPolicyError,
     SignError,
     SignetError,
+    StateError,
     TokenError,
+    UsageError,
     VerificationError,
 )
 from ._native import (
     CORE_VERSION,
-    Actor,
-    Approval,
-    ApprovalStep,
-    Budget,
-    BudgetReservation,
-    FileCounterStore,
     Finding,
-    Grant,
-    GrantReservation,
     KeyAttributes,
     KeyInfo,
-    MemoryCounterStore,
-    Receipt,
     Report,
-    Signer,
-    SignerPolicy,
-    SigningRequest,
     SoftwareToken,
-    Usage,
-    UseReport,
+    State,
     check_certificate,
     check_csr,
     check_public_key,
+    error_codes,
+    init_state,
     key_info,
+    open_or_create_state,
+    open_state,
     self_signed_certificate,
     verify_digest,
+)
+from ._types import (
+    ApprovalReport,
+    BudgetReport,
+    BudgetState,
+    CertificateReport,
+    CodeInfo,
+    Crossing,
+    Domain,
+    GrantReport,
+    GrantStatus,
+    KeyType,
+    PolicyReport,
+    PolicyStep,
+    RejectionReport,
+    RequestReport,
+    RequestStatus,
+    Role,
+    SignedBatch,
+    SignedDigest,
+    SignedFile,
+    SignerCheck,
+    StatusReport,
+    TimeLike,
+    UsageLevel,
+    Verified,
 )
 
 __version__ = CORE_VERSION
@@ -80,13 +102,15 @@ def validate_order(body: Body, product: str = "code_signing", at: DateLike = Non
 
 @runtime_checkable
 class Token(Protocol):
-    """What Signet needs from a token (an HSM, PKCS#11 module, cloud KMS...).
+    """What Signet needs from a token (an HSM, PKCS#11 module, cloud KMS...),
+    for :func:`self_signed_certificate`.
 
     Any object with these three methods can be passed where a token is
     expected. Keys are referred to by integer handle and never leave the
     token. Before ``sign_digest`` is called, Signet checks the request against
     ``key_attributes(handle)`` (usage flag, the one permitted algorithm,
-    digest length), so a token need not repeat that check.
+    digest length), so a token need not repeat that check. No lock of
+    Signet's is held while these methods run: they may call into Signet.
 
     To report a failure with a specific kind, raise :class:`TokenError` with a
     token code (e.g. ``code="token_hardware"``); any other exception is
@@ -109,45 +133,61 @@ class Token(Protocol):
 
 
 __all__ = [
-    "CORE_VERSION",
-    "Actor",
-    "Approval",
-    "ApprovalStep",
+    "ApprovalReport",
     "Body",
-    "Budget",
     "BudgetError",
     "BudgetExhaustedError",
-    "BudgetReservation",
-    "CounterError",
-    "DateLike",
-    "FileCounterStore",
-    "Finding",
-    "Grant",
-    "GrantError",
-    "GrantReservation",
-    "InvalidRequestError",
-    "KeyAttributes",
-    "KeyInfo",
-    "KeyPolicyError",
-    "MemoryCounterStore",
-    "Receipt",
-    "Report",
-    "SignError",
-    "Signer",
-    "SignerPolicy",
-    "SigningRequest",
-    "SignetError",
-    "SoftwareToken",
-    "Token",
-    "TokenError",
-    "Usage",
-    "UseReport",
-    "VerificationError",
+    "BudgetReport",
+    "BudgetState",
+    "CertificateReport",
     "check_certificate",
     "check_csr",
     "check_public_key",
+    "CodeInfo",
+    "CORE_VERSION",
+    "CounterError",
+    "Crossing",
+    "DateLike",
+    "Domain",
+    "error_codes",
+    "Finding",
+    "GrantError",
+    "GrantReport",
+    "GrantStatus",
+    "init_state",
+    "InvalidRequestError",
     "key_info",
+    "KeyAttributes",
+    "KeyInfo",
+    "KeyPolicyError",
+    "KeyType",
+    "open_or_create_state",
+    "open_state",
+    "PolicyReport",
+    "PolicyStep",
+    "RejectionReport",
+    "Report",
+    "RequestReport",
+    "RequestStatus",
+    "Role",
     "self_signed_certificate",
+    "SignedBatch",
+    "SignedDigest",
+    "SignedFile",
+    "SignerCheck",
+    "SignError",
+    "SignetError",
+    "SoftwareToken",
+    "State",
+    "StateError",
+    "StatusReport",
+    "TimeLike",
+    "Token",
+    "TokenError",
+    "UsageError",
+    "UsageLevel",
     "validate_order",
+    "VerificationError",
+    "Verified",
     "verify_digest",
 ]

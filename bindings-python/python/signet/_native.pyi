@@ -2,13 +2,30 @@
 
 import datetime
 import os
-from collections.abc import Iterator
+import pathlib
+from collections.abc import Iterator, Sequence
 from typing import Literal, Optional, Union, final
+
+from ._types import (
+    BudgetReport,
+    CodeInfo,
+    KeyType,
+    PolicyReport,
+    RequestReport,
+    Role,
+    SignedBatch,
+    SignedDigest,
+    SignedFile,
+    StatusReport,
+    TimeLike,
+    Verified,
+)
 
 _Bytes = Union[bytes, bytearray, str]
 _Date = Union[datetime.date, str, None]
 _Time = Union[int, datetime.datetime]
 _OptTime = Union[int, datetime.datetime, None]
+_Path = Union[str, os.PathLike[str]]
 
 __all__ = [
     "CORE_VERSION",
@@ -20,25 +37,16 @@ __all__ = [
     "check_public_key",
     "check_certificate",
     "key_info",
-    "Usage",
-    "MemoryCounterStore",
-    "FileCounterStore",
-    "Actor",
-    "UseReport",
-    "BudgetReservation",
-    "Budget",
-    "ApprovalStep",
-    "SignerPolicy",
-    "Approval",
-    "SigningRequest",
-    "GrantReservation",
-    "Grant",
     "KeyAttributes",
     "SoftwareToken",
     "verify_digest",
     "self_signed_certificate",
-    "Receipt",
-    "Signer",
+    "State",
+    "open_state",
+    "init_state",
+    "open_or_create_state",
+    "error_codes",
+    "_exception_for",
 ]
 
 CORE_VERSION: str
@@ -95,237 +103,6 @@ def check_certificate(certificate: _Bytes, at: Union[_OptTime, datetime.date, st
 def key_info(data: _Bytes, kind: Literal["spki", "csr", "certificate"] = "spki") -> KeyInfo: ...
 
 @final
-class Usage:
-    @property
-    def next_index(self) -> int: ...
-    @property
-    def committed(self) -> int: ...
-    @property
-    def released(self) -> int: ...
-    @property
-    def used(self) -> int: ...
-    @property
-    def pending(self) -> int: ...
-    def __eq__(self, value: object, /) -> bool: ...
-    def __ne__(self, value: object, /) -> bool: ...
-
-@final
-class MemoryCounterStore:
-    def __new__(cls) -> MemoryCounterStore: ...
-    def usage(self) -> Usage: ...
-
-@final
-class FileCounterStore:
-    def __new__(
-        cls, path: Union[str, os.PathLike[str]], *, block: int = 1, wait_for_lock: bool = True
-    ) -> FileCounterStore: ...
-    @property
-    def path(self) -> str: ...
-    @property
-    def lost(self) -> int: ...
-    def usage(self) -> Usage: ...
-    def close(self) -> Optional[Usage]: ...
-    def __enter__(self) -> FileCounterStore: ...
-    def __exit__(self, *_exc: object) -> bool: ...
-
-_Store = Union[MemoryCounterStore, FileCounterStore]
-
-@final
-class Actor:
-    def __new__(cls, id: str, role: str, *, subaccount: bool = False, keylocker_lead: bool = False) -> Actor: ...
-    @property
-    def id(self) -> str: ...
-    @property
-    def role(self) -> str: ...
-    @property
-    def subaccount(self) -> bool: ...
-    @property
-    def keylocker_lead(self) -> bool: ...
-
-@final
-class UseReport:
-    @property
-    def index(self) -> int: ...
-    @property
-    def used(self) -> int: ...
-    @property
-    def remaining(self) -> int: ...
-    @property
-    def level(self) -> Literal["normal", "warn80", "warn90", "exhausted"]: ...
-    @property
-    def crossed(self) -> Optional[Literal["normal", "warn80", "warn90", "exhausted"]]: ...
-
-@final
-class BudgetReservation:
-    @property
-    def index(self) -> int: ...
-
-@final
-class Budget:
-    def __new__(
-        cls, fingerprint: bytes, not_before: _Time, not_after: _Time, signer: str, *, allotment: int = 1000
-    ) -> Budget: ...
-    @staticmethod
-    def for_certificate(certificate: _Bytes, signer: str, *, allotment: int = 1000) -> Budget: ...
-    @staticmethod
-    def restore(
-        fingerprint: bytes,
-        not_before: _Time,
-        not_after: _Time,
-        signer: str,
-        allotment: int,
-        purchased: int,
-        revoked: bool,
-    ) -> Budget: ...
-    def renew(self, fingerprint: bytes, not_before: _Time, not_after: _Time, *, allotment: int = 1000) -> Budget: ...
-    @property
-    def fingerprint(self) -> bytes: ...
-    @property
-    def not_before(self) -> int: ...
-    @property
-    def not_after(self) -> int: ...
-    @property
-    def allotment(self) -> int: ...
-    @property
-    def purchased(self) -> int: ...
-    @property
-    def total(self) -> int: ...
-    @property
-    def revoked(self) -> bool: ...
-    @property
-    def signer(self) -> str: ...
-    def remaining(self, store: _Store, now: _OptTime = None) -> int: ...
-    def level(self, store: _Store) -> Literal["normal", "warn80", "warn90", "exhausted"]: ...
-    def buy(self, actor: Actor, fingerprint: bytes, count: int, now: _OptTime = None) -> int: ...
-    def revoke(self, fingerprint: bytes) -> None: ...
-    def assign_signer(self, actor: Actor, fingerprint: bytes, signer: str) -> None: ...
-    def reserve(self, store: _Store, signer: str, fingerprint: bytes, now: _OptTime = None) -> BudgetReservation: ...
-    def commit(self, store: _Store, reservation: BudgetReservation) -> UseReport: ...
-    def abort(self, store: _Store, reservation: BudgetReservation) -> None: ...
-
-@final
-class ApprovalStep:
-    def __new__(cls, approvers: list[str], threshold: int) -> ApprovalStep: ...
-    @property
-    def approvers(self) -> list[str]: ...
-    @property
-    def threshold(self) -> int: ...
-
-@final
-class SignerPolicy:
-    def __new__(
-        cls,
-        signer: str,
-        steps: list[ApprovalStep],
-        *,
-        max_request_ttl_secs: int,
-        max_window_secs: Optional[int] = None,
-        max_signings: Optional[int] = None,
-    ) -> SignerPolicy: ...
-    @property
-    def signer(self) -> str: ...
-    @property
-    def max_window_secs(self) -> Optional[int]: ...
-    @property
-    def max_signings(self) -> Optional[int]: ...
-    @property
-    def max_request_ttl_secs(self) -> int: ...
-
-@final
-class Approval:
-    @property
-    def kind(self) -> Literal["recorded", "step_complete", "granted"]: ...
-    @property
-    def step(self) -> Optional[int]: ...
-    @property
-    def approvals(self) -> Optional[int]: ...
-    @property
-    def threshold(self) -> Optional[int]: ...
-    @property
-    def next_step(self) -> Optional[int]: ...
-    @property
-    def grant(self) -> Optional[Grant]: ...
-
-@final
-class SigningRequest:
-    @staticmethod
-    def open(
-        id: int,
-        requester: str,
-        policy: SignerPolicy,
-        now: _OptTime = None,
-        *,
-        valid_from: _OptTime = None,
-        valid_until: _OptTime = None,
-        allowed_ops: Optional[int] = None,
-        justification: Optional[str] = None,
-    ) -> SigningRequest: ...
-    @property
-    def id(self) -> int: ...
-    @property
-    def requester(self) -> str: ...
-    @property
-    def current_step(self) -> int: ...
-    @property
-    def allowed_ops(self) -> Optional[int]: ...
-    @property
-    def valid_from(self) -> int: ...
-    @property
-    def valid_until(self) -> Optional[int]: ...
-    @property
-    def expires_at(self) -> int: ...
-    @property
-    def justification(self) -> str: ...
-    def status(self, now: _OptTime = None) -> Literal["open", "approved", "rejected", "cancelled", "expired"]: ...
-    def approve(self, approver: str, now: _OptTime = None) -> Approval: ...
-    def reject(self, approver: str, comment: Optional[str] = None, now: _OptTime = None) -> None: ...
-    def cancel(self, requester: str, now: _OptTime = None) -> None: ...
-
-@final
-class GrantReservation: ...
-
-@final
-class Grant:
-    @staticmethod
-    def restore(
-        id: int,
-        signer: str,
-        grantee: str,
-        valid_from: _Time,
-        valid_until: _OptTime,
-        allowed_ops: Optional[int],
-        used: int,
-        revoked: bool,
-    ) -> Grant: ...
-    @property
-    def id(self) -> int: ...
-    @property
-    def signer(self) -> str: ...
-    @property
-    def grantee(self) -> str: ...
-    @property
-    def valid_from(self) -> int: ...
-    @property
-    def valid_until(self) -> Optional[int]: ...
-    @property
-    def allowed_ops(self) -> Optional[int]: ...
-    @property
-    def used(self) -> int: ...
-    @property
-    def pending(self) -> int: ...
-    @property
-    def consumed(self) -> int: ...
-    @property
-    def revoked(self) -> bool: ...
-    def status(
-        self, now: _OptTime = None
-    ) -> Literal["not_yet_active", "active", "window_ended", "used_up", "revoked"]: ...
-    def revoke(self) -> None: ...
-    def reserve(self, grantee: str, signer: str, now: _OptTime = None) -> GrantReservation: ...
-    def commit(self, reservation: GrantReservation) -> int: ...
-    def abort(self, reservation: GrantReservation) -> None: ...
-
-@final
 class KeyAttributes:
     def __new__(cls, key_type: str, algorithm: str, *, sign: bool = True, verify: bool = False) -> KeyAttributes: ...
     @property
@@ -366,44 +143,104 @@ def self_signed_certificate(
 ) -> bytes: ...
 
 @final
-class Receipt:
+class State:
     @property
-    def cert_fingerprint(self) -> bytes: ...
+    def dir(self) -> pathlib.Path: ...
     @property
-    def counter_index(self) -> int: ...
+    def user(self) -> str: ...
     @property
-    def grant_id(self) -> Optional[int]: ...
+    def fingerprint(self) -> str: ...
     @property
-    def signatures_remaining(self) -> int: ...
-    @property
-    def level(self) -> Literal["normal", "warn80", "warn90", "exhausted"]: ...
-    @property
-    def crossed(self) -> Optional[Literal["normal", "warn80", "warn90", "exhausted"]]: ...
-
-@final
-class Signer:
-    def __new__(
-        cls,
-        certificate: _Bytes,
-        token: object,
-        handle: int,
-        budget: Budget,
-        store: _Store,
+    def certificate_der(self) -> bytes: ...
+    def status(self) -> StatusReport: ...
+    def sign_digest(self, digest: bytes, *, grant: Optional[int] = None) -> SignedDigest: ...
+    def sign_file(self, path: _Path, *, output: Optional[_Path] = None, grant: Optional[int] = None) -> SignedFile: ...
+    def sign_files(
+        self, paths: Sequence[_Path], *, output_dir: Optional[_Path] = None, grant: Optional[int] = None
+    ) -> SignedBatch: ...
+    def verify_file(
+        self,
+        path: _Path,
         *,
-        require_grant: bool = False,
-        verify_ecdsa: bool = True,
-    ) -> Signer: ...
-    @property
-    def cert_fingerprint(self) -> bytes: ...
-    def sign_digest(
-        self, signer: str, algorithm: str, digest: bytes, *, now: _OptTime = None, grant: Optional[Grant] = None
-    ) -> tuple[bytes, Receipt]: ...
-    def sign_cms(
+        signature: Optional[_Path] = None,
+        cert: Optional[_Bytes] = None,
+        any_signer: bool = False,
+    ) -> Verified: ...
+    def budget_show(self, fingerprint: Optional[str] = None) -> BudgetReport: ...
+    def budget_init(
+        self,
+        cert: _Bytes,
+        *,
+        signer: str,
+        allotment: int = 1000,
+        not_before: Optional[TimeLike] = None,
+        not_after: Optional[TimeLike] = None,
+    ) -> BudgetReport: ...
+    def budget_buy(
+        self,
+        signatures: int,
+        *,
+        role: Role = "standard_user",
+        subaccount: bool = False,
+        keylocker_lead: bool = False,
+        fingerprint: Optional[str] = None,
+    ) -> BudgetReport: ...
+    def budget_revoke(self, fingerprint: Optional[str] = None) -> BudgetReport: ...
+    def budget_assign(
         self,
         signer: str,
-        algorithm: str,
-        content_digest: bytes,
         *,
-        now: _OptTime = None,
-        grant: Optional[Grant] = None,
-    ) -> tuple[bytes, Receipt]: ...
+        role: Role = "standard_user",
+        subaccount: bool = False,
+        keylocker_lead: bool = False,
+        fingerprint: Optional[str] = None,
+    ) -> BudgetReport: ...
+    def budget_use(self, count: int, *, fingerprint: Optional[str] = None) -> BudgetReport: ...
+    def grant_policy(
+        self,
+        *,
+        ttl: int,
+        steps: Sequence[tuple[Sequence[str], int]],
+        max_window: Optional[int] = None,
+        max_ops: Optional[int] = None,
+    ) -> PolicyReport: ...
+    def grant_request(
+        self,
+        *,
+        ops: Optional[int] = None,
+        valid_from: Optional[TimeLike] = None,
+        valid_until: Optional[TimeLike] = None,
+        justification: Optional[str] = None,
+    ) -> RequestReport: ...
+    def grant_approve(self, id: int) -> RequestReport: ...
+    def grant_reject(self, id: int, comment: Optional[str] = None) -> RequestReport: ...
+    def grant_cancel(self, id: int) -> RequestReport: ...
+    def grant_show(self, id: int) -> RequestReport: ...
+    def grant_list(self) -> list[RequestReport]: ...
+
+def open_state(
+    path: Optional[_Path] = None, *, user: Optional[str] = None, now: Optional[TimeLike] = None
+) -> State: ...
+def init_state(
+    path: _Path,
+    *,
+    key_type: KeyType = "ecc-p256",
+    budget: int = 1000,
+    days: int = 365,
+    signer: Optional[str] = None,
+    force: bool = False,
+    user: Optional[str] = None,
+    now: Optional[TimeLike] = None,
+) -> State: ...
+def open_or_create_state(
+    path: Optional[_Path] = None,
+    *,
+    key_type: KeyType = "ecc-p256",
+    budget: int = 1000,
+    days: int = 365,
+    signer: Optional[str] = None,
+    user: Optional[str] = None,
+    now: Optional[TimeLike] = None,
+) -> tuple[State, bool]: ...
+def error_codes() -> list[CodeInfo]: ...
+def _exception_for(code: str, message: str) -> Exception: ...

@@ -1,0 +1,227 @@
+"""Types of what the state API takes and returns.
+
+:class:`signet.State` returns plain dicts and lists converted from the host
+layer's reports (the same keys as the CLI's ``--json``); these ``TypedDict``
+classes describe them for type checkers. Times are UNIX seconds.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import List, Literal, Optional, TypedDict, Union
+
+__all__ = [
+    "KeyType",
+    "Role",
+    "BudgetState",
+    "UsageLevel",
+    "GrantStatus",
+    "RequestStatus",
+    "SignerCheck",
+    "Domain",
+    "TimeLike",
+    "Crossing",
+    "BudgetReport",
+    "CertificateReport",
+    "StatusReport",
+    "SignedDigest",
+    "SignedFile",
+    "SignedBatch",
+    "Verified",
+    "PolicyStep",
+    "PolicyReport",
+    "GrantReport",
+    "ApprovalReport",
+    "RejectionReport",
+    "RequestReport",
+    "CodeInfo",
+]
+
+#: Key types ``init_state`` makes.
+KeyType = Literal["ecc-p256", "ecc-p384", "rsa-3072", "rsa-4096"]
+#: Account roles (who may buy signatures).
+Role = Literal["administrator", "manager", "standard_user", "limited_user", "finance_manager"]
+#: A budget's state now.
+BudgetState = Literal["valid", "not_yet_valid", "expired", "revoked"]
+#: Usage levels: below 80 %, from 80 %, from 90 %, 100 %.
+UsageLevel = Literal["normal", "warn80", "warn90", "exhausted"]
+#: A grant's status now.
+GrantStatus = Literal["not_yet_active", "active", "window_ended", "used_up", "revoked"]
+#: A signing request's status now.
+RequestStatus = Literal["open", "approved", "rejected", "cancelled", "expired"]
+#: How ``verify_file`` checked the signer (``any_signer``: it did not).
+SignerCheck = Literal["state_certificate", "certificate", "any_signer"]
+#: The domain of an error code; it decides the exception class.
+Domain = Literal[
+    "invalid_request", "key_policy", "budget", "grant", "counter", "token", "sign", "verification", "state", "usage"
+]
+#: A time: UNIX seconds, RFC 3339 text (``2026-03-01T12:00:00Z``), or a timezone-aware datetime.
+TimeLike = Union[int, str, datetime.datetime]
+
+
+class Crossing(TypedDict):
+    """A usage level crossed: signatures used when it was crossed."""
+
+    used: int
+    level: UsageLevel
+
+
+class BudgetReport(TypedDict):
+    """A certificate's budget now."""
+
+    fingerprint: str
+    signer: str
+    not_before: int
+    not_after: int
+    state: BudgetState
+    allotment: int
+    purchased: int
+    total: int
+    used: int
+    committed: int
+    lost_in_crashes: int
+    remaining: int
+    level: UsageLevel
+    crossed: List[Crossing]
+
+
+class CertificateReport(TypedDict):
+    """The signing certificate."""
+
+    subject: str
+    fingerprint: str
+    not_before: int
+    not_after: int
+
+
+class StatusReport(TypedDict):
+    """``State.status()``: the state's signer, certificate and budget."""
+
+    state_dir: str
+    development: bool
+    token: str
+    certificate: CertificateReport
+    key_type: str
+    algorithm: str
+    signer: str
+    grant_required: bool
+    budget: BudgetReport
+
+
+class SignedDigest(TypedDict):
+    """``State.sign_digest()``: the signature (bytes) and what it cost."""
+
+    signature: bytes
+    algorithm: str
+    counter_index: int
+    grant: Optional[int]
+    remaining: int
+    level: UsageLevel
+    crossed: Optional[UsageLevel]
+
+
+class SignedFile(TypedDict):
+    """One signed file and the detached CMS signature written for it."""
+
+    file: str
+    signature: str
+    counter_index: int
+    grant: Optional[int]
+    remaining: int
+    level: UsageLevel
+
+
+class SignedBatch(TypedDict):
+    """``State.sign_files()``: one entry per input, in order."""
+
+    signed: List[SignedFile]
+    crossed: List[Crossing]
+    remaining: int
+
+
+class Verified(TypedDict):
+    """``State.verify_file()``: an intact signature and who made it."""
+
+    file: str
+    signature: str
+    certificate_fingerprint: str
+    subject: str
+    algorithm: str
+    signer_check: SignerCheck
+
+
+class PolicyStep(TypedDict):
+    """One approval step: eligible approvers and how many must approve."""
+
+    approvers: List[str]
+    threshold: int
+
+
+class PolicyReport(TypedDict):
+    """``State.grant_policy()``: the signer policy bound to the certificate."""
+
+    fingerprint: str
+    signer: str
+    max_window_secs: Optional[int]
+    max_signings: Optional[int]
+    max_request_ttl_secs: int
+    steps: List[PolicyStep]
+
+
+class GrantReport(TypedDict):
+    """A grant (its id is its request's) and its use."""
+
+    id: int
+    status: GrantStatus
+    grantee: str
+    signer: str
+    fingerprint: str
+    valid_from: int
+    valid_until: Optional[int]
+    allowed_ops: Optional[int]
+    used: int
+    remaining: Optional[int]
+
+
+class ApprovalReport(TypedDict):
+    """An approval: the step (0-based) and who approved."""
+
+    step: int
+    by: str
+
+
+class RejectionReport(TypedDict):
+    """A rejection: who and why."""
+
+    by: str
+    comment: Optional[str]
+
+
+class RequestReport(TypedDict):
+    """A signing request, its status, and the grant it issued."""
+
+    id: int
+    status: RequestStatus
+    requester: str
+    signer: str
+    fingerprint: str
+    created_at: int
+    expires_at: int
+    valid_from: int
+    valid_until: Optional[int]
+    allowed_ops: Optional[int]
+    justification: str
+    current_step: int
+    steps: int
+    approvals: List[ApprovalReport]
+    rejection: Optional[RejectionReport]
+    grant: Optional[GrantReport]
+
+
+class CodeInfo(TypedDict):
+    """A row of the table of error codes."""
+
+    code: str
+    number: int
+    domain: Domain
+    description: str
