@@ -257,7 +257,7 @@ impl State {
             }
         };
         let result = each(&mut sign_one);
-        drop(signer);
+        // The signer's borrows of the ledgers end with its last use above.
         // Close (and record the ledger sequences) whatever happened: every
         // signature made is already durable in the ledgers.
         let Session {
