@@ -10,8 +10,10 @@
  * The result of every fallible call: SIGNET_RESULT_OK (0) or an error
  * number. Numbers are grouped by domain (1000s order/JSON/dates, 2000s
  * key policy, 3000s budgets, 4000s grants, 5000s counters, 6000s tokens,
- * verification, certificates, CMS, 7000s sign, 9000s misuse of this API)
- * and never reused. signet_result_code_str() gives the stable code string.
+ * verification, certificates, CMS, 7000s sign, 8000s the host layer's
+ * state, 9000s misuse of this API) and never reused; they come from
+ * signet-core's one table of codes. signet_result_code_str() gives the
+ * stable code string, signet_result_domain_str() its domain.
  */
 typedef uint32_t signet_result;
 
@@ -172,6 +174,8 @@ enum signet_result_value {
   SIGNET_RESULT_GRANT_NOT_ACTIVE = 4022,
   /** The reservation belongs to another grant or is not pending. (`grant_foreign_reservation`) */
   SIGNET_RESULT_GRANT_FOREIGN_RESERVATION = 4023,
+  /** An approval, rejection or cancellation dated before the request was opened. (`grant_before_request`) */
+  SIGNET_RESULT_GRANT_BEFORE_REQUEST = 4024,
   /** The counter limit is reached. (`counter_exhausted`) */
   SIGNET_RESULT_COUNTER_EXHAUSTED = 5001,
   /** The reservation was issued by another store. (`counter_foreign_reservation`) */
@@ -282,6 +286,60 @@ enum signet_result_value {
   SIGNET_RESULT_SIGN_COUNTER = 7015,
   /** Building the CMS structure failed. (`sign_cms`) */
   SIGNET_RESULT_SIGN_CMS = 7016,
+  /** There is no Signet state here; run `signet init`. (`state_not_initialised`) */
+  SIGNET_RESULT_STATE_NOT_INITIALISED = 8001,
+  /** The state already has a signing key; pass force to replace it. (`state_exists`) */
+  SIGNET_RESULT_STATE_EXISTS = 8002,
+  /** Part of the state is missing (signer, key, certificate or budget record). (`state_incomplete`) */
+  SIGNET_RESULT_STATE_INCOMPLETE = 8003,
+  /** The state was written in a format this version does not read. (`state_format_unsupported`) */
+  SIGNET_RESULT_STATE_FORMAT_UNSUPPORTED = 8004,
+  /** signet.toml is not a valid configuration. (`state_config_invalid`) */
+  SIGNET_RESULT_STATE_CONFIG_INVALID = 8005,
+  /** A state record is unreadable, inconsistent or was edited outside Signet. (`state_record_damaged`) */
+  SIGNET_RESULT_STATE_RECORD_DAMAGED = 8006,
+  /** A signature ledger is missing; usage cannot be known. (`state_ledger_missing`) */
+  SIGNET_RESULT_STATE_LEDGER_MISSING = 8007,
+  /** A signature ledger is truncated or has no valid record. (`state_ledger_damaged`) */
+  SIGNET_RESULT_STATE_LEDGER_DAMAGED = 8008,
+  /** A signature ledger is older than its record has seen (restored from a copy). (`state_ledger_rolled_back`) */
+  SIGNET_RESULT_STATE_LEDGER_ROLLED_BACK = 8009,
+  /** A signature ledger belongs to another budget or grant. (`state_ledger_foreign`) */
+  SIGNET_RESULT_STATE_LEDGER_FOREIGN = 8010,
+  /** The state directory or key file is writable (or the key readable) by other users. (`state_permissions`) */
+  SIGNET_RESULT_STATE_PERMISSIONS = 8011,
+  /** Reading or writing the state failed. (`state_io`) */
+  SIGNET_RESULT_STATE_IO = 8012,
+  /** An input file cannot be read. (`input_unreadable`) */
+  SIGNET_RESULT_INPUT_UNREADABLE = 8013,
+  /** An input is larger than its limit. (`input_too_large`) */
+  SIGNET_RESULT_INPUT_TOO_LARGE = 8014,
+  /** An output file cannot be written. (`output_unwritable`) */
+  SIGNET_RESULT_OUTPUT_UNWRITABLE = 8015,
+  /** A time is not RFC 3339 or UNIX seconds. (`time_invalid`) */
+  SIGNET_RESULT_TIME_INVALID = 8016,
+  /** No acting user could be determined. (`user_unknown`) */
+  SIGNET_RESULT_USER_UNKNOWN = 8017,
+  /** A certificate fingerprint is not 64 hex digits. (`fingerprint_invalid`) */
+  SIGNET_RESULT_FINGERPRINT_INVALID = 8018,
+  /** A certificate is not PEM or DER X.509. (`certificate_invalid`) */
+  SIGNET_RESULT_CERTIFICATE_INVALID = 8019,
+  /** The certificate has no budget in this state. (`budget_not_found`) */
+  SIGNET_RESULT_BUDGET_NOT_FOUND = 8020,
+  /** The certificate already has a budget. (`budget_exists`) */
+  SIGNET_RESULT_BUDGET_EXISTS = 8021,
+  /** A budget's validity may narrow the certificate's, never widen it. (`budget_validity_outside_certificate`) */
+  SIGNET_RESULT_BUDGET_VALIDITY_OUTSIDE_CERTIFICATE = 8022,
+  /** There is no signing request with that id. (`grant_unknown_request`) */
+  SIGNET_RESULT_GRANT_UNKNOWN_REQUEST = 8023,
+  /** The certificate has no signer policy. (`grant_no_policy`) */
+  SIGNET_RESULT_GRANT_NO_POLICY = 8024,
+  /** The user holds several active grants; name one. (`grant_ambiguous`) */
+  SIGNET_RESULT_GRANT_AMBIGUOUS = 8025,
+  /** There is no grant with that id. (`grant_not_found`) */
+  SIGNET_RESULT_GRANT_NOT_FOUND = 8026,
+  /** The signature was made by another signer than the expected one. (`verify_unexpected_signer`) */
+  SIGNET_RESULT_VERIFY_UNEXPECTED_SIGNER = 8027,
   /** A required pointer argument is NULL. (`ffi_null_pointer`) */
   SIGNET_RESULT_NULL_POINTER = 9001,
   /** A text argument is not UTF-8. (`ffi_invalid_utf8`) */
@@ -1768,6 +1826,15 @@ signet_result signet_report_to_json(const signet_report *report,
  must not free it), or NULL for a number that is not in the table.
  */
 const char *signet_result_code_str(uint32_t result);
+
+/*
+ The name of a result number's domain (static, NUL-terminated; the caller
+ must not free it): `invalid_request`, `key_policy`, `budget`, `grant`,
+ `counter`, `token`, `sign`, `verification`, `state` or `usage`. Every
+ binding derives its error class from it. NULL for `SIGNET_RESULT_OK` (no
+ domain) and for a number that is not in the table.
+ */
+const char *signet_result_domain_str(uint32_t result);
 
 /*
  Signs `digest` (already hashed with `algorithm`'s hash) with the key

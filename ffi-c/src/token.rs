@@ -190,21 +190,14 @@ impl signet_core::token::Error for CTokenError {
 }
 
 fn kind_of(result: u32) -> Result<(), CTokenError> {
-    use signet_result as R;
-    let kind = match signet_result::from_u32(result) {
-        Some(R::Ok) => return Ok(()),
-        Some(R::TokenNotPermitted) => ErrorKind::NotPermitted,
-        Some(R::TokenInvalidHandle) => ErrorKind::InvalidHandle,
-        Some(R::TokenBufferTooSmall) => ErrorKind::BufferTooSmall,
-        Some(R::TokenInvalidDigest) => ErrorKind::InvalidDigest,
-        Some(R::TokenNotSupported) => ErrorKind::NotSupported,
-        Some(R::TokenInvalidKey) => ErrorKind::InvalidKey,
-        Some(R::TokenInsufficientStorage) => ErrorKind::InsufficientStorage,
-        Some(R::TokenRngFailure) => ErrorKind::Rng,
-        Some(R::TokenHardware) => ErrorKind::Hardware,
-        _ => ErrorKind::Other,
-    };
-    Err(CTokenError(kind))
+    match signet_result::from_u32(result) {
+        Some(signet_result::OK) => Ok(()),
+        // A token_* number is its kind; anything else reads as token_other.
+        r => Err(CTokenError(
+            r.and_then(|r| ErrorKind::from_code(r.code()))
+                .unwrap_or(ErrorKind::Other),
+        )),
+    }
 }
 
 pub(crate) struct CToken {
@@ -411,7 +404,7 @@ pub unsafe extern "C" fn signet_token_soft_import_pkcs8(
         let soft = t.soft()?;
         let h = if key.starts_with(b"-----BEGIN") {
             let pem = core::str::from_utf8(key).map_err(|e| {
-                FfiError::new(signet_result::InvalidUtf8, format!("PEM key is not UTF-8: {e}"))
+                FfiError::new(signet_result::INVALID_UTF8, format!("PEM key is not UTF-8: {e}"))
             })?;
             soft.import_pkcs8_pem(pem, flags, alg)
         } else {

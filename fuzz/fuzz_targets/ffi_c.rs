@@ -173,11 +173,11 @@ fn call_report(
         &mut out
     };
     let r = f(out_ptr);
-    assert_ne!(r, signet_result::Panic);
+    assert_ne!(r, signet_result::PANIC);
     if misuse == 1 || misuse == 2 {
-        assert_eq!(r, signet_result::NullPointer);
+        assert_eq!(r, signet_result::NULL_POINTER);
     }
-    if r == signet_result::Ok {
+    if r == signet_result::OK {
         assert!(!out.is_null() && out != sentinel());
         Some(out)
     } else {
@@ -192,11 +192,11 @@ fn last_error() -> String {
     let mut n = usize::MAX;
     let mut probe = [0u8; 1];
     let r = unsafe { signet_last_error_message(probe.as_mut_ptr().cast(), 0, &mut n) };
-    assert_eq!(r, signet_result::BufferTooSmall);
+    assert_eq!(r, signet_result::BUFFER_TOO_SMALL);
     assert_eq!(n, usize::MAX);
     let mut buf = vec![FILL; 4096];
     let r = unsafe { signet_last_error_message(buf.as_mut_ptr().cast(), buf.len(), &mut n) };
-    assert_eq!(r, signet_result::Ok);
+    assert_eq!(r, signet_result::OK);
     text_out(&buf, n)
 }
 
@@ -211,13 +211,13 @@ fn check_report(report: *mut signet_report, h: &[u8; HDR], misuse: u8) {
     let mut count = usize::MAX;
     assert_eq!(
         unsafe { signet_report_finding_count(report, &mut count) },
-        signet_result::Ok
+        signet_result::OK
     );
     assert!(count < 1 << 20);
     let mut valid = false;
     assert_eq!(
         unsafe { signet_report_is_valid(report, &mut valid) },
-        signet_result::Ok
+        signet_result::OK
     );
 
     // Every finding, then the one the input picks (maybe out of range).
@@ -257,7 +257,7 @@ fn check_report(report: *mut signet_report, h: &[u8; HDR], misuse: u8) {
     let mut json_len = usize::MAX;
     assert_eq!(
         unsafe { signet_report_json_len(report, &mut json_len) },
-        signet_result::Ok
+        signet_result::OK
     );
     let spec = u16::from_le_bytes([h[5], h[6]]);
     let size = match spec >> 14 {
@@ -279,16 +279,16 @@ fn check_report(report: *mut signet_report, h: &[u8; HDR], misuse: u8) {
         &mut n
     };
     let r = unsafe { signet_report_to_json(report, buf_ptr, size, n_ptr) };
-    assert_ne!(r, signet_result::Panic);
+    assert_ne!(r, signet_result::PANIC);
     let expected = if misuse == 3 || (misuse == 4 && size > 0) {
-        signet_result::NullPointer
+        signet_result::NULL_POINTER
     } else if size < json_len + 1 {
-        signet_result::BufferTooSmall
+        signet_result::BUFFER_TOO_SMALL
     } else {
-        signet_result::Ok
+        signet_result::OK
     };
     assert_eq!(r, expected, "to_json with {size} bytes for {json_len}");
-    if r == signet_result::Ok {
+    if r == signet_result::OK {
         assert_eq!(n, json_len);
         let json = text_out(&buf, n);
         assert!(
@@ -320,11 +320,11 @@ fn finding(report: *mut signet_report, index: usize) -> Option<signet_finding> {
         message_len: usize::MAX,
     };
     let r = unsafe { signet_report_finding(report, index, &mut f) };
-    assert_ne!(r, signet_result::Panic);
-    if r == signet_result::Ok {
+    assert_ne!(r, signet_result::PANIC);
+    if r == signet_result::OK {
         Some(f)
     } else {
-        assert_eq!(r, signet_result::IndexOutOfRange);
+        assert_eq!(r, signet_result::INDEX_OUT_OF_RANGE);
         assert!(f.path == sentinel() && f.code == sentinel() && f.message == sentinel());
         assert!(f.path_len == usize::MAX && f.code_len == usize::MAX && f.message_len == usize::MAX);
         assert_eq!(f.severity, signet_severity::Warning);
@@ -345,7 +345,7 @@ fn check_results(h: &[u8; HDR], misuse: u8) {
     let number = match raw {
         0xffff => u32::MAX,
         0x8000.. => u32::from(raw) * 3,
-        _ => signet_result::ALL[usize::from(raw) % signet_result::ALL.len()] as u32,
+        _ => signet_result::ALL[usize::from(raw) % signet_result::ALL.len()].number(),
     };
     let code = signet_result_code_str(number);
     let known = signet_result::from_u32(number);
@@ -359,7 +359,7 @@ fn check_results(h: &[u8; HDR], misuse: u8) {
     let mut full = vec![FILL; 512];
     let mut n = usize::MAX;
     let r = unsafe { signet_result_message(number, full.as_mut_ptr().cast(), full.len(), &mut n) };
-    assert_eq!(r, signet_result::Ok);
+    assert_eq!(r, signet_result::OK);
     let message = text_out(&full, n);
     assert_eq!(known.is_none(), message == "unknown result");
 
@@ -378,14 +378,14 @@ fn check_results(h: &[u8; HDR], misuse: u8) {
     };
     let r = unsafe { signet_result_message(number, buf_ptr, size, m_ptr) };
     let expected = if misuse == 3 || (misuse == 4 && size > 0) {
-        signet_result::NullPointer
+        signet_result::NULL_POINTER
     } else if size < n + 1 {
-        signet_result::BufferTooSmall
+        signet_result::BUFFER_TOO_SMALL
     } else {
-        signet_result::Ok
+        signet_result::OK
     };
     assert_eq!(r, expected, "result_message with {size} bytes for {n}");
-    if r == signet_result::Ok {
+    if r == signet_result::OK {
         assert_eq!(m, n);
         assert_eq!(text_out(&buf, m), message);
     } else {
@@ -419,17 +419,17 @@ fn budget_sequence(h: &[u8; HDR]) {
             &mut budget,
         )
     };
-    assert_eq!(r, signet_result::Ok);
+    assert_eq!(r, signet_result::OK);
     let mut store: *mut signet_counter_store = sentinel();
     assert_eq!(
         unsafe { signet_counter_store_memory_new(&mut store) },
-        signet_result::Ok
+        signet_result::OK
     );
 
     // A refused budget: wrong validity, nothing written.
     let mut refused: *mut signet_budget = sentinel();
     let r = unsafe { signet_budget_new(FP.as_ptr(), 10, 9, SIGNER.as_ptr(), SIGNER.len(), 1, &mut refused) };
-    assert_eq!(r, signet_result::BudgetInvalidValidity);
+    assert_eq!(r, signet_result::from_code("budget_invalid_validity").unwrap());
     assert_eq!(refused, sentinel());
 
     let mut used = 0u64;
@@ -449,15 +449,15 @@ fn budget_sequence(h: &[u8; HDR]) {
             )
         };
         if used >= allotment {
-            assert_eq!(r, signet_result::BudgetExhausted);
+            assert_eq!(r, signet_result::from_code("budget_exhausted").unwrap());
             assert_eq!(res, sentinel());
             continue;
         }
-        assert_eq!(r, signet_result::Ok);
+        assert_eq!(r, signet_result::OK);
         let mut index = u64::MAX;
         assert_eq!(
             unsafe { signet_budget_reservation_index(res, &mut index) },
-            signet_result::Ok
+            signet_result::OK
         );
         assert_eq!(index, next);
         next += 1;
@@ -473,7 +473,7 @@ fn budget_sequence(h: &[u8; HDR]) {
                 };
                 assert_eq!(
                     unsafe { signet_budget_commit(budget, store, res, &mut report) },
-                    signet_result::Ok
+                    signet_result::OK
                 );
                 assert_eq!(report.index, index);
                 assert_eq!(report.used, used);
@@ -482,7 +482,7 @@ fn budget_sequence(h: &[u8; HDR]) {
             1 => {
                 assert_eq!(
                     unsafe { signet_budget_abort(budget, store, res) },
-                    signet_result::Ok
+                    signet_result::OK
                 );
                 used -= 1;
             }
@@ -491,14 +491,14 @@ fn budget_sequence(h: &[u8; HDR]) {
         let mut remaining = u64::MAX;
         assert_eq!(
             unsafe { signet_budget_remaining(budget, store, now, &mut remaining) },
-            signet_result::Ok
+            signet_result::OK
         );
         assert_eq!(remaining, allotment - used);
     }
     let mut usage = signet_usage::default();
     assert_eq!(
         unsafe { signet_counter_store_usage(store, &mut usage) },
-        signet_result::Ok
+        signet_result::OK
     );
     assert_eq!(usage.next_index, next);
     assert_eq!(usage.used, used);
@@ -507,7 +507,7 @@ fn budget_sequence(h: &[u8; HDR]) {
     let mut remaining = u64::MAX;
     assert_eq!(
         unsafe { signet_budget_remaining(budget, store, 1001, &mut remaining) },
-        signet_result::Ok
+        signet_result::OK
     );
     assert_eq!(remaining, 0);
     let mut res: *mut signet_budget_reservation = sentinel();
@@ -523,8 +523,8 @@ fn budget_sequence(h: &[u8; HDR]) {
             &mut res,
         )
     };
-    assert_ne!(r, signet_result::Ok);
-    assert_ne!(r, signet_result::Panic);
+    assert_ne!(r, signet_result::OK);
+    assert_ne!(r, signet_result::PANIC);
     assert_eq!(res, sentinel());
 
     unsafe {

@@ -20,6 +20,14 @@ static void test_results(void) {
     CHECK(strcmp(signet_result_code_str(SIGNET_RESULT_KEY_TOO_SMALL), "key_too_small") == 0);
     CHECK(strcmp(signet_result_code_str(SIGNET_RESULT_NULL_POINTER), "ffi_null_pointer") == 0);
     CHECK(signet_result_code_str(12345) == NULL);
+    CHECK(strcmp(signet_result_code_str(SIGNET_RESULT_STATE_LEDGER_MISSING), "state_ledger_missing") == 0);
+    CHECK(SIGNET_RESULT_STATE_LEDGER_MISSING == 8007 && SIGNET_RESULT_NULL_POINTER == 9001);
+    CHECK(strcmp(signet_result_domain_str(SIGNET_RESULT_KEY_TOO_SMALL), "key_policy") == 0);
+    CHECK(strcmp(signet_result_domain_str(SIGNET_RESULT_SIGN_GRANT_REQUIRED), "sign") == 0);
+    CHECK(strcmp(signet_result_domain_str(SIGNET_RESULT_STATE_LEDGER_MISSING), "state") == 0);
+    CHECK(strcmp(signet_result_domain_str(SIGNET_RESULT_INVALID_UTF8), "usage") == 0);
+    CHECK(signet_result_domain_str(SIGNET_RESULT_OK) == NULL);
+    CHECK(signet_result_domain_str(12345) == NULL);
     char buf[128];
     size_t n = 99;
     CHECK_RESULT(signet_result_message(SIGNET_RESULT_BUDGET_EXHAUSTED, buf, sizeof buf, &n), SIGNET_RESULT_OK);
