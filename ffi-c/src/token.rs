@@ -98,13 +98,18 @@ fn algorithm_number(alg: SignatureAlgorithm) -> u32 {
         .map_or(0, |i| i as u32 + 1)
 }
 
+/// A `signet_key_type` value and its size in bits (0 or the curve size for ECC).
+pub(crate) fn key_type(n: u32, bits: u16) -> Option<KeyType> {
+    match n {
+        1 => Some(KeyType::Rsa { bits }),
+        2 if bits == 256 || bits == 0 => Some(KeyType::EccP256),
+        3 if bits == 384 || bits == 0 => Some(KeyType::EccP384),
+        _ => None,
+    }
+}
+
 fn attributes_from_c(a: &signet_key_attributes) -> Result<KeyAttributes, ErrorKind> {
-    let key_type = match a.key_type {
-        1 => KeyType::Rsa { bits: a.bits },
-        2 if a.bits == 256 || a.bits == 0 => KeyType::EccP256,
-        3 if a.bits == 384 || a.bits == 0 => KeyType::EccP384,
-        _ => return Err(ErrorKind::NotSupported),
-    };
+    let key_type = key_type(a.key_type, a.bits).ok_or(ErrorKind::NotSupported)?;
     let mut usage = KeyUsage::NONE;
     for (bit, flag) in [
         (SIGNET_KEY_USAGE_SIGN_HASH, KeyUsage::SIGN_HASH),
