@@ -14,9 +14,10 @@ OUT="$TARGET/c-test"
 rm -rf "$OUT"
 mkdir -p "$OUT/prefix/include" "$OUT/prefix/lib/cmake/signet" "$OUT/prefix/lib/pkgconfig"
 
-echo "== cargo: library, header check, result table, vector expectations"
+echo "== cargo: library, header check, result table, vector expectations, scenario steps"
 cargo build -p signet-ffi --release
-SIGNET_C_VECTORS="$OUT/order-vectors.tsv" SIGNET_C_KEY_VECTORS="$OUT/key-vectors.tsv" cargo test -p signet-ffi
+SIGNET_C_VECTORS="$OUT/order-vectors.tsv" SIGNET_C_KEY_VECTORS="$OUT/key-vectors.tsv" \
+    SIGNET_C_SCENARIOS="$OUT/scenarios.tsv" cargo test -p signet-ffi
 LIBDIR="$TARGET/release"
 INC="$ROOT/ffi-c/include"
 
@@ -28,7 +29,7 @@ g++ -std=c++17 -Wall -Wextra -Werror -pedantic -I"$INC" -c "$OUT/h.cpp" -o "$OUT
 
 CFLAGS=(-std=c99 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -pedantic -g -I"$INC")
 SYS=(-lpthread -ldl -lm)
-TESTS=(test_api test_openssl_token test_state test_vectors test_key_vectors)
+TESTS=(test_api test_openssl_token test_state test_scenarios test_vectors test_key_vectors)
 KEYS="$ROOT/tests/vectors/keys"
 ORDERS="$ROOT/tests/vectors/orders"
 run() { # run NAME WRAPPER... BINARY
@@ -38,6 +39,7 @@ run() { # run NAME WRAPPER... BINARY
     test_api) "$@" "$KEYS" ;;
     test_vectors) "$@" "$ORDERS" "$OUT/order-vectors.tsv" ;;
     test_key_vectors) "$@" "$KEYS" "$OUT/key-vectors.tsv" ;;
+    test_scenarios) "$@" "$OUT/scenarios.tsv" ;;
     *) "$@" ;;
     esac
 }
