@@ -1,22 +1,23 @@
 #!/usr/bin/env bash
 # C ABI tests: header check, C99/C++17 header compile, C tests under
-# ASan+UBSan (static lib) and Valgrind (shared lib), README example,
+# ASan+UBSan (static lib) and Valgrind (shared lib), README examples,
 # pkg-config and CMake consumers. Idempotent installs; works on a fresh clone.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 export ROOT
 # shellcheck source=lib/deps.sh
 source "$ROOT/scripts/lib/deps.sh"
-ensure_apt gcc g++ valgrind libssl-dev pkg-config cmake make
+ensure_apt gcc g++ valgrind libssl-dev openssl pkg-config cmake make
 
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 OUT="$TARGET/c-test"
 rm -rf "$OUT"
 mkdir -p "$OUT/prefix/include" "$OUT/prefix/lib/cmake/signet" "$OUT/prefix/lib/pkgconfig"
 
-echo "== cargo: library, header check, result table, vector expectations"
+echo "== cargo: library, header check, result table, vector expectations, scenario steps"
 cargo build -p signet-ffi --release
-SIGNET_C_VECTORS="$OUT/order-vectors.tsv" SIGNET_C_KEY_VECTORS="$OUT/key-vectors.tsv" cargo test -p signet-ffi
+SIGNET_C_VECTORS="$OUT/order-vectors.tsv" SIGNET_C_KEY_VECTORS="$OUT/key-vectors.tsv" \
+    SIGNET_C_SCENARIOS="$OUT/scenarios.tsv" cargo test -p signet-ffi
 LIBDIR="$TARGET/release"
 INC="$ROOT/ffi-c/include"
 
@@ -28,7 +29,7 @@ g++ -std=c++17 -Wall -Wextra -Werror -pedantic -I"$INC" -c "$OUT/h.cpp" -o "$OUT
 
 CFLAGS=(-std=c99 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -pedantic -g -I"$INC")
 SYS=(-lpthread -ldl -lm)
-TESTS=(test_api test_openssl_token test_sign test_sign_grant test_vectors test_key_vectors)
+TESTS=(test_api test_openssl_token test_state test_scenarios test_vectors test_key_vectors)
 KEYS="$ROOT/tests/vectors/keys"
 ORDERS="$ROOT/tests/vectors/orders"
 run() { # run NAME WRAPPER... BINARY
@@ -38,10 +39,11 @@ run() { # run NAME WRAPPER... BINARY
     test_api) "$@" "$KEYS" ;;
     test_vectors) "$@" "$ORDERS" "$OUT/order-vectors.tsv" ;;
     test_key_vectors) "$@" "$KEYS" "$OUT/key-vectors.tsv" ;;
+    test_scenarios) "$@" "$OUT/scenarios.tsv" ;;
     *) "$@" ;;
     esac
 }
-libs_for() { case $1 in test_openssl_token | test_sign) echo "-lcrypto" ;; esac; }
+libs_for() { case $1 in test_openssl_token | test_state) echo "-lcrypto" ;; esac; }
 
 echo "== C tests under AddressSanitizer + UBSan (static library)"
 for t in "${TESTS[@]}"; do
@@ -59,11 +61,23 @@ for t in "${TESTS[@]}"; do
     run "$t" valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect "$OUT/$t.vg"
 done
 
-echo "== README example compiles as written"
-awk '/^```c$/{p=1; next} /^```$/{p=0} p' "$ROOT/ffi-c/README.md" >"$OUT/readme_example.c"
-test -s "$OUT/readme_example.c"
-gcc "${CFLAGS[@]}" "$OUT/readme_example.c" "$LIBDIR/libsignet.a" "${SYS[@]}" -o "$OUT/readme_example"
-"$OUT/readme_example" | grep -q "required"
+echo "== README examples compile as written and run"
+# Each ```c block is one program: readme_example_1.c (orders), _2.c (the state).
+awk -v out="$OUT/readme_example_" '/^```c$/{n++; p=1; next} /^```$/{p=0} p{print > (out n ".c")}' \
+    "$ROOT/ffi-c/README.md"
+for n in 1 2; do
+    test -s "$OUT/readme_example_$n.c"
+    gcc "${CFLAGS[@]}" "$OUT/readme_example_$n.c" "$LIBDIR/libsignet.a" "${SYS[@]}" -o "$OUT/readme_example_$n"
+done
+test ! -e "$OUT/readme_example_3.c"
+"$OUT/readme_example_1" | grep -q "required"
+# The state example: first use makes the state, the second signature is counter index 1,
+# and OpenSSL verifies the detached CMS signature.
+echo "a release artifact" >"$OUT/readme-artifact.bin"
+"$OUT/readme_example_2" "$OUT/readme-state" "$OUT/readme-artifact.bin" | grep -q '^created a development state; .*"counter_index":0,'
+"$OUT/readme_example_2" "$OUT/readme-state" "$OUT/readme-artifact.bin" | grep -q '^{.*"counter_index":1,.*"remaining":998,'
+openssl cms -verify -binary -inform DER -noverify -in "$OUT/readme-artifact.bin.p7s" \
+    -content "$OUT/readme-artifact.bin" -out /dev/null 2>/dev/null
 
 # The example exits 1 for an invalid order and prints the finding count.
 expect_invalid() {

@@ -1,6 +1,7 @@
-//! Counter stores: in memory, in a file, and on a NOR flash the caller
-//! drives through callbacks (core's `FlashCounterStore`, so its power-loss
-//! analysis holds for the C flash as it does for any `NorFlash`).
+//! Counter stores: in memory, and on a NOR flash the caller drives through
+//! callbacks (core's `FlashCounterStore`, so its power-loss analysis holds
+//! for the C flash as it does for any `NorFlash`). Durable ledgers in files
+//! are the state's (`signet_state`): its budgets and grants keep them.
 
 use core::ffi::c_void;
 
@@ -8,14 +9,14 @@ use embedded_storage::nor_flash::{
     ErrorType, NorFlash, NorFlashErrorKind, ReadNorFlash, check_erase, check_read, check_write,
 };
 use signet_core::counter::{
-    CounterError, CounterStore, FileCounterStore, FileStoreOptions, FlashCounterStore, MemoryCounterStore,
-    RECORD_LEN, Recovery, Reservation, Usage,
+    CounterError, CounterStore, FlashCounterStore, MemoryCounterStore, RECORD_LEN, Recovery, Reservation,
+    Usage,
 };
 
 use crate::result::signet_result;
 use crate::util::{
     FfiError, FfiResult, as_mut, as_ref, boundary, boundary_void, free_handle, into_handle, out_ptr,
-    take_handle, text, write,
+    take_handle, write,
 };
 
 /// A counter snapshot. All three numbers only grow.
@@ -206,21 +207,19 @@ flash_sizes!(
 
 enum Store {
     Memory(MemoryCounterStore),
-    File(FileCounterStore),
     Flash(FlashStore),
 }
 
-/// A counter store (opaque): memory, file or flash. Free with
+/// A counter store (opaque): memory or flash. Free with
 /// `signet_counter_store_free`.
 pub struct signet_counter_store {
     store: Store,
 }
 
 impl signet_counter_store {
-    pub(crate) fn counter(&mut self) -> &mut dyn CounterStore {
+    fn counter(&mut self) -> &mut dyn CounterStore {
         match &mut self.store {
             Store::Memory(s) => s,
-            Store::File(s) => s,
             Store::Flash(s) => s.store(),
         }
     }
@@ -256,53 +255,6 @@ pub unsafe extern "C" fn signet_counter_store_memory_new(
         };
         // SAFETY: checked non-NULL.
         unsafe { write(out, into_handle(store)) };
-        Ok(())
-    })
-}
-
-/// Opens (or creates) the file ledger in directory `dir` (UTF-8 path): a
-/// write-ahead file with fsync, locked against other processes. `block` ≥ 1
-/// reservations are made durable per write (1 = strict). With
-/// `wait_for_lock` false a held lock fails at once.
-///
-/// # Errors
-/// `SIGNET_RESULT_NULL_POINTER`, `SIGNET_RESULT_INVALID_UTF8`,
-/// `SIGNET_RESULT_COUNTER_ZERO_BLOCK_SIZE`, `SIGNET_RESULT_COUNTER_LOCKED`,
-/// `SIGNET_RESULT_COUNTER_STORAGE`, `SIGNET_RESULT_COUNTER_CORRUPT`.
-///
-/// # Safety
-/// `dir` must point to `dir_len` readable bytes; `out_store` valid for one
-/// write; `out_recovery` NULL or valid for one write.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn signet_counter_store_file_open(
-    dir: *const u8,
-    dir_len: usize,
-    block: u32,
-    wait_for_lock: bool,
-    out_store: *mut *mut signet_counter_store,
-    out_recovery: *mut signet_recovery,
-) -> signet_result {
-    boundary(|| {
-        let out = out_ptr(out_store, "out_store")?;
-        // SAFETY: caller contract above.
-        let dir = unsafe { text(dir, dir_len, "dir")? };
-        let options = FileStoreOptions {
-            block,
-            wait_for_lock,
-            ..FileStoreOptions::default()
-        };
-        let (store, recovery) =
-            FileCounterStore::open(std::path::Path::new(dir), options).map_err(counter_err)?;
-        let handle = into_handle(signet_counter_store {
-            store: Store::File(store),
-        });
-        // SAFETY: checked non-NULL / optional out-parameter.
-        unsafe {
-            write(out, handle);
-            if !out_recovery.is_null() {
-                write(out_recovery, recovery.into());
-            }
-        }
         Ok(())
     })
 }

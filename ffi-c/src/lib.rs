@@ -3,12 +3,11 @@
 
 use core::ffi::c_char;
 
-pub mod budget;
+pub mod cert;
 pub mod counter;
-pub mod grant;
 pub mod report;
 pub mod result;
-pub mod sign;
+pub mod state;
 pub mod token;
 mod util;
 

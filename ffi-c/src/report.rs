@@ -366,7 +366,7 @@ pub unsafe extern "C" fn signet_report_finding(
         let r = unsafe { as_ref(report, "report")? };
         let f = r.findings.get(index).ok_or_else(|| {
             FfiError::new(
-                signet_result::IndexOutOfRange,
+                signet_result::INDEX_OUT_OF_RANGE,
                 format!("finding {index} of {}", r.findings.len()),
             )
         })?;

@@ -98,13 +98,18 @@ fn algorithm_number(alg: SignatureAlgorithm) -> u32 {
         .map_or(0, |i| i as u32 + 1)
 }
 
+/// A `signet_key_type` value and its size in bits (0 or the curve size for ECC).
+pub(crate) fn key_type(n: u32, bits: u16) -> Option<KeyType> {
+    match n {
+        1 => Some(KeyType::Rsa { bits }),
+        2 if bits == 256 || bits == 0 => Some(KeyType::EccP256),
+        3 if bits == 384 || bits == 0 => Some(KeyType::EccP384),
+        _ => None,
+    }
+}
+
 fn attributes_from_c(a: &signet_key_attributes) -> Result<KeyAttributes, ErrorKind> {
-    let key_type = match a.key_type {
-        1 => KeyType::Rsa { bits: a.bits },
-        2 if a.bits == 256 || a.bits == 0 => KeyType::EccP256,
-        3 if a.bits == 384 || a.bits == 0 => KeyType::EccP384,
-        _ => return Err(ErrorKind::NotSupported),
-    };
+    let key_type = key_type(a.key_type, a.bits).ok_or(ErrorKind::NotSupported)?;
     let mut usage = KeyUsage::NONE;
     for (bit, flag) in [
         (SIGNET_KEY_USAGE_SIGN_HASH, KeyUsage::SIGN_HASH),
@@ -190,21 +195,14 @@ impl signet_core::token::Error for CTokenError {
 }
 
 fn kind_of(result: u32) -> Result<(), CTokenError> {
-    use signet_result as R;
-    let kind = match signet_result::from_u32(result) {
-        Some(R::Ok) => return Ok(()),
-        Some(R::TokenNotPermitted) => ErrorKind::NotPermitted,
-        Some(R::TokenInvalidHandle) => ErrorKind::InvalidHandle,
-        Some(R::TokenBufferTooSmall) => ErrorKind::BufferTooSmall,
-        Some(R::TokenInvalidDigest) => ErrorKind::InvalidDigest,
-        Some(R::TokenNotSupported) => ErrorKind::NotSupported,
-        Some(R::TokenInvalidKey) => ErrorKind::InvalidKey,
-        Some(R::TokenInsufficientStorage) => ErrorKind::InsufficientStorage,
-        Some(R::TokenRngFailure) => ErrorKind::Rng,
-        Some(R::TokenHardware) => ErrorKind::Hardware,
-        _ => ErrorKind::Other,
-    };
-    Err(CTokenError(kind))
+    match signet_result::from_u32(result) {
+        Some(signet_result::OK) => Ok(()),
+        // A token_* number is its kind; anything else reads as token_other.
+        r => Err(CTokenError(
+            r.and_then(|r| ErrorKind::from_code(r.code()))
+                .unwrap_or(ErrorKind::Other),
+        )),
+    }
 }
 
 pub(crate) struct CToken {
@@ -411,7 +409,7 @@ pub unsafe extern "C" fn signet_token_soft_import_pkcs8(
         let soft = t.soft()?;
         let h = if key.starts_with(b"-----BEGIN") {
             let pem = core::str::from_utf8(key).map_err(|e| {
-                FfiError::new(signet_result::InvalidUtf8, format!("PEM key is not UTF-8: {e}"))
+                FfiError::new(signet_result::INVALID_UTF8, format!("PEM key is not UTF-8: {e}"))
             })?;
             soft.import_pkcs8_pem(pem, flags, alg)
         } else {

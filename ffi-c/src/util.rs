@@ -27,16 +27,16 @@ impl FfiError {
 
     /// A core error: its code picks the number, its `Display` is the message.
     pub(crate) fn core<E: ErrorCode + core::fmt::Display + ?Sized>(e: &E) -> Self {
-        let result = signet_result::from_code(e.code()).unwrap_or(signet_result::UnmappedCoreError);
+        let result = signet_result::from_code(e.code()).unwrap_or(signet_result::UNMAPPED_CORE_ERROR);
         FfiError::new(result, e.to_string())
     }
 
     pub(crate) fn null(what: &str) -> Self {
-        FfiError::new(signet_result::NullPointer, format!("{what} is NULL"))
+        FfiError::new(signet_result::NULL_POINTER, format!("{what} is NULL"))
     }
 
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
-        FfiError::new(signet_result::InvalidArgument, message)
+        FfiError::new(signet_result::INVALID_ARGUMENT, message)
     }
 }
 
@@ -58,14 +58,14 @@ pub(crate) fn boundary(f: impl FnOnce() -> FfiResult) -> signet_result {
     // half-done update; the documented contract is that the caller only frees
     // them (SIGNET_RESULT_PANIC is never expected in correct operation).
     match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(())) => signet_result::Ok,
+        Ok(Ok(())) => signet_result::OK,
         Ok(Err(e)) => {
             set_last_error(e.message);
             e.result
         }
         Err(_) => {
             set_last_error(String::from("internal error: panic caught at the C boundary"));
-            signet_result::Panic
+            signet_result::PANIC
         }
     }
 }
@@ -100,7 +100,7 @@ pub(crate) unsafe fn text<'a>(ptr: *const u8, len: usize, what: &str) -> FfiResu
     // SAFETY: forwarded contract.
     let b = unsafe { bytes(ptr, len, what)? };
     core::str::from_utf8(b)
-        .map_err(|e| FfiError::new(signet_result::InvalidUtf8, format!("{what} is not UTF-8: {e}")))
+        .map_err(|e| FfiError::new(signet_result::INVALID_UTF8, format!("{what} is not UTF-8: {e}")))
 }
 
 /// An optional `(ptr, len)` UTF-8 string: NULL means "none".
@@ -199,7 +199,7 @@ pub(crate) unsafe fn copy_out(
     }
     if needed > len {
         return Err(FfiError::new(
-            signet_result::BufferTooSmall,
+            signet_result::BUFFER_TOO_SMALL,
             format!("output needs {needed} bytes, the buffer has {len}"),
         ));
     }
@@ -262,9 +262,9 @@ pub unsafe extern "C" fn signet_last_error_message(
         // SAFETY: forwarded caller contract.
         unsafe { copy_out(msg.as_bytes(), buf.cast(), len, out_n, true) }
     })) {
-        Ok(Ok(())) => signet_result::Ok,
+        Ok(Ok(())) => signet_result::OK,
         Ok(Err(e)) => e.result,
-        Err(_) => signet_result::Panic,
+        Err(_) => signet_result::PANIC,
     }
 }
 
@@ -275,7 +275,7 @@ mod tests {
     #[test]
     fn a_panic_becomes_a_result_and_a_message() {
         let r = boundary(|| panic!("boom"));
-        assert_eq!(r, signet_result::Panic);
+        assert_eq!(r, signet_result::PANIC);
         assert!(LAST_ERROR.with(|m| m.borrow().contains("panic")));
         boundary_void(|| panic!("in free"));
     }

@@ -134,3 +134,123 @@ fn derive_key_expectations() {
         std::fs::write(path, out).unwrap();
     }
 }
+
+/// The scenario vectors (`tests/vectors/scenarios/`) flattened for the C
+/// runner (`tests/c/test_scenarios.c`), which reads lines of tab-separated
+/// fields instead of JSON:
+///
+/// - `case NAME START SIGNER BUDGET DAYS`
+/// - `ACTION USER EXPECT [KEY=VALUE]...` for each step (USER and EXPECT are
+///   `-` for `advance` and the checks); a value is the JSON scalar as text
+///   (booleans as 0/1), a policy step is `step=THRESHOLD:A,B,...`, and a
+///   check's expectation is `want=` and the `"key":value` fragment the
+///   report's compact JSON must contain (e.g. `want="used":1`)
+/// - `end`
+///
+/// Every key of a step must be one the C runner handles: a vector that
+/// grows a field fails here rather than being ignored in C. Written to
+/// `$SIGNET_C_SCENARIOS` when set.
+#[test]
+fn derive_scenario_steps() {
+    use serde_json::Value;
+
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/scenarios");
+    let index: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).unwrap()).unwrap();
+    let field = |s: &str| {
+        assert!(
+            !s.is_empty() && !s.contains(['\t', '\n']),
+            "empty, tab or newline in {s:?}"
+        );
+        s.to_owned()
+    };
+    let scalar = |v: &Value| match v {
+        Value::String(s) => field(s),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => u8::from(*b).to_string(),
+        other => panic!("not a scalar: {other}"),
+    };
+    let mut out = String::new();
+    let mut steps = 0;
+    for case in index["cases"].as_array().unwrap() {
+        let name = case.as_str().unwrap();
+        let v: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap())
+                .unwrap();
+        let init = &v["init"];
+        let signer = init["signer"].as_str().unwrap();
+        writeln!(
+            out,
+            "case\t{}\t{}\t{}\t{}\t{}",
+            field(name),
+            v["start"].as_i64().unwrap(),
+            field(signer),
+            init["budget"].as_u64().unwrap(),
+            init["days"].as_u64().unwrap()
+        )
+        .unwrap();
+        for step in v["steps"].as_array().unwrap() {
+            let step = step.as_object().unwrap();
+            let action = step["action"].as_str().unwrap();
+            let known: &[&str] = match action {
+                "sign" => &["count", "grant"],
+                "budget_use" => &["count"],
+                "budget_buy" => &["signatures", "role", "subaccount"],
+                "budget_revoke" => &[],
+                "budget_assign" => &["signer", "keylocker_lead"],
+                "grant_policy" => &["max_window", "max_ops", "ttl", "steps"],
+                "grant_request" => &["ops", "window"],
+                "grant_approve" | "grant_cancel" => &["id"],
+                "grant_reject" => &["id", "comment"],
+                "advance" => &["seconds"],
+                "check_budget" => &["used", "remaining", "state"],
+                "check_grant" => &["id", "used", "status"],
+                other => panic!("{name}: the C runner has no action {other}"),
+            };
+            let acting = !matches!(action, "advance" | "check_budget" | "check_grant");
+            let mut line = if acting {
+                format!(
+                    "{action}\t{}\t{}",
+                    field(step.get("user").and_then(Value::as_str).unwrap_or(signer)),
+                    field(step["expect"].as_str().unwrap())
+                )
+            } else {
+                assert!(!step.contains_key("user") && !step.contains_key("expect"));
+                format!("{action}\t-\t-")
+            };
+            for (key, value) in step {
+                if matches!(key.as_str(), "action" | "user" | "expect") {
+                    continue;
+                }
+                assert!(known.contains(&key.as_str()), "{name}: {action} has {key}");
+                if key == "steps" {
+                    for s in value.as_array().unwrap() {
+                        let approvers: Vec<String> = s["approvers"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|a| {
+                                let a = field(a.as_str().unwrap());
+                                assert!(!a.contains([',', ':']));
+                                a
+                            })
+                            .collect();
+                        write!(line, "\tstep={}:{}", s["threshold"], approvers.join(",")).unwrap();
+                    }
+                } else if action.starts_with("check_") && key != "id" {
+                    write!(line, "\twant={}:{}", Value::String(key.clone()), value).unwrap();
+                } else {
+                    write!(line, "\t{key}={}", scalar(value)).unwrap();
+                }
+            }
+            out.push_str(&line);
+            out.push('\n');
+            steps += 1;
+        }
+        out.push_str("end\n");
+    }
+    assert!(steps > 60, "{steps} steps");
+    if let Some(path) = std::env::var_os("SIGNET_C_SCENARIOS") {
+        std::fs::write(path, out).unwrap();
+    }
+}

@@ -16,7 +16,7 @@
 //! - 13: misuse (NULL body / out-parameter / JSON buffer / `out_n`)
 //! - 14: body-prefix length for product/device text, known-name index
 //! - 15: message buffer size
-//! - 16-19: budget sequence: operation count, allotment, 2 bits per operation
+//! - 16-19: counter sequence: operation count, limit, 2 bits per operation
 //!
 //! Invariants: no call panics (a panic would be `SIGNET_RESULT_PANIC`; under
 //! libFuzzer the panic hook aborts first); out-parameters are untouched on
@@ -29,13 +29,10 @@
 use core::ffi::c_char;
 
 use libfuzzer_sys::fuzz_target;
-use signet::budget::{
-    signet_budget, signet_budget_abort, signet_budget_commit, signet_budget_free, signet_budget_new,
-    signet_budget_remaining, signet_budget_reservation, signet_budget_reservation_free,
-    signet_budget_reservation_index, signet_budget_reserve, signet_usage_level, signet_use_report,
-};
 use signet::counter::{
-    signet_counter_store, signet_counter_store_free, signet_counter_store_memory_new,
+    signet_counter_reservation, signet_counter_reservation_free, signet_counter_reservation_index,
+    signet_counter_store, signet_counter_store_abort, signet_counter_store_commit,
+    signet_counter_store_free, signet_counter_store_memory_new, signet_counter_store_reserve,
     signet_counter_store_usage, signet_usage,
 };
 use signet::report::{
@@ -145,7 +142,7 @@ fuzz_target!(|data: &[u8]| {
     }
 
     check_results(&h, misuse);
-    budget_sequence(&h);
+    counter_sequence(&h);
 });
 
 fn ptr(s: Option<&[u8]>) -> *const u8 {
@@ -173,11 +170,11 @@ fn call_report(
         &mut out
     };
     let r = f(out_ptr);
-    assert_ne!(r, signet_result::Panic);
+    assert_ne!(r, signet_result::PANIC);
     if misuse == 1 || misuse == 2 {
-        assert_eq!(r, signet_result::NullPointer);
+        assert_eq!(r, signet_result::NULL_POINTER);
     }
-    if r == signet_result::Ok {
+    if r == signet_result::OK {
         assert!(!out.is_null() && out != sentinel());
         Some(out)
     } else {
@@ -192,11 +189,11 @@ fn last_error() -> String {
     let mut n = usize::MAX;
     let mut probe = [0u8; 1];
     let r = unsafe { signet_last_error_message(probe.as_mut_ptr().cast(), 0, &mut n) };
-    assert_eq!(r, signet_result::BufferTooSmall);
+    assert_eq!(r, signet_result::BUFFER_TOO_SMALL);
     assert_eq!(n, usize::MAX);
     let mut buf = vec![FILL; 4096];
     let r = unsafe { signet_last_error_message(buf.as_mut_ptr().cast(), buf.len(), &mut n) };
-    assert_eq!(r, signet_result::Ok);
+    assert_eq!(r, signet_result::OK);
     text_out(&buf, n)
 }
 
@@ -211,13 +208,13 @@ fn check_report(report: *mut signet_report, h: &[u8; HDR], misuse: u8) {
     let mut count = usize::MAX;
     assert_eq!(
         unsafe { signet_report_finding_count(report, &mut count) },
-        signet_result::Ok
+        signet_result::OK
     );
     assert!(count < 1 << 20);
     let mut valid = false;
     assert_eq!(
         unsafe { signet_report_is_valid(report, &mut valid) },
-        signet_result::Ok
+        signet_result::OK
     );
 
     // Every finding, then the one the input picks (maybe out of range).
@@ -257,7 +254,7 @@ fn check_report(report: *mut signet_report, h: &[u8; HDR], misuse: u8) {
     let mut json_len = usize::MAX;
     assert_eq!(
         unsafe { signet_report_json_len(report, &mut json_len) },
-        signet_result::Ok
+        signet_result::OK
     );
     let spec = u16::from_le_bytes([h[5], h[6]]);
     let size = match spec >> 14 {
@@ -279,16 +276,16 @@ fn check_report(report: *mut signet_report, h: &[u8; HDR], misuse: u8) {
         &mut n
     };
     let r = unsafe { signet_report_to_json(report, buf_ptr, size, n_ptr) };
-    assert_ne!(r, signet_result::Panic);
+    assert_ne!(r, signet_result::PANIC);
     let expected = if misuse == 3 || (misuse == 4 && size > 0) {
-        signet_result::NullPointer
+        signet_result::NULL_POINTER
     } else if size < json_len + 1 {
-        signet_result::BufferTooSmall
+        signet_result::BUFFER_TOO_SMALL
     } else {
-        signet_result::Ok
+        signet_result::OK
     };
     assert_eq!(r, expected, "to_json with {size} bytes for {json_len}");
-    if r == signet_result::Ok {
+    if r == signet_result::OK {
         assert_eq!(n, json_len);
         let json = text_out(&buf, n);
         assert!(
@@ -320,11 +317,11 @@ fn finding(report: *mut signet_report, index: usize) -> Option<signet_finding> {
         message_len: usize::MAX,
     };
     let r = unsafe { signet_report_finding(report, index, &mut f) };
-    assert_ne!(r, signet_result::Panic);
-    if r == signet_result::Ok {
+    assert_ne!(r, signet_result::PANIC);
+    if r == signet_result::OK {
         Some(f)
     } else {
-        assert_eq!(r, signet_result::IndexOutOfRange);
+        assert_eq!(r, signet_result::INDEX_OUT_OF_RANGE);
         assert!(f.path == sentinel() && f.code == sentinel() && f.message == sentinel());
         assert!(f.path_len == usize::MAX && f.code_len == usize::MAX && f.message_len == usize::MAX);
         assert_eq!(f.severity, signet_severity::Warning);
@@ -345,7 +342,7 @@ fn check_results(h: &[u8; HDR], misuse: u8) {
     let number = match raw {
         0xffff => u32::MAX,
         0x8000.. => u32::from(raw) * 3,
-        _ => signet_result::ALL[usize::from(raw) % signet_result::ALL.len()] as u32,
+        _ => signet_result::ALL[usize::from(raw) % signet_result::ALL.len()].number(),
     };
     let code = signet_result_code_str(number);
     let known = signet_result::from_u32(number);
@@ -359,7 +356,7 @@ fn check_results(h: &[u8; HDR], misuse: u8) {
     let mut full = vec![FILL; 512];
     let mut n = usize::MAX;
     let r = unsafe { signet_result_message(number, full.as_mut_ptr().cast(), full.len(), &mut n) };
-    assert_eq!(r, signet_result::Ok);
+    assert_eq!(r, signet_result::OK);
     let message = text_out(&full, n);
     assert_eq!(known.is_none(), message == "unknown result");
 
@@ -378,14 +375,14 @@ fn check_results(h: &[u8; HDR], misuse: u8) {
     };
     let r = unsafe { signet_result_message(number, buf_ptr, size, m_ptr) };
     let expected = if misuse == 3 || (misuse == 4 && size > 0) {
-        signet_result::NullPointer
+        signet_result::NULL_POINTER
     } else if size < n + 1 {
-        signet_result::BufferTooSmall
+        signet_result::BUFFER_TOO_SMALL
     } else {
-        signet_result::Ok
+        signet_result::OK
     };
     assert_eq!(r, expected, "result_message with {size} bytes for {n}");
-    if r == signet_result::Ok {
+    if r == signet_result::OK {
         assert_eq!(m, n);
         assert_eq!(text_out(&buf, m), message);
     } else {
@@ -395,140 +392,68 @@ fn check_results(h: &[u8; HDR], misuse: u8) {
     }
 }
 
-/// A budget with a memory store: reserve, then commit / abort / free the
-/// reservation unsettled; the model is "used = reserved - aborted".
-fn budget_sequence(h: &[u8; HDR]) {
-    const FP: [u8; 32] = [7; 32];
-    const SIGNER: &[u8] = b"signer@example.com";
+/// A memory counter store with a limit: reserve, then commit / abort / free
+/// the reservation unsettled; the model is "used = reserved - aborted", and
+/// a reservation at the limit is refused with nothing written.
+fn counter_sequence(h: &[u8; HDR]) {
     let ops = h[16] % 9;
-    let allotment = u64::from(h[17] % 6);
+    let limit = u64::from(h[17] % 6);
     let bits = u16::from_le_bytes([h[18], h[19]]);
     if ops == 0 {
         return;
     }
+    let exhausted = signet_result::from_code("counter_exhausted").unwrap();
 
-    let mut budget: *mut signet_budget = sentinel();
-    let r = unsafe {
-        signet_budget_new(
-            FP.as_ptr(),
-            0,
-            1000,
-            SIGNER.as_ptr(),
-            SIGNER.len(),
-            allotment,
-            &mut budget,
-        )
-    };
-    assert_eq!(r, signet_result::Ok);
     let mut store: *mut signet_counter_store = sentinel();
     assert_eq!(
         unsafe { signet_counter_store_memory_new(&mut store) },
-        signet_result::Ok
+        signet_result::OK
     );
-
-    // A refused budget: wrong validity, nothing written.
-    let mut refused: *mut signet_budget = sentinel();
-    let r = unsafe { signet_budget_new(FP.as_ptr(), 10, 9, SIGNER.as_ptr(), SIGNER.len(), 1, &mut refused) };
-    assert_eq!(r, signet_result::BudgetInvalidValidity);
-    assert_eq!(refused, sentinel());
 
     let mut used = 0u64;
     let mut next = 0u64;
     for i in 0..ops {
-        let mut res: *mut signet_budget_reservation = sentinel();
-        let now = 500;
-        let r = unsafe {
-            signet_budget_reserve(
-                budget,
-                store,
-                SIGNER.as_ptr(),
-                SIGNER.len(),
-                FP.as_ptr(),
-                now,
-                &mut res,
-            )
-        };
-        if used >= allotment {
-            assert_eq!(r, signet_result::BudgetExhausted);
+        let mut res: *mut signet_counter_reservation = sentinel();
+        let r = unsafe { signet_counter_store_reserve(store, limit, &mut res) };
+        if used >= limit {
+            assert_eq!(r, exhausted);
             assert_eq!(res, sentinel());
             continue;
         }
-        assert_eq!(r, signet_result::Ok);
+        assert_eq!(r, signet_result::OK);
         let mut index = u64::MAX;
         assert_eq!(
-            unsafe { signet_budget_reservation_index(res, &mut index) },
-            signet_result::Ok
+            unsafe { signet_counter_reservation_index(res, &mut index) },
+            signet_result::OK
         );
         assert_eq!(index, next);
         next += 1;
         used += 1;
         match (bits >> (2 * i)) & 3 {
             0 | 3 => {
-                let mut report = signet_use_report {
-                    index: u64::MAX,
-                    used: u64::MAX,
-                    remaining: u64::MAX,
-                    level: signet_usage_level::None,
-                    crossed: signet_usage_level::None,
-                };
+                let mut committed = u64::MAX;
                 assert_eq!(
-                    unsafe { signet_budget_commit(budget, store, res, &mut report) },
-                    signet_result::Ok
+                    unsafe { signet_counter_store_commit(store, res, &mut committed) },
+                    signet_result::OK
                 );
-                assert_eq!(report.index, index);
-                assert_eq!(report.used, used);
-                assert_eq!(report.remaining, allotment - used);
+                assert_eq!(committed, index);
             }
             1 => {
                 assert_eq!(
-                    unsafe { signet_budget_abort(budget, store, res) },
-                    signet_result::Ok
+                    unsafe { signet_counter_store_abort(store, res) },
+                    signet_result::OK
                 );
                 used -= 1;
             }
-            _ => unsafe { signet_budget_reservation_free(res) },
+            _ => unsafe { signet_counter_reservation_free(res) },
         }
-        let mut remaining = u64::MAX;
+        let mut usage = signet_usage::default();
         assert_eq!(
-            unsafe { signet_budget_remaining(budget, store, now, &mut remaining) },
-            signet_result::Ok
+            unsafe { signet_counter_store_usage(store, &mut usage) },
+            signet_result::OK
         );
-        assert_eq!(remaining, allotment - used);
+        assert_eq!(usage.next_index, next);
+        assert_eq!(usage.used, used);
     }
-    let mut usage = signet_usage::default();
-    assert_eq!(
-        unsafe { signet_counter_store_usage(store, &mut usage) },
-        signet_result::Ok
-    );
-    assert_eq!(usage.next_index, next);
-    assert_eq!(usage.used, used);
-
-    // Outside the validity nothing is left; a stranger may not reserve.
-    let mut remaining = u64::MAX;
-    assert_eq!(
-        unsafe { signet_budget_remaining(budget, store, 1001, &mut remaining) },
-        signet_result::Ok
-    );
-    assert_eq!(remaining, 0);
-    let mut res: *mut signet_budget_reservation = sentinel();
-    let stranger = b"mallory";
-    let r = unsafe {
-        signet_budget_reserve(
-            budget,
-            store,
-            stranger.as_ptr(),
-            stranger.len(),
-            FP.as_ptr(),
-            500,
-            &mut res,
-        )
-    };
-    assert_ne!(r, signet_result::Ok);
-    assert_ne!(r, signet_result::Panic);
-    assert_eq!(res, sentinel());
-
-    unsafe {
-        signet_counter_store_free(store);
-        signet_budget_free(budget);
-    }
+    unsafe { signet_counter_store_free(store) };
 }

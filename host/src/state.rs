@@ -310,6 +310,17 @@ impl State {
         self.algorithm
     }
 
+    /// The longest signature the state's key makes with its algorithm: a
+    /// buffer of this size always holds what [`sign_digest`](Self::sign_digest)
+    /// returns (surfaces that sign into a caller's buffer check it first).
+    pub fn signature_len(&self) -> usize {
+        self.config
+            .key_type()
+            .ok()
+            .and_then(|k| k.signature_len(self.algorithm))
+            .unwrap_or_else(|| self.algorithm.max_signature_len())
+    }
+
     /// The store.
     pub fn store(&self) -> &dyn Store {
         self.store.as_ref()
@@ -516,4 +527,37 @@ pub(crate) fn new_budget_record(
             used: 0,
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signature_len_bounds_what_sign_digest_returns() {
+        let base = std::env::temp_dir().join(format!("signet-host-siglen-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        for (key_type, len) in [(KeyType::EccP256, 72), (KeyType::EccP384, 104)] {
+            let dir = base.join(key_type.to_string());
+            let options = OpenOptions {
+                user: Some("alice".into()),
+                clock: Clock::Fixed(signet_core::time::UnixTime(1_780_000_000)),
+                notice: None,
+            };
+            let init = InitOptions {
+                key_type,
+                ..InitOptions::default()
+            };
+            let state = State::init(&dir, options, &init).unwrap();
+            assert_eq!(state.signature_len(), len, "{key_type}");
+            let digest = vec![7u8; state.algorithm().hash().digest_len()];
+            for _ in 0..8 {
+                let signed = state
+                    .sign_digest(&digest, &crate::SignOptions::default())
+                    .unwrap();
+                assert!(signed.signature.len() <= len && signed.signature.len() > len / 2);
+            }
+        }
+        std::fs::remove_dir_all(&base).unwrap();
+    }
 }

@@ -37,6 +37,19 @@ static inline int finish(const char *name) {
     return checks_failed == 0 ? 0 : 1;
 }
 
+/* Whether compact JSON `json` holds the member `fragment` ("\"used\":3"),
+   whole: what follows it ends the value. Not a JSON parser: the reports are
+   host's flat serde output, and a test names the member it expects. */
+static inline int json_has(const char *json, const char *fragment) {
+    size_t n = strlen(fragment);
+    for (const char *p = strstr(json, fragment); p; p = strstr(p + 1, fragment)) {
+        char next = p[n];
+        char before = p == json ? '{' : p[-1];
+        if ((next == ',' || next == '}' || next == ']') && (before == '{' || before == ',')) return 1;
+    }
+    return 0;
+}
+
 static inline unsigned char *read_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;

@@ -20,6 +20,14 @@ static void test_results(void) {
     CHECK(strcmp(signet_result_code_str(SIGNET_RESULT_KEY_TOO_SMALL), "key_too_small") == 0);
     CHECK(strcmp(signet_result_code_str(SIGNET_RESULT_NULL_POINTER), "ffi_null_pointer") == 0);
     CHECK(signet_result_code_str(12345) == NULL);
+    CHECK(strcmp(signet_result_code_str(SIGNET_RESULT_STATE_LEDGER_MISSING), "state_ledger_missing") == 0);
+    CHECK(SIGNET_RESULT_STATE_LEDGER_MISSING == 8007 && SIGNET_RESULT_NULL_POINTER == 9001);
+    CHECK(strcmp(signet_result_domain_str(SIGNET_RESULT_KEY_TOO_SMALL), "key_policy") == 0);
+    CHECK(strcmp(signet_result_domain_str(SIGNET_RESULT_SIGN_GRANT_REQUIRED), "sign") == 0);
+    CHECK(strcmp(signet_result_domain_str(SIGNET_RESULT_STATE_LEDGER_MISSING), "state") == 0);
+    CHECK(strcmp(signet_result_domain_str(SIGNET_RESULT_INVALID_UTF8), "usage") == 0);
+    CHECK(signet_result_domain_str(SIGNET_RESULT_OK) == NULL);
+    CHECK(signet_result_domain_str(12345) == NULL);
     char buf[128];
     size_t n = 99;
     CHECK_RESULT(signet_result_message(SIGNET_RESULT_BUDGET_EXHAUSTED, buf, sizeof buf, &n), SIGNET_RESULT_OK);
@@ -252,36 +260,6 @@ static void test_counter_memory(void) {
     signet_counter_store_free(NULL);
 }
 
-static void test_counter_file(void) {
-    char dir[] = "/tmp/signet-c-test-XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
-    signet_counter_store *s = NULL, *t = NULL;
-    signet_recovery rec;
-    CHECK_RESULT(signet_counter_store_file_open(S(dir), 1, false, &s, &rec), SIGNET_RESULT_OK);
-    CHECK(rec.usage.used == 0 && rec.lost == 0);
-    signet_counter_reservation *a = NULL;
-    CHECK_RESULT(signet_counter_store_reserve(s, 10, &a), SIGNET_RESULT_OK);
-    CHECK_RESULT(signet_counter_store_file_open(S(dir), 1, false, &t, NULL), SIGNET_RESULT_COUNTER_LOCKED);
-    signet_counter_reservation_free(a); /* crash-like: never settled */
-    signet_counter_store_free(s);
-    CHECK_RESULT(signet_counter_store_file_open(S(dir), 1, false, &s, &rec), SIGNET_RESULT_OK);
-    CHECK(rec.usage.used == 1 && rec.lost == 1);
-    signet_counter_store_free(s);
-    CHECK_RESULT(signet_counter_store_file_open(S(dir), 0, false, &s, NULL), SIGNET_RESULT_COUNTER_ZERO_BLOCK_SIZE);
-    CHECK_RESULT(signet_counter_store_file_open(S("/proc/signet-no-such-dir"), 1, false, &s, NULL),
-                 SIGNET_RESULT_COUNTER_STORAGE);
-    CHECK_RESULT(signet_counter_store_file_open((const uint8_t *)"\xff", 1, 1, false, &s, NULL),
-                 SIGNET_RESULT_INVALID_UTF8);
-    CHECK_RESULT(signet_counter_store_file_open(NULL, 0, 1, false, &s, NULL), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_counter_store_file_open(S(dir), 1, false, NULL, NULL), SIGNET_RESULT_NULL_POINTER);
-    char path[600];
-    snprintf(path, sizeof path, "%s/ledger.bin", dir);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/ledger.lock", dir);
-    unlink(path);
-    rmdir(dir);
-}
-
 static void test_counter_flash(void) {
     static ram_flash f;
     memset(f.mem, 0x00, sizeof f.mem);
@@ -338,204 +316,6 @@ static void test_counter_flash(void) {
         CHECK(rec.usage.used <= before + acknowledged + 1);
         signet_counter_store_free(s);
     }
-}
-
-static const uint8_t FP[32] = {7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
-                               7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7};
-static const uint8_t OTHER_FP[32] = {8};
-
-static signet_actor actor(const char *id, uint32_t role, bool sub, bool lead) {
-    signet_actor a;
-    a.id = (const uint8_t *)id;
-    a.id_len = strlen(id);
-    a.role = role;
-    a.subaccount = sub;
-    a.keylocker_lead = lead;
-    return a;
-}
-
-static void test_budget(void) {
-    signet_budget *b = NULL;
-    CHECK_RESULT(signet_budget_new(FP, 2000, 1000, S("alice"), 1000, &b), SIGNET_RESULT_BUDGET_INVALID_VALIDITY);
-    CHECK_RESULT(signet_budget_new(FP, 1000, 2000, S(""), 1000, &b), SIGNET_RESULT_USER_ID_EMPTY);
-    CHECK_RESULT(signet_budget_new(FP, 1000, 2000, S("a\nb"), 1000, &b), SIGNET_RESULT_USER_ID_CONTROL_CHARACTER);
-    CHECK_RESULT(signet_budget_new(NULL, 1000, 2000, S("alice"), 1000, &b), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_budget_new(FP, 1000, 2000, S("alice"), 1000, NULL), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_budget_new(FP, 1000, 2000, S("alice"), 5, &b), SIGNET_RESULT_OK);
-    signet_budget_info info;
-    CHECK_RESULT(signet_budget_get_info(b, &info), SIGNET_RESULT_OK);
-    CHECK(info.allotment == 5 && info.purchased == 0 && info.total == 5 && !info.revoked);
-    CHECK_RESULT(signet_budget_get_info(NULL, &info), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_budget_get_info(b, NULL), SIGNET_RESULT_NULL_POINTER);
-
-    signet_actor admin = actor("admin", SIGNET_ROLE_ADMINISTRATOR, false, false);
-    signet_actor user = actor("bob", SIGNET_ROLE_STANDARD_USER, false, false);
-    signet_actor sub = actor("sub", SIGNET_ROLE_MANAGER, true, false);
-    signet_actor bogus = actor("x", 42, false, false);
-    signet_actor lead = actor("lead", SIGNET_ROLE_MANAGER, false, true);
-    uint64_t total = 0;
-    CHECK_RESULT(signet_budget_buy(b, &admin, FP, 5, 1500, &total), SIGNET_RESULT_OK);
-    CHECK(total == 10);
-    CHECK_RESULT(signet_budget_buy(b, &user, FP, 5, 1500, &total), SIGNET_RESULT_BUDGET_PURCHASE_NOT_PERMITTED);
-    CHECK_RESULT(signet_budget_buy(b, &sub, FP, 5, 1500, &total), SIGNET_RESULT_BUDGET_SUBACCOUNT_PURCHASE);
-    CHECK_RESULT(signet_budget_buy(b, &bogus, FP, 5, 1500, &total), SIGNET_RESULT_INVALID_ARGUMENT);
-    CHECK_RESULT(signet_budget_buy(b, &admin, OTHER_FP, 5, 1500, &total), SIGNET_RESULT_BUDGET_FINGERPRINT_MISMATCH);
-    CHECK_RESULT(signet_budget_buy(b, &admin, FP, 0, 1500, &total), SIGNET_RESULT_BUDGET_ZERO_PURCHASE);
-    CHECK_RESULT(signet_budget_buy(b, &admin, FP, UINT64_MAX, 1500, &total), SIGNET_RESULT_BUDGET_OVERFLOW);
-    CHECK_RESULT(signet_budget_buy(b, &admin, FP, 5, 999, &total), SIGNET_RESULT_BUDGET_NOT_YET_VALID);
-    CHECK_RESULT(signet_budget_buy(b, &admin, FP, 5, 2001, &total), SIGNET_RESULT_BUDGET_EXPIRED);
-    CHECK_RESULT(signet_budget_buy(b, NULL, FP, 5, 1500, &total), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_budget_buy(b, &admin, FP, 5, 1500, NULL), SIGNET_RESULT_NULL_POINTER);
-    CHECK(total == 10);
-
-    signet_counter_store *s = NULL;
-    signet_counter_store_memory_new(&s);
-    uint64_t left = 0;
-    CHECK_RESULT(signet_budget_remaining(b, s, 1500, &left), SIGNET_RESULT_OK);
-    CHECK(left == 10);
-    CHECK_RESULT(signet_budget_remaining(b, s, 5000, &left), SIGNET_RESULT_OK);
-    CHECK(left == 0);
-    CHECK_RESULT(signet_budget_remaining(NULL, s, 1500, &left), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_budget_remaining(b, NULL, 1500, &left), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_budget_remaining(b, s, 1500, NULL), SIGNET_RESULT_NULL_POINTER);
-
-    signet_budget_reservation *r = NULL;
-    CHECK_RESULT(signet_budget_reserve(b, s, S("bob"), FP, 1500, &r), SIGNET_RESULT_BUDGET_NOT_ASSIGNED_SIGNER);
-    CHECK_RESULT(signet_budget_reserve(b, s, S("alice"), OTHER_FP, 1500, &r), SIGNET_RESULT_BUDGET_FINGERPRINT_MISMATCH);
-    CHECK_RESULT(signet_budget_reserve(b, s, S("alice"), FP, 1500, NULL), SIGNET_RESULT_NULL_POINTER);
-    signet_use_report use;
-    for (int i = 0; i < 8; i++) {
-        CHECK_RESULT(signet_budget_reserve(b, s, S("alice"), FP, 1500, &r), SIGNET_RESULT_OK);
-        uint64_t idx = 99;
-        CHECK_RESULT(signet_budget_reservation_index(r, &idx), SIGNET_RESULT_OK);
-        CHECK(idx == (uint64_t)i);
-        CHECK_RESULT(signet_budget_commit(b, s, r, &use), SIGNET_RESULT_OK);
-        CHECK(use.used == (uint64_t)i + 1 && use.remaining == 10 - use.used);
-    }
-    CHECK(use.level == SIGNET_USAGE_LEVEL_WARN80 && use.crossed == SIGNET_USAGE_LEVEL_WARN80);
-    CHECK_RESULT(signet_budget_reserve(b, s, S("alice"), FP, 1500, &r), SIGNET_RESULT_OK);
-    CHECK_RESULT(signet_budget_abort(b, s, r), SIGNET_RESULT_OK); /* refusal consumes nothing */
-    CHECK_RESULT(signet_budget_reserve(b, s, S("alice"), FP, 1500, &r), SIGNET_RESULT_OK);
-    CHECK_RESULT(signet_budget_commit(b, s, r, NULL), SIGNET_RESULT_OK);
-    CHECK_RESULT(signet_budget_reserve(b, s, S("alice"), FP, 1500, &r), SIGNET_RESULT_OK);
-    signet_budget_reservation_free(r); /* unsettled: counts as used */
-    signet_budget_reservation_free(NULL);
-    CHECK_RESULT(signet_budget_reserve(b, s, S("alice"), FP, 1500, &r), SIGNET_RESULT_BUDGET_EXHAUSTED);
-    CHECK_RESULT(signet_budget_commit(b, s, NULL, NULL), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_budget_commit(NULL, s, NULL, NULL), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_budget_abort(b, NULL, NULL), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_budget_abort(b, s, NULL), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_budget_reservation_index(NULL, &left), SIGNET_RESULT_NULL_POINTER);
-
-    CHECK_RESULT(signet_budget_assign_signer(b, &admin, FP, S("bob")), SIGNET_RESULT_BUDGET_NOT_KEYLOCKER_LEAD);
-    CHECK_RESULT(signet_budget_assign_signer(b, &lead, FP, S("bob")), SIGNET_RESULT_OK);
-    CHECK_RESULT(signet_budget_assign_signer(b, &lead, FP, S("")), SIGNET_RESULT_USER_ID_EMPTY);
-    CHECK_RESULT(signet_budget_assign_signer(NULL, &lead, FP, S("bob")), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_budget_revoke(b, OTHER_FP), SIGNET_RESULT_BUDGET_FINGERPRINT_MISMATCH);
-    CHECK_RESULT(signet_budget_revoke(b, FP), SIGNET_RESULT_OK);
-    CHECK_RESULT(signet_budget_revoke(b, FP), SIGNET_RESULT_BUDGET_REVOKED);
-    CHECK_RESULT(signet_budget_revoke(NULL, FP), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_budget_get_info(b, &info), SIGNET_RESULT_OK);
-    CHECK(info.revoked && info.total == 0);
-    CHECK_RESULT(signet_budget_reserve(b, s, S("bob"), FP, 1500, &r), SIGNET_RESULT_BUDGET_REVOKED);
-    signet_budget_free(b);
-    signet_budget_free(NULL);
-    signet_counter_store_free(s);
-}
-
-static void test_grant(void) {
-    signet_str approvers[2] = {{(const uint8_t *)"carol", 5}, {(const uint8_t *)"dave", 4}};
-    signet_approval_step step = {approvers, 2, 1};
-    signet_signer_policy *p = NULL;
-    uint64_t window = 3600;
-    uint32_t ops = 3;
-    CHECK_RESULT(signet_signer_policy_new(S("alice"), NULL, NULL, 600, &step, 1, &p), SIGNET_RESULT_GRANT_NO_LIMIT);
-    CHECK_RESULT(signet_signer_policy_new(S("alice"), &window, &ops, 600, NULL, 0, &p), SIGNET_RESULT_GRANT_NO_APPROVAL_STEPS);
-    CHECK_RESULT(signet_signer_policy_new(S("alice"), &window, &ops, 600, NULL, 1, &p), SIGNET_RESULT_NULL_POINTER);
-    signet_approval_step dup = {approvers, 2, 3};
-    CHECK_RESULT(signet_signer_policy_new(S("alice"), &window, &ops, 600, &dup, 1, &p), SIGNET_RESULT_GRANT_THRESHOLD_OUT_OF_RANGE);
-    CHECK_RESULT(signet_signer_policy_new(S("alice"), &window, &ops, 600, &step, 1, NULL), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_signer_policy_new(S("alice"), &window, &ops, 600, &step, 1, &p), SIGNET_RESULT_OK);
-
-    signet_signing_request *req = NULL;
-    uint32_t too_many = 4;
-    signet_request_params params = {NULL, NULL, &too_many, (const uint8_t *)"release", 7};
-    CHECK_RESULT(signet_signing_request_open(1, S("bob"), p, &params, 1000, &req), SIGNET_RESULT_GRANT_OPERATIONS_ABOVE_CEILING);
-    CHECK_RESULT(signet_signing_request_open(1, S("bob"), NULL, NULL, 1000, &req), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_signing_request_open(1, S("bob"), p, NULL, 1000, NULL), SIGNET_RESULT_NULL_POINTER);
-    params.allowed_ops = &ops;
-    CHECK_RESULT(signet_signing_request_open(1, S("bob"), p, &params, 1000, &req), SIGNET_RESULT_OK);
-    signet_request_status st;
-    CHECK_RESULT(signet_signing_request_status(req, 1000, &st), SIGNET_RESULT_OK);
-    CHECK(st == SIGNET_REQUEST_STATUS_OPEN);
-    CHECK_RESULT(signet_signing_request_status(req, 1600, &st), SIGNET_RESULT_OK);
-    CHECK(st == SIGNET_REQUEST_STATUS_EXPIRED);
-    CHECK_RESULT(signet_signing_request_status(NULL, 0, &st), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_signing_request_status(req, 0, NULL), SIGNET_RESULT_NULL_POINTER);
-    signet_approval ap;
-    signet_grant *g = NULL;
-    CHECK_RESULT(signet_signing_request_approve(req, S("bob"), 1001, &ap, &g), SIGNET_RESULT_GRANT_OWN_REQUEST);
-    CHECK_RESULT(signet_signing_request_approve(req, S("eve"), 1001, &ap, &g), SIGNET_RESULT_GRANT_NOT_ELIGIBLE);
-    CHECK_RESULT(signet_signing_request_approve(req, S("carol"), 1001, NULL, &g), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_signing_request_cancel(req, S("carol"), 1001), SIGNET_RESULT_GRANT_NOT_REQUESTER);
-    CHECK_RESULT(signet_signing_request_approve(req, S("carol"), 1001, &ap, &g), SIGNET_RESULT_OK);
-    CHECK(ap.kind == SIGNET_APPROVAL_KIND_GRANTED && g != NULL);
-    CHECK_RESULT(signet_signing_request_approve(req, S("dave"), 1002, &ap, &g), SIGNET_RESULT_GRANT_REQUEST_NOT_OPEN);
-    signet_signing_request_free(req);
-
-    /* reject and cancel */
-    signet_signing_request *r2 = NULL, *r3 = NULL;
-    CHECK_RESULT(signet_signing_request_open(2, S("bob"), p, NULL, 1000, &r2), SIGNET_RESULT_OK);
-    CHECK_RESULT(signet_signing_request_reject(r2, S("dave"), S("no"), 1001), SIGNET_RESULT_OK);
-    CHECK_RESULT(signet_signing_request_status(r2, 1001, &st), SIGNET_RESULT_OK);
-    CHECK(st == SIGNET_REQUEST_STATUS_REJECTED);
-    CHECK_RESULT(signet_signing_request_reject(NULL, S("dave"), NULL, 0, 1001), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_signing_request_open(3, S("bob"), p, NULL, 1000, &r3), SIGNET_RESULT_OK);
-    CHECK_RESULT(signet_signing_request_reject(r3, S("dave"), (const uint8_t *)"\xff", 1, 1001), SIGNET_RESULT_INVALID_UTF8);
-    CHECK_RESULT(signet_signing_request_cancel(r3, S("bob"), 1001), SIGNET_RESULT_OK);
-    CHECK_RESULT(signet_signing_request_cancel(r3, S("bob"), 1001), SIGNET_RESULT_GRANT_REQUEST_NOT_OPEN);
-    CHECK_RESULT(signet_signing_request_cancel(NULL, S("bob"), 1001), SIGNET_RESULT_NULL_POINTER);
-    signet_signing_request_free(r2);
-    signet_signing_request_free(r3);
-    signet_signing_request_free(NULL);
-
-    /* using the grant */
-    signet_grant_status gs;
-    uint32_t used = 99;
-    CHECK_RESULT(signet_grant_get_status(g, 1500, &gs, &used), SIGNET_RESULT_OK);
-    CHECK(gs == SIGNET_GRANT_STATUS_ACTIVE && used == 0);
-    CHECK_RESULT(signet_grant_get_status(NULL, 1500, &gs, NULL), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_grant_get_status(g, 1500, NULL, NULL), SIGNET_RESULT_NULL_POINTER);
-    signet_grant_reservation *gr = NULL;
-    CHECK_RESULT(signet_grant_reserve(g, S("carol"), S("alice"), 1500, &gr), SIGNET_RESULT_GRANT_NOT_GRANTEE);
-    CHECK_RESULT(signet_grant_reserve(g, S("bob"), S("zed"), 1500, &gr), SIGNET_RESULT_GRANT_WRONG_SIGNER);
-    CHECK_RESULT(signet_grant_reserve(g, S("bob"), S("alice"), 1500, NULL), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_grant_reserve(g, S("bob"), S("alice"), 1500, &gr), SIGNET_RESULT_OK);
-    CHECK_RESULT(signet_grant_commit(g, gr, &used), SIGNET_RESULT_OK);
-    CHECK(used == 1);
-    CHECK_RESULT(signet_grant_reserve(g, S("bob"), S("alice"), 1500, &gr), SIGNET_RESULT_OK);
-    CHECK_RESULT(signet_grant_abort(g, gr), SIGNET_RESULT_OK);
-    CHECK_RESULT(signet_grant_reserve(g, S("bob"), S("alice"), 1500, &gr), SIGNET_RESULT_OK);
-    signet_grant_reservation_free(gr);
-    signet_grant_reservation_free(NULL);
-    CHECK_RESULT(signet_grant_commit(g, NULL, NULL), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_grant_abort(NULL, NULL), SIGNET_RESULT_NULL_POINTER);
-    /* a reservation of another grant */
-    signet_signing_request *r4 = NULL;
-    signet_grant *g2 = NULL;
-    signet_signing_request_open(4, S("bob"), p, NULL, 1000, &r4);
-    CHECK_RESULT(signet_signing_request_approve(r4, S("dave"), 1001, &ap, &g2), SIGNET_RESULT_OK);
-    CHECK_RESULT(signet_grant_reserve(g2, S("bob"), S("alice"), 1500, &gr), SIGNET_RESULT_OK);
-    CHECK_RESULT(signet_grant_commit(g, gr, NULL), SIGNET_RESULT_GRANT_FOREIGN_RESERVATION);
-    CHECK_RESULT(signet_grant_revoke(g), SIGNET_RESULT_OK);
-    CHECK_RESULT(signet_grant_revoke(NULL), SIGNET_RESULT_NULL_POINTER);
-    CHECK_RESULT(signet_grant_reserve(g, S("bob"), S("alice"), 1500, &gr), SIGNET_RESULT_GRANT_NOT_ACTIVE);
-    signet_signing_request_free(r4);
-    signet_grant_free(g);
-    signet_grant_free(g2);
-    signet_grant_free(NULL);
-    signet_signer_policy_free(p);
-    signet_signer_policy_free(NULL);
 }
 
 /* ---- tokens --------------------------------------------------------------- */
@@ -682,16 +462,58 @@ static void test_tokens(void) {
     signet_token_free(NULL);
 }
 
+/* ---- certificates ------------------------------------------------------ */
+static void test_certificates(void) {
+    const int64_t nb = 1767225600LL, na = nb + 86400LL * 365;
+    signet_token *t = NULL;
+    CHECK_RESULT(signet_token_soft_new(&t), SIGNET_RESULT_OK);
+    signet_key_attributes a = {SIGNET_KEY_TYPE_ECC_P256, 256, SIGNET_KEY_USAGE_SIGN_HASH,
+                               SIGNET_ALGORITHM_ECDSA_SHA256_DER};
+    uint32_t h = 0;
+    CHECK_RESULT(signet_token_soft_generate(t, &a, &h), SIGNET_RESULT_OK);
+    uint8_t cert[4096];
+    size_t cert_len = 0;
+    CHECK_RESULT(signet_certificate_self_signed(t, h, S("signet test"), nb, na, 7, cert, sizeof cert, &cert_len),
+                 SIGNET_RESULT_OK);
+    CHECK(cert_len > 200 && cert[0] == 0x30);
+    uint8_t fp[32], fp2[32];
+    memset(fp2, 0xAA, sizeof fp2);
+    CHECK_RESULT(signet_certificate_fingerprint(cert, cert_len, fp), SIGNET_RESULT_OK);
+    CHECK(memcmp(fp, fp2, 32) != 0);
+    CHECK_RESULT(signet_certificate_fingerprint(cert, 20, fp2), SIGNET_RESULT_CERTIFICATE_MALFORMED);
+    CHECK_RESULT(signet_certificate_fingerprint(NULL, 0, fp2), SIGNET_RESULT_NULL_POINTER);
+    CHECK_RESULT(signet_certificate_fingerprint(cert, cert_len, NULL), SIGNET_RESULT_NULL_POINTER);
+    CHECK(fp2[0] == 0xAA && fp2[31] == 0xAA);
+
+    const uint8_t bad_utf8[] = {'a', 0xff, 'b'};
+    uint8_t small[16];
+    size_t small_n = 99;
+    CHECK_RESULT(signet_certificate_self_signed(t, h, S("x"), nb, na, 1, small, sizeof small, &small_n),
+                 SIGNET_RESULT_BUFFER_TOO_SMALL);
+    CHECK(small_n == 99);
+    CHECK_RESULT(signet_certificate_self_signed(t, h, S("x"), nb, na, 0, cert, sizeof cert, &small_n),
+                 SIGNET_RESULT_CERT_INVALID_SERIAL);
+    CHECK_RESULT(signet_certificate_self_signed(t, h, S("x"), na, nb, 1, cert, sizeof cert, &small_n),
+                 SIGNET_RESULT_CERT_INVALID_VALIDITY);
+    CHECK_RESULT(signet_certificate_self_signed(t, h, bad_utf8, sizeof bad_utf8, nb, na, 1, cert, sizeof cert,
+                                                &small_n),
+                 SIGNET_RESULT_INVALID_UTF8);
+    CHECK_RESULT(signet_certificate_self_signed(NULL, h, S("x"), nb, na, 1, cert, sizeof cert, &small_n),
+                 SIGNET_RESULT_NULL_POINTER);
+    CHECK_RESULT(signet_certificate_self_signed(t, h, S("x"), nb, na, 1, cert, sizeof cert, NULL),
+                 SIGNET_RESULT_NULL_POINTER);
+    CHECK(small_n == 99);
+    signet_token_free(t);
+}
+
 int main(int argc, char **argv) {
     if (argc > 1) keys_dir = argv[1];
     test_results();
     test_order();
     test_policy();
     test_counter_memory();
-    test_counter_file();
     test_counter_flash();
-    test_budget();
-    test_grant();
     test_tokens();
+    test_certificates();
     return finish("test_api");
 }
