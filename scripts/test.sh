@@ -4,7 +4,8 @@
 # and a bounded fuzz smoke run. Installs what it needs (idempotent, quick when present).
 #
 # Usage: scripts/test.sh [section...]
-#   sections: rust embedded c python node wasm fuzz   (default: all, in that order)
+#   sections: rust embedded c python node shared wasm fuzz   (default: all, in that order;
+#   shared needs what c, python and node build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -34,10 +35,11 @@ section_embedded() { step "embedded: thumbv7em-none-eabihf firmware, every featu
 section_c() { step "c: C ABI under ASan/UBSan and Valgrind"; scripts/c-test.sh; }
 section_python() { step "python: pip install, stubtest, pytest"; scripts/python-test.sh; }
 section_node() { step "node: npm install, tsc, node:test"; scripts/node-test.sh; }
+section_shared() { step "shared: CLI, Python, Node and C sign against one state and one budget"; scripts/shared-state-test.sh; }
 section_wasm() { step "wasm: build, headless Chromium tests"; scripts/wasm-test.sh; }
 section_fuzz() { step "fuzz: bounded smoke run of every target"; scripts/fuzz-smoke.sh; }
 
-all=(rust embedded c python node wasm fuzz)
+all=(rust embedded c python node shared wasm fuzz)
 sections=("$@")
 [ ${#sections[@]} -gt 0 ] || sections=("${all[@]}")
 start=$SECONDS
