@@ -574,6 +574,12 @@ pub const TABLE: &[Code] = &[
         "The user id contains a control character.",
     ),
     code(
+        "unknown_role",
+        3053,
+        Domain::InvalidRequest,
+        "Unknown account role name.",
+    ),
+    code(
         "grant_no_approvers",
         4001,
         Domain::Grant,
@@ -818,6 +824,18 @@ pub const TABLE: &[Code] = &[
     ),
     code("token_hardware", 6009, Domain::Token, "Token hardware failure."),
     code("token_other", 6010, Domain::Token, "Token failure."),
+    code(
+        "unknown_key_type",
+        6050,
+        Domain::InvalidRequest,
+        "Unknown key type name (rsa-<bits>, ecc-p256, ecc-p384).",
+    ),
+    code(
+        "unknown_signature_algorithm",
+        6051,
+        Domain::InvalidRequest,
+        "Unknown signature algorithm name.",
+    ),
     code(
         "verify_digest_length",
         6101,
@@ -1440,6 +1458,19 @@ mod tests {
             &super::DEVICE_PROFILE,
             &[crate::policy::UnknownDeviceProfile.code()],
         );
+        // Names that do not parse: not in a list (the C result enum is
+        // built from the lists), but rows of the table for the bindings.
+        for code in [
+            crate::budget::UnknownRole.code(),
+            crate::token::UnknownKeyType.code(),
+            crate::token::UnknownAlgorithm.code(),
+        ] {
+            assert_eq!(
+                super::lookup(code).map(|r| r.domain),
+                Some(super::Domain::InvalidRequest),
+                "{code}"
+            );
+        }
     }
 
     #[cfg(feature = "alloc")]
