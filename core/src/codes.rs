@@ -976,6 +976,42 @@ pub const TABLE: &[Code] = &[
     ),
     code("cms_encoding", 6306, Domain::Verification, "CMS encoding failed."),
     code(
+        "cms_malformed",
+        6307,
+        Domain::Verification,
+        "The input is not a DER CMS SignedData.",
+    ),
+    code(
+        "cms_no_signer",
+        6308,
+        Domain::Verification,
+        "The SignedData has no signer.",
+    ),
+    code(
+        "cms_signer_certificate_missing",
+        6309,
+        Domain::Verification,
+        "The signer's certificate is not embedded in the SignedData.",
+    ),
+    code(
+        "cms_unsupported_algorithm",
+        6310,
+        Domain::Verification,
+        "The digest or signature algorithm is not one Signet verifies.",
+    ),
+    code(
+        "cms_missing_message_digest",
+        6311,
+        Domain::Verification,
+        "The signed attributes lack messageDigest.",
+    ),
+    code(
+        "cms_content_digest_mismatch",
+        6312,
+        Domain::Verification,
+        "The content does not match the signed messageDigest: the file changed.",
+    ),
+    code(
         "sign_key_mismatch",
         7001,
         Domain::Sign,
@@ -1595,6 +1631,23 @@ mod tests {
             CmsError::Encoding,
         ];
         check(&super::CMS, &cms.map(|e| e.code()));
+        // Verification errors: not in the list (the C result enum is built
+        // from the lists), but rows of the table for the bindings.
+        for e in [
+            CmsError::Malformed,
+            CmsError::NoSigner,
+            CmsError::SignerCertificateMissing,
+            CmsError::UnsupportedAlgorithm,
+            CmsError::MissingMessageDigest,
+            CmsError::ContentDigestMismatch,
+        ] {
+            assert_eq!(
+                super::lookup(e.code()).map(|r| r.domain),
+                Some(super::Domain::Verification),
+                "{}",
+                e.code()
+            );
+        }
         use crate::sign::SignError;
         let sign = [
             SignError::KeyMismatch,
