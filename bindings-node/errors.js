@@ -1,8 +1,10 @@
 'use strict';
-// Error classes of the Signet Node bindings. The native layer throws a plain
-// `Error` with the core's stable `code`, a `kind` (which core error type it
-// came from) and the variant's context fields; `toSignetError` turns it into
-// the class for its kind. CLASS_BY_KIND is the one table that decides.
+// Error classes of the Signet Node bindings: one per domain of the table of
+// codes (signet_core::codes), so that a code is the same class in Node, the
+// browser (bindings-wasm/js/errors.js, the same table) and Python. The native
+// layer throws a plain `Error` with the code and its row's `domain`;
+// `errorFor` builds the class for a domain. CLASS_BY_DOMAIN is the one place
+// that decides.
 
 /** Base class of every error the bindings throw; `code` is a stable snake_case identifier. */
 class SignetError extends Error {
@@ -14,54 +16,47 @@ class SignetError extends Error {
   }
 }
 
-/** The request is unusable (wrong input type, unknown option, product, device, role or algorithm, bad date). */
+/** The request itself is malformed: options, numbers, names, dates, fingerprints, unreadable inputs. */
 class InvalidRequestError extends SignetError {}
-/** A certificate or public key cannot be parsed or used (key policy). */
+/** The key policy refuses a key, CSR or certificate. */
 class KeyPolicyError extends SignetError {}
-/** A signature budget or its counter store refused or failed. */
+/** A budget rule refused. */
 class BudgetError extends SignetError {}
-/** A signer policy, signing request or grant refused the operation. */
+/** A signer policy, signing request or grant rule refused. */
 class GrantError extends SignetError {}
-/** The software token refused or failed. */
+/** A signature counter (ledger) failed or is exhausted. */
+class CounterError extends SignetError {}
+/** The token refused or failed. */
 class TokenError extends SignetError {}
-/** The enforced sign primitive refused to sign. */
+/** The enforced sign path refused. */
 class SignError extends SignetError {}
+/** A signature did not verify, or not from the expected signer. */
+class VerificationError extends SignetError {}
+/** The state directory is missing, damaged or not writable. */
+class StateError extends SignetError {}
+/** The bindings' API was misused (a closed State, ...). */
+class UsageError extends SignetError {}
 
-const CLASS_BY_KIND = Object.freeze({
-  request: InvalidRequestError,
-  policy: KeyPolicyError,
+/** `signet_core::codes::Domain` names → classes. */
+const CLASS_BY_DOMAIN = Object.freeze({
+  invalid_request: InvalidRequestError,
+  key_policy: KeyPolicyError,
   budget: BudgetError,
   grant: GrantError,
+  counter: CounterError,
   token: TokenError,
   sign: SignError,
+  verification: VerificationError,
+  state: StateError,
+  usage: UsageError,
 });
 
-// Properties every Error has, or that the class sets itself: not copied as fields.
-const NOT_FIELDS = new Set(['message', 'stack', 'code', 'kind', 'name']);
-
-/**
- * The SignetError for an error thrown by the native layer. An error without a
- * known kind (napi's own argument checks, a caught panic) is an
- * InvalidRequestError with a binding code, so no caller ever sees a bare string
- * or an untyped error.
- */
-function toSignetError(e) {
-  if (e instanceof SignetError) return e;
-  if (e === null || typeof e !== 'object') {
-    return new InvalidRequestError('native_error', String(e));
-  }
-  const Cls = CLASS_BY_KIND[e.kind];
-  if (!Cls) {
-    const code = e.code === 'InvalidArg' || e.code === 'NumberExpected' || e.code === 'StringExpected' || e.code === 'ObjectExpected'
-      ? 'invalid_argument'
-      : 'native_error';
-    const err = new InvalidRequestError(code, String(e.message));
-    err.cause = e;
-    return err;
-  }
-  const fields = {};
-  for (const k of Object.keys(e)) if (!NOT_FIELDS.has(k)) fields[k] = e[k];
-  return new Cls(e.code, e.message, fields);
+/** The error of `domain` (a table domain name) with `code`, `message` and context fields. */
+function errorFor(domain, code, message, fields) {
+  const Cls = CLASS_BY_DOMAIN[domain] ?? UsageError;
+  const e = new Cls(code, message, fields);
+  e.domain = domain in CLASS_BY_DOMAIN ? domain : 'usage';
+  return e;
 }
 
 module.exports = {
@@ -70,8 +65,12 @@ module.exports = {
   KeyPolicyError,
   BudgetError,
   GrantError,
+  CounterError,
   TokenError,
   SignError,
-  CLASS_BY_KIND,
-  toSignetError,
+  VerificationError,
+  StateError,
+  UsageError,
+  CLASS_BY_DOMAIN,
+  errorFor,
 };

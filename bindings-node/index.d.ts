@@ -1,5 +1,6 @@
 // Types of the `signet` Node package (hand-written; checked with `tsc --strict`
-// against tests/types.ts).
+// against tests/types.ts). Numbers are range-checked by the package: a value
+// that is not a whole number in the argument's range throws `invalid_number`.
 
 /// <reference types="node" />
 
@@ -73,36 +74,285 @@ export function checkSpki(input: Input, options?: CheckKeyOptions): Report;
 /** The version of signet-core the addon wraps. */
 export function coreVersion(): string;
 
-export interface Usage {
-  nextIndex: number;
-  committed: number;
-  released: number;
-  /** Counted against the limit: every reservation not given back (fail closed). */
-  used: number;
-  pending: number;
+/** Domains of the table of codes; each has its error class (`CLASS_BY_DOMAIN`). */
+export type Domain =
+  | 'invalid_request' | 'key_policy' | 'budget' | 'grant' | 'counter'
+  | 'token' | 'sign' | 'verification' | 'state' | 'usage';
+
+/** One row of the table of codes (`signet_core::codes::TABLE`), shared by every surface. */
+export interface CodeInfo {
+  code: string;
+  /** Its number in the C ABI. */
+  number: number;
+  domain: Domain;
+  description: string;
 }
-export interface Recovery {
-  usage: Usage;
-  /** Reserved but never settled before a crash; counted as used. */
-  lost: number;
+/** Every row of the table of codes. */
+export function codes(): CodeInfo[];
+/** The row of one code, or null. */
+export function codeInfo(code: string): CodeInfo | null;
+
+// ---------------------------------------------------------------- state
+
+/**
+ * A time for the host: a `Date`, whole seconds since the epoch, or RFC 3339 text
+ * (`2026-03-01T12:00:00Z`; the host reads it, `time_invalid` otherwise).
+ */
+export type HostTime = Date | number | string;
+
+/** Core key type names. */
+export type KeyType = 'ecc-p256' | 'ecc-p384' | 'rsa-3072' | 'rsa-4096';
+
+export interface OpenOptions {
+  /** The acting user. Default: the OS user. */
+  user?: string;
+  /** A fixed clock (development states). Default: the system clock. */
+  now?: HostTime;
 }
-export interface FileStoreOptions {
-  /** Reservations made durable per write (default 1: strict). */
-  block?: number;
-  /** Wait for another process to release the ledger (default true) or fail with `counter_locked`. */
-  waitForLock?: boolean;
+export interface CreateOptions extends OpenOptions {
+  /** Default `ecc-p256`. */
+  keyType?: KeyType;
+  /** Signatures in the certificate's budget. Default 1000. */
+  budget?: number;
+  /** Days of certificate validity. Default 365. */
+  days?: number;
+  /** The assigned signer. Default: the acting user. */
+  signer?: string;
+}
+export interface InitOptions extends CreateOptions {
+  /** Replace an existing signer (its budget stays with its certificate). */
+  force?: boolean;
 }
 
-/** A fail-closed signature counter. */
-export class CounterStore {
+/** Opens the state in `path` (default `$SIGNET_STATE`, else `$XDG_DATA_HOME/signet`), checking every part (fails closed). */
+export function openState(path?: string, options?: OpenOptions): State;
+/** Creates a development state in `path`: key, self-issued certificate, budget. */
+export function initState(path: string, options?: InitOptions): State;
+/** Opens the state in `path`, creating a development state only if `path` does not exist at all. */
+export function openOrCreateState(path?: string, options?: CreateOptions): State;
+/** Verifies a file against its detached CMS signature without a state: give `cert` or `anySigner`. */
+export function verifyFile(file: string, options?: VerifyOptions): Verified;
+
+/** Which certificate's budget or policy: default the state's signing certificate. */
+export interface Which {
+  fingerprint?: Fingerprint;
+}
+export interface SignOptions {
+  /** The grant to sign under. Default: the acting user's only active grant, when a signer policy requires one. */
+  grant?: number;
+}
+export interface SignFileOptions extends SignOptions {
+  /** Where the signature goes. Default `FILE.p7s`. */
+  output?: string;
+}
+export interface SignFilesOptions extends SignOptions {
+  /** Each signature as `DIR/<name>.p7s`. Default: next to each file. */
+  outputDir?: string;
+}
+export interface VerifyOptions {
+  /** The signature. Default `FILE.p7s`. */
+  signature?: string;
+  /** The expected signer's certificate (PEM or DER). Default: the state's. */
+  cert?: Input;
+  /** Integrity only: accept any signer. Not together with `cert`. */
+  anySigner?: boolean;
+}
+export interface BudgetInitOptions {
+  signer: string;
+  /** Start of use, if later than the certificate's notBefore. */
+  notBefore?: HostTime;
+  /** End of use, if earlier than the certificate's notAfter. */
+  notAfter?: HostTime;
+  /** Default 1000. */
+  allotment?: number;
+}
+export interface ActingAs {
+  /** The acting user's account role. Default `standard_user`. */
+  role?: Role;
+  subaccount?: boolean;
+}
+export interface PolicyOptions extends Which {
+  /** How long a request may stay open, seconds. */
+  ttlSecs: number;
+  steps: ApprovalStepSpec[];
+  /** Longest signing window, seconds. */
+  maxWindowSecs?: number;
+  /** Most sign operations per grant. */
+  maxSignings?: number;
+}
+export interface RequestOptions extends Which {
+  /** Default: now. */
+  validFrom?: HostTime;
+  /** Default: the policy's maximum window. */
+  validUntil?: HostTime;
+  /** Default: the policy's maximum. */
+  allowedOps?: number;
+  justification?: string;
+}
+
+// Reports: the host's, with exactly the keys `signet --json` prints (snake_case).
+// Times are seconds since the epoch; fingerprints are lower-case hex.
+
+export type BudgetState = 'valid' | 'not_yet_valid' | 'expired' | 'revoked';
+export interface Crossing { used: number; level: UsageLevel }
+export interface BudgetReport {
+  fingerprint: string;
+  signer: string;
+  not_before: number;
+  not_after: number;
+  state: BudgetState;
+  allotment: number;
+  purchased: number;
+  total: number;
+  /** Committed, in flight, or lost in a crash (fail closed). */
+  used: number;
+  committed: number;
+  lost_in_crashes: number;
+  remaining: number;
+  level: UsageLevel;
+  /** Levels crossed by the operation that returned this report. */
+  crossed: Crossing[];
+}
+export interface Status {
+  state_dir: string;
+  development: boolean;
+  token: string;
+  certificate: { subject: string; fingerprint: string; not_before: number; not_after: number };
+  key_type: KeyType;
+  algorithm: SignatureAlgorithm;
+  signer: string;
+  /** A signer policy makes every signature need a grant. */
+  grant_required: boolean;
+  budget: BudgetReport;
+}
+export interface SignedFile {
+  file: string;
+  signature: string;
+  counter_index: number;
+  grant: number | null;
+  remaining: number;
+  level: UsageLevel;
+}
+export interface SignedBatch {
+  signed: SignedFile[];
+  crossed: Crossing[];
+  remaining: number;
+}
+export interface SignedDigest {
+  /** The signature (DER for ECDSA). Hex in the CLI's JSON, a Buffer here. */
+  signature: Buffer;
+  algorithm: SignatureAlgorithm;
+  counter_index: number;
+  grant: number | null;
+  remaining: number;
+  level: UsageLevel;
+  crossed: UsageLevel | null;
+}
+export interface Verified {
+  file: string;
+  signature: string;
+  certificate_fingerprint: string;
+  subject: string;
+  algorithm: SignatureAlgorithm;
+  /** `any_signer`: integrity only, who signed was not checked. */
+  signer_check: 'state_certificate' | 'certificate' | 'any_signer';
+}
+export interface PolicyRecord {
+  fingerprint: string;
+  signer: string;
+  max_window_secs: number | null;
+  max_signings: number | null;
+  max_request_ttl_secs: number;
+  steps: { approvers: string[]; threshold: number }[];
+}
+export interface GrantReport {
+  id: number;
+  status: GrantStatus;
+  grantee: string;
+  signer: string;
+  fingerprint: string;
+  valid_from: number;
+  valid_until: number | null;
+  allowed_ops: number | null;
+  used: number;
+  remaining: number | null;
+}
+export interface RequestReport {
+  id: number;
+  status: RequestStatus;
+  requester: string;
+  signer: string;
+  fingerprint: string;
+  created_at: number;
+  expires_at: number;
+  valid_from: number;
+  valid_until: number | null;
+  allowed_ops: number | null;
+  justification: string;
+  current_step: number;
+  steps: number;
+  approvals: { step: number; by: string }[];
+  rejection: { by: string; comment: string | null } | null;
+  grant: GrantReport | null;
+}
+
+/**
+ * An opened state directory (signet-host's State): the signer, its budget and
+ * ledgers, grants, the acting user and the clock. Holds no ledger between calls.
+ * `*Async` methods run on the libuv thread pool.
+ */
+export class State {
   private constructor();
-  static memory(): CounterStore;
-  static file(dir: string, options?: FileStoreOptions): CounterStore;
-  usage(): Usage;
-  /** What opening a file store recovered; `null` for a memory store. */
-  readonly recovery: Recovery | null;
-  /** Releases the store (and a file ledger's lock). Later use throws `store_closed`. */
+  /** Whether the call that returned this State created the state directory. */
+  readonly created: boolean;
+  readonly dir: string;
+  readonly user: string;
+  /** The signing certificate's SHA-256, hex. */
+  readonly fingerprint: string;
+  readonly algorithm: SignatureAlgorithm;
+  /** The signing certificate, DER. */
+  readonly certificateDer: Buffer;
+  /** Releases the state (the key with it). Throws `state_busy` while an async call is in flight; later calls throw `state_closed`. */
   close(): void;
+
+  status(): Status;
+  /** Signs a digest made with the state algorithm's hash. */
+  signDigest(digest: Input, options?: SignOptions): SignedDigest;
+  signDigestAsync(digest: Input, options?: SignOptions): Promise<SignedDigest>;
+  /** Signs a file: a detached CMS signature (`FILE.p7s`). */
+  signFile(file: string, options?: SignFileOptions): SignedFile;
+  signFileAsync(file: string, options?: SignFileOptions): Promise<SignedFile>;
+  /** Signs files, all or nothing. */
+  signFiles(files: string[], options?: SignFilesOptions): SignedBatch;
+  signFilesAsync(files: string[], options?: SignFilesOptions): Promise<SignedBatch>;
+  /** Verifies a file and who signed it (default: the state's certificate). */
+  verifyFile(file: string, options?: VerifyOptions): Verified;
+  verifyFileAsync(file: string, options?: VerifyOptions): Promise<Verified>;
+
+  /** Every certificate with a budget here (hex). */
+  budgetFingerprints(): string[];
+  budgetShow(options?: Which): BudgetReport;
+  /** Creates the budget of a certificate (PEM or DER). */
+  budgetInit(certificate: Input, options: BudgetInitOptions): BudgetReport;
+  /** Buys signatures as the acting user. */
+  budgetBuy(options: { signatures: number } & ActingAs & Which): BudgetReport;
+  /** Records the certificate's revocation. */
+  budgetRevoke(options?: Which): BudgetReport;
+  /** Assigns the certificate to another signer (KeyLocker lead only). */
+  budgetAssign(options: { signer: string; keylockerLead?: boolean } & ActingAs & Which): BudgetReport;
+  /** Counts signatures made elsewhere by the acting user, all or nothing. Default count 1. */
+  budgetUse(options?: { count?: number } & Which): BudgetReport;
+
+  /** Binds a signer policy: every signature then needs a grant. */
+  grantPolicy(options: PolicyOptions): PolicyRecord;
+  grantPolicyOf(options?: Which): PolicyRecord | null;
+  /** Opens a signing request as the acting user. */
+  grantRequest(options?: RequestOptions): RequestReport;
+  grantApprove(id: number): RequestReport;
+  grantReject(id: number, options?: { comment?: string }): RequestReport;
+  grantCancel(id: number): RequestReport;
+  grantShow(id: number): RequestReport;
+  grantList(): RequestReport[];
 }
 
 export interface Actor {
@@ -112,7 +362,7 @@ export interface Actor {
   keylockerLead?: boolean;
 }
 
-/** A certificate fingerprint: 32 bytes, or 64 hex digits. */
+/** A certificate fingerprint: 32 bytes, or 64 hex digits (`:` separators allowed). */
 export type Fingerprint = Buffer | Uint8Array | string;
 
 export interface BudgetOptions {
@@ -124,15 +374,7 @@ export interface BudgetOptions {
   allotment?: number;
 }
 
-export interface UseReport {
-  index: number;
-  used: number;
-  remaining: number;
-  level: UsageLevel;
-  crossed?: UsageLevel | null;
-}
-
-/** The signature budget of one certificate. */
+/** The signature budget of one certificate, in memory (rules only; a state keeps and counts budgets). */
 export class Budget {
   constructor(options: BudgetOptions);
   /** A budget bound to a certificate's fingerprint and validity. */
@@ -145,14 +387,10 @@ export class Budget {
   readonly total: number;
   readonly revoked: boolean;
   readonly signer: string;
-  remaining(store: CounterStore, options?: { now?: Time }): number;
-  level(store: CounterStore): UsageLevel;
   /** Buys more signatures; returns the new total. */
   buy(options: { by: Actor; fingerprint: Fingerprint; count: number; now?: Time }): number;
   revoke(fingerprint: Fingerprint): void;
   assignSigner(options: { by: Actor; fingerprint: Fingerprint; signer: string }): void;
-  /** Counts one use without signing. */
-  use(store: CounterStore, options: { signer: string; fingerprint: Fingerprint; now?: Time }): UseReport;
 }
 
 export interface ApprovalStepSpec {
@@ -212,76 +450,16 @@ export class Grant {
   revoke(): void;
 }
 
-export interface KeyInfo {
-  keyType: 'ec' | 'rsa';
-  bits: number;
-  curve: 'P-256' | 'P-384' | null;
-  algorithm: SignatureAlgorithm;
-  /** Always false. */
-  exportable: false;
-}
-
-/** An in-memory software token (tests and development only). Private keys never leave it. */
-export class SoftwareToken {
-  constructor();
-  /** Generates a key for `algorithm`; returns its handle. */
-  generate(options: { algorithm: SignatureAlgorithm; curve?: 'P-256' | 'P-384'; rsaBits?: 3072 | 4096 }): number;
-  /** Imports a PKCS#8 private key (PEM or DER); returns its handle. */
-  importPkcs8(key: Input, options: { algorithm: SignatureAlgorithm }): number;
-  /** DER SubjectPublicKeyInfo. */
-  publicKey(handle: number): Buffer;
-  keyInfo(handle: number): KeyInfo;
-  destroy(handle: number): void;
-}
-
-export interface SignerOptions {
-  certificate: Input;
-  token: SoftwareToken;
-  key: number;
-  budget: Budget;
-  store: CounterStore;
-  /** Every signature needs a grant (default false). */
-  requireGrant?: boolean;
-  /** Verify ECDSA signatures before release (default true; RSA always). */
-  verifyEcdsa?: boolean;
-}
-export interface SignOptions {
-  user: string;
-  algorithm: SignatureAlgorithm;
-  grant?: Grant;
-  now?: Time;
-}
-export interface Receipt {
-  certFingerprint: Buffer;
-  counterIndex: number;
-  grantId: number | null;
-  signaturesRemaining: number;
-  level: UsageLevel;
-  crossed: UsageLevel | null;
-  algorithm: SignatureAlgorithm;
-}
-export interface Signed {
-  /** The signature, or a DER CMS ContentInfo for `signCms*`. */
-  signature: Buffer;
-  receipt: Receipt;
-}
-
-/** The enforced sign primitive. `*Async` runs on the libuv thread pool. */
-export class Signer {
-  constructor(options: SignerOptions);
-  signSync(data: Input, options: SignOptions): Signed;
-  signAsync(data: Input, options: SignOptions): Promise<Signed>;
-  signDigestSync(digest: Input, options: SignOptions): Signed;
-  signDigestAsync(digest: Input, options: SignOptions): Promise<Signed>;
-  signCmsSync(data: Input, options: SignOptions): Signed;
-  signCmsAsync(data: Input, options: SignOptions): Promise<Signed>;
-}
 
 /** Base class of every error the package throws. */
 export class SignetError extends Error {
   constructor(code: string, message: string, fields?: Record<string, unknown>);
-  /** Stable snake_case code, the same as signet-core's. */
+  /** Stable snake_case code: a row of the table of codes, the same in every surface. */
   readonly code: string;
+  /** The code's domain; it decides the class. */
+  readonly domain?: Domain;
+  /** What to do about it (errors of the state), if anything. */
+  readonly hint?: string;
   /** Context of the failure (e.g. `total`, `used`, `notAfter`, `status`). */
   readonly [field: string]: unknown;
 }
@@ -289,8 +467,13 @@ export class InvalidRequestError extends SignetError {}
 export class KeyPolicyError extends SignetError {}
 export class BudgetError extends SignetError {}
 export class GrantError extends SignetError {}
+export class CounterError extends SignetError {}
 export class TokenError extends SignetError {}
 export class SignError extends SignetError {}
-export const CLASS_BY_KIND: Readonly<Record<'request' | 'policy' | 'budget' | 'grant' | 'token' | 'sign', typeof SignetError>>;
+export class VerificationError extends SignetError {}
+export class StateError extends SignetError {}
+export class UsageError extends SignetError {}
+/** The class of each domain (the same table as the browser package's). */
+export const CLASS_BY_DOMAIN: Readonly<Record<Domain, typeof SignetError>>;
 /** Converts an error from the native layer into its SignetError subclass. */
 export function toSignetError(e: unknown): SignetError;

@@ -1,15 +1,16 @@
 'use strict';
-// The idiomatic JS API over the native addon (index.node built by napi-rs):
+// The idiomatic JS API over the native addon (signet.*.node, built by napi-rs):
 // option objects, Dates, Buffers or strings in; plain objects out; every
-// native error re-thrown as a SignetError subclass (errors.js).
+// error a SignetError subclass chosen by its code's domain (errors.js).
+// Numbers are passed through unchanged: the native layer range-checks them.
 
 const { readdirSync } = require('node:fs');
 const { join } = require('node:path');
 const errors = require('./errors.js');
 
 const {
-  SignetError, InvalidRequestError, KeyPolicyError, BudgetError, GrantError, TokenError, SignError,
-  CLASS_BY_KIND, toSignetError,
+  SignetError, InvalidRequestError, KeyPolicyError, BudgetError, GrantError, CounterError, TokenError, SignError,
+  VerificationError, StateError, UsageError, CLASS_BY_DOMAIN, errorFor,
 } = errors;
 
 function loadNative() {
@@ -23,6 +24,33 @@ function loadNative() {
 
 const native = loadNative();
 
+/** The error for `code`: its class follows from the code's row in the table of codes. */
+function fail(code, message) {
+  const row = native.codeInfoOf(code);
+  return errorFor(row ? row.domain : 'usage', code, message);
+}
+
+// Properties every Error has, or that errorFor sets itself: not copied as fields.
+const NOT_FIELDS = new Set(['message', 'stack', 'code', 'domain', 'name']);
+
+/**
+ * The SignetError for an error thrown by the native layer: the class of the
+ * `domain` the native layer took from the table. An error without one (napi's
+ * own argument checks, a caught panic) is `native_error`, so no caller ever
+ * sees a bare string or an untyped error.
+ */
+function toSignetError(e) {
+  if (e instanceof SignetError) return e;
+  if (e !== null && typeof e === 'object' && typeof e.code === 'string' && typeof e.domain === 'string') {
+    const fields = {};
+    for (const k of Object.keys(e)) if (!NOT_FIELDS.has(k)) fields[k] = e[k];
+    return errorFor(e.domain, e.code, e.message, fields);
+  }
+  const err = fail('native_error', e !== null && typeof e === 'object' ? String(e.message) : String(e));
+  err.cause = e;
+  return err;
+}
+
 /** Runs a native call, re-throwing its error as a SignetError subclass. */
 function call(fn) {
   try {
@@ -32,12 +60,26 @@ function call(fn) {
   }
 }
 
+/** A native call that returns a host report as JSON text. */
+function report(fn) {
+  return JSON.parse(call(fn));
+}
+
+/** Awaits a native task that resolves to a host report as JSON text. */
+async function reportLater(fn) {
+  let text;
+  try {
+    text = await fn();
+  } catch (e) {
+    throw toSignetError(e);
+  }
+  return JSON.parse(text);
+}
+
 const NATIVE = Symbol('signet.native');
 
 function unwrap(value, Cls, name) {
-  if (!(value instanceof Cls)) {
-    throw new InvalidRequestError('invalid_option_type', `${name} must be a ${Cls.name}`);
-  }
+  if (!(value instanceof Cls)) throw fail('invalid_option_type', `${name} must be a ${Cls.name}`);
   return value[NATIVE];
 }
 
@@ -45,11 +87,11 @@ function unwrap(value, Cls, name) {
 function readOptions(options, allowed) {
   if (options === undefined || options === null) return {};
   if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new InvalidRequestError('invalid_options', 'options must be an object (or undefined)');
+    throw fail('invalid_options', 'options must be an object (or undefined)');
   }
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) {
-      throw new InvalidRequestError('unknown_option', `unknown option ${JSON.stringify(key)} (allowed: ${allowed.join(', ')})`);
+      throw fail('unknown_option', `unknown option ${JSON.stringify(key)} (allowed: ${allowed.join(', ')})`);
     }
   }
   return options;
@@ -57,25 +99,36 @@ function readOptions(options, allowed) {
 
 function optString(name, v) {
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw new InvalidRequestError('invalid_option_type', `${name} must be a string`);
+  if (typeof v !== 'string') throw fail('invalid_option_type', `${name} must be a string`);
+  return v;
+}
+
+function reqString(name, v) {
+  if (typeof v !== 'string') throw fail('invalid_option_type', `${name} must be a string`);
   return v;
 }
 
 function optBool(name, v) {
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'boolean') throw new InvalidRequestError('invalid_option_type', `${name} must be a boolean`);
+  if (typeof v !== 'boolean') throw fail('invalid_option_type', `${name} must be a boolean`);
   return v;
 }
 
-function reqString(name, v) {
-  if (typeof v !== 'string') throw new InvalidRequestError('invalid_option_type', `${name} must be a string`);
-  return v;
-}
-
+/** A number, as given: the native layer checks that it is whole and in range. */
 function optNumber(name, v) {
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number') throw new InvalidRequestError('invalid_option_type', `${name} must be a number`);
+  if (typeof v !== 'number') throw fail('invalid_option_type', `${name} must be a number`);
   return v;
+}
+
+function reqNumber(name, v) {
+  if (typeof v !== 'number') throw fail('invalid_option_type', `${name} must be a number`);
+  return v;
+}
+
+function strings(name, v) {
+  if (!Array.isArray(v)) throw fail('invalid_option_type', `${name} must be an array of strings`);
+  return v.map((s, i) => reqString(`${name}[${i}]`, s));
 }
 
 /** string (UTF-8) | Buffer | Uint8Array → Buffer. */
@@ -83,7 +136,7 @@ function bytes(name, v) {
   if (typeof v === 'string') return Buffer.from(v, 'utf8');
   if (Buffer.isBuffer(v)) return v;
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-  throw new InvalidRequestError('invalid_input_type', `${name} must be a string, Buffer or Uint8Array`);
+  throw fail('invalid_input_type', `${name} must be a string, Buffer or Uint8Array`);
 }
 
 /** `at` option: 'YYYY-MM-DD' or a Date (its UTC day); default today (UTC). */
@@ -91,33 +144,46 @@ function day(v) {
   if (v === undefined || v === null) return new Date().toISOString().slice(0, 10);
   if (typeof v === 'string') return v;
   if (v instanceof Date && !Number.isNaN(v.getTime())) return v.toISOString().slice(0, 10);
-  throw new InvalidRequestError('invalid_option_type', 'at must be a YYYY-MM-DD string or a valid Date');
+  throw fail('invalid_option_type', 'at must be a YYYY-MM-DD string or a valid Date');
 }
 
-/** A time: Date, or whole seconds since the epoch; default now. */
+/** A Date as whole seconds since the epoch (an invalid Date gives NaN, refused natively). */
+function dateSeconds(d) {
+  return Math.floor(d.getTime() / 1000);
+}
+
+/** A time for the in-memory objects: Date or seconds; default now (the binding's clock). */
 function seconds(name, v) {
   if (v === undefined || v === null) return Math.floor(Date.now() / 1000);
-  if (v instanceof Date && !Number.isNaN(v.getTime())) return Math.floor(v.getTime() / 1000);
-  if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
-  throw new InvalidRequestError('invalid_option_type', `${name} must be a Date or whole seconds since the epoch`);
+  if (v instanceof Date) return dateSeconds(v);
+  if (typeof v === 'number') return v;
+  throw fail('invalid_option_type', `${name} must be a Date or seconds since the epoch`);
+}
+
+/** A time for the host: Date, seconds, or RFC 3339 text (the host reads it). */
+function optTime(name, v) {
+  if (v === undefined || v === null) return undefined;
+  if (v instanceof Date) return dateSeconds(v);
+  if (typeof v === 'number' || typeof v === 'string') return v;
+  throw fail('invalid_option_type', `${name} must be a Date, seconds since the epoch or an RFC 3339 string`);
 }
 
 function toDate(secs) {
   return secs === null || secs === undefined ? null : new Date(secs * 1000);
 }
 
-/** A SHA-256 fingerprint: Buffer/Uint8Array or hex string. */
-function fingerprintBytes(v) {
-  if (typeof v === 'string') {
-    if (!/^[0-9a-fA-F]*$/.test(v) || v.length % 2 !== 0) {
-      throw new InvalidRequestError('invalid_fingerprint', 'a fingerprint string must be hex');
-    }
-    return Buffer.from(v, 'hex');
-  }
-  return bytes('fingerprint', v);
+/** A SHA-256 fingerprint: 32 bytes or hex text (`:` allowed), as hex for the native layer. */
+function fingerprintHex(name, v) {
+  if (typeof v === 'string') return v;
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
+  throw fail('invalid_option_type', `${name} must be a hex string, Buffer or Uint8Array`);
 }
 
-// ---------------------------------------------------------------- validation
+function optFingerprint(v) {
+  return v === undefined || v === null ? undefined : fingerprintHex('fingerprint', v);
+}
+
+// ---------------------------------------------------------------- checks
 
 function validateOrder(body, options) {
   const o = readOptions(options, ['product', 'at']);
@@ -152,37 +218,236 @@ function checkSpki(input, options) {
   return call(() => native.checkSpki(data, device, day(o.at)));
 }
 
-// ---------------------------------------------------------------- counters, budgets
+// ---------------------------------------------------------------- state
 
-class CounterStore {
+function openArgs(o) {
+  return { user: optString('user', o.user), now: optTime('now', o.now) };
+}
+
+function initArgs(o) {
+  return {
+    keyType: optString('keyType', o.keyType),
+    budget: optNumber('budget', o.budget),
+    days: optNumber('days', o.days),
+    signer: optString('signer', o.signer),
+    force: optBool('force', o.force),
+  };
+}
+
+function verifyArgs(file, options) {
+  const o = readOptions(options, ['signature', 'cert', 'anySigner']);
+  return [
+    reqString('file', file),
+    optString('signature', o.signature),
+    o.cert === undefined || o.cert === null ? undefined : bytes('cert', o.cert),
+    optBool('anySigner', o.anySigner),
+  ];
+}
+
+function signDigestArgs(digest, options) {
+  const o = readOptions(options, ['grant']);
+  return [bytes('digest', digest), optNumber('grant', o.grant)];
+}
+
+function signFileArgs(file, options) {
+  const o = readOptions(options, ['output', 'grant']);
+  return [reqString('file', file), optString('output', o.output), optNumber('grant', o.grant)];
+}
+
+function signFilesArgs(files, options) {
+  const o = readOptions(options, ['outputDir', 'grant']);
+  return [strings('files', files), optString('outputDir', o.outputDir), optNumber('grant', o.grant)];
+}
+
+/** The digest signature is hex in the host's report (and the CLI's JSON); a Buffer here. */
+function signedDigest(r) {
+  return { ...r, signature: Buffer.from(r.signature, 'hex') };
+}
+
+function stepsArg(steps) {
+  if (!Array.isArray(steps)) throw fail('invalid_option_type', 'steps must be an array');
+  return steps.map((s, i) => {
+    const so = readOptions(s, ['approvers', 'threshold']);
+    return {
+      approvers: strings(`steps[${i}].approvers`, so.approvers),
+      threshold: optNumber(`steps[${i}].threshold`, so.threshold) ?? 1,
+    };
+  });
+}
+
+/** An opened state directory. Reports are the host's, with the keys `signet --json` prints. */
+class State {
   constructor(inner) {
-    if (!(inner instanceof native.CounterStore)) {
-      throw new InvalidRequestError('invalid_argument', 'use CounterStore.memory() or CounterStore.file(dir)');
+    if (!(inner instanceof native.State)) {
+      throw fail('invalid_option_type', 'a State comes from openState, initState or openOrCreateState');
     }
     this[NATIVE] = inner;
   }
-  static memory() {
-    return new CounterStore(call(() => native.CounterStore.memory()));
+
+  get created() { return call(() => this[NATIVE].created); }
+  get dir() { return call(() => this[NATIVE].dir); }
+  get user() { return call(() => this[NATIVE].user); }
+  get fingerprint() { return call(() => this[NATIVE].fingerprint); }
+  get algorithm() { return call(() => this[NATIVE].algorithm); }
+  get certificateDer() { return call(() => this[NATIVE].certificateDer); }
+
+  close() { call(() => this[NATIVE].close()); }
+
+  status() { return report(() => this[NATIVE].status()); }
+
+  signDigest(digest, options) {
+    const a = signDigestArgs(digest, options);
+    return signedDigest(report(() => this[NATIVE].signDigest(...a)));
   }
-  static file(dir, options) {
-    const o = readOptions(options, ['block', 'waitForLock']);
-    const block = optNumber('block', o.block);
-    const wait = optBool('waitForLock', o.waitForLock);
-    return new CounterStore(call(() => native.CounterStore.file(reqString('dir', dir), block, wait)));
+  async signDigestAsync(digest, options) {
+    const a = signDigestArgs(digest, options);
+    return signedDigest(await reportLater(() => this[NATIVE].signDigestAsync(...a)));
   }
-  usage() {
-    return call(() => this[NATIVE].usage());
+  signFile(file, options) {
+    const a = signFileArgs(file, options);
+    return report(() => this[NATIVE].signFile(...a));
   }
-  get recovery() {
-    return call(() => this[NATIVE].recovery) ?? null;
+  async signFileAsync(file, options) {
+    const a = signFileArgs(file, options);
+    return reportLater(() => this[NATIVE].signFileAsync(...a));
   }
-  close() {
-    call(() => this[NATIVE].close());
+  signFiles(files, options) {
+    const a = signFilesArgs(files, options);
+    return report(() => this[NATIVE].signFiles(...a));
   }
+  async signFilesAsync(files, options) {
+    const a = signFilesArgs(files, options);
+    return reportLater(() => this[NATIVE].signFilesAsync(...a));
+  }
+  verifyFile(file, options) {
+    const a = verifyArgs(file, options);
+    return report(() => this[NATIVE].verifyFile(...a));
+  }
+  async verifyFileAsync(file, options) {
+    const a = verifyArgs(file, options);
+    return reportLater(() => this[NATIVE].verifyFileAsync(...a));
+  }
+
+  budgetFingerprints() { return report(() => this[NATIVE].budgetFingerprints()); }
+  budgetShow(options) {
+    const o = readOptions(options, ['fingerprint']);
+    const fp = optFingerprint(o.fingerprint);
+    return report(() => this[NATIVE].budgetShow(fp));
+  }
+  budgetInit(certificate, options) {
+    const cert = bytes('certificate', certificate);
+    const o = readOptions(options, ['signer', 'notBefore', 'notAfter', 'allotment']);
+    const a = [reqString('signer', o.signer), optTime('notBefore', o.notBefore), optTime('notAfter', o.notAfter),
+      optNumber('allotment', o.allotment)];
+    return report(() => this[NATIVE].budgetInit(cert, ...a));
+  }
+  budgetBuy(options) {
+    const o = readOptions(options, ['signatures', 'role', 'subaccount', 'fingerprint']);
+    const a = [optFingerprint(o.fingerprint), reqNumber('signatures', o.signatures), optString('role', o.role),
+      optBool('subaccount', o.subaccount)];
+    return report(() => this[NATIVE].budgetBuy(...a));
+  }
+  budgetRevoke(options) {
+    const o = readOptions(options, ['fingerprint']);
+    const fp = optFingerprint(o.fingerprint);
+    return report(() => this[NATIVE].budgetRevoke(fp));
+  }
+  budgetAssign(options) {
+    const o = readOptions(options, ['signer', 'role', 'subaccount', 'keylockerLead', 'fingerprint']);
+    const a = [optFingerprint(o.fingerprint), reqString('signer', o.signer), optString('role', o.role),
+      optBool('subaccount', o.subaccount), optBool('keylockerLead', o.keylockerLead)];
+    return report(() => this[NATIVE].budgetAssign(...a));
+  }
+  budgetUse(options) {
+    const o = readOptions(options, ['count', 'fingerprint']);
+    const a = [optFingerprint(o.fingerprint), optNumber('count', o.count) ?? 1];
+    return report(() => this[NATIVE].budgetUse(...a));
+  }
+
+  grantPolicy(options) {
+    const o = readOptions(options, ['ttlSecs', 'steps', 'maxWindowSecs', 'maxSignings', 'fingerprint']);
+    const policy = {
+      ttlSecs: reqNumber('ttlSecs', o.ttlSecs),
+      steps: stepsArg(o.steps),
+      maxWindowSecs: optNumber('maxWindowSecs', o.maxWindowSecs),
+      maxSignings: optNumber('maxSignings', o.maxSignings),
+    };
+    const fp = optFingerprint(o.fingerprint);
+    return report(() => this[NATIVE].grantPolicy(fp, policy));
+  }
+  grantPolicyOf(options) {
+    const o = readOptions(options, ['fingerprint']);
+    const fp = optFingerprint(o.fingerprint);
+    return report(() => this[NATIVE].grantPolicyOf(fp));
+  }
+  grantRequest(options) {
+    const o = readOptions(options, ['validFrom', 'validUntil', 'allowedOps', 'justification', 'fingerprint']);
+    const request = {
+      validFrom: optTime('validFrom', o.validFrom),
+      validUntil: optTime('validUntil', o.validUntil),
+      allowedOps: optNumber('allowedOps', o.allowedOps),
+      justification: optString('justification', o.justification),
+    };
+    const fp = optFingerprint(o.fingerprint);
+    return report(() => this[NATIVE].grantRequest(fp, request));
+  }
+  grantApprove(id) {
+    const n = reqNumber('id', id);
+    return report(() => this[NATIVE].grantApprove(n));
+  }
+  grantReject(id, options) {
+    const n = reqNumber('id', id);
+    const o = readOptions(options, ['comment']);
+    const comment = optString('comment', o.comment);
+    return report(() => this[NATIVE].grantReject(n, comment));
+  }
+  grantCancel(id) {
+    const n = reqNumber('id', id);
+    return report(() => this[NATIVE].grantCancel(n));
+  }
+  grantShow(id) {
+    const n = reqNumber('id', id);
+    return report(() => this[NATIVE].grantShow(n));
+  }
+  grantList() { return report(() => this[NATIVE].grantList()); }
 }
 
+/** Opens the state in `path` (default `$SIGNET_STATE`, else the XDG data directory); fails closed. */
+function openState(path, options) {
+  const p = optString('path', path);
+  const o = readOptions(options, ['user', 'now']);
+  const open = openArgs(o);
+  return new State(call(() => native.openState(p, open)));
+}
+
+/** Creates a development state in `path` (with `force`, replaces its signer). */
+function initState(path, options) {
+  const p = reqString('path', path);
+  const o = readOptions(options, ['keyType', 'budget', 'days', 'signer', 'force', 'user', 'now']);
+  const open = openArgs(o);
+  const init = initArgs(o);
+  return new State(call(() => native.initState(p, open, init)));
+}
+
+/** Opens the state in `path`, creating a development state only if `path` does not exist at all. */
+function openOrCreateState(path, options) {
+  const p = optString('path', path);
+  const o = readOptions(options, ['keyType', 'budget', 'days', 'signer', 'user', 'now']);
+  const open = openArgs(o);
+  const init = initArgs(o);
+  return new State(call(() => native.openOrCreateState(p, open, init)));
+}
+
+/** Verifies a file against its detached CMS signature without a state (`cert` or `anySigner`). */
+function verifyFile(file, options) {
+  const a = verifyArgs(file, options);
+  return report(() => native.verifyFile(...a));
+}
+
+// ---------------------------------------------------------------- in-memory budgets and grants
+
 function actor(a) {
-  if (a === null || typeof a !== 'object') throw new InvalidRequestError('invalid_option_type', 'by must be an actor object');
+  if (a === null || typeof a !== 'object') throw fail('invalid_option_type', 'by must be an actor object');
   const o = readOptions(a, ['id', 'role', 'subaccount', 'keylockerLead']);
   return {
     id: reqString('by.id', o.id),
@@ -199,7 +464,7 @@ class Budget {
       return;
     }
     const o = readOptions(options, ['fingerprint', 'notBefore', 'notAfter', 'signer', 'allotment']);
-    const fp = fingerprintBytes(o.fingerprint);
+    const fp = fingerprintHex('fingerprint', o.fingerprint);
     const nb = seconds('notBefore', o.notBefore);
     const na = seconds('notAfter', o.notAfter);
     const signer = reqString('signer', o.signer);
@@ -221,44 +486,26 @@ class Budget {
   get total() { return call(() => this[NATIVE].total); }
   get revoked() { return call(() => this[NATIVE].revoked); }
   get signer() { return call(() => this[NATIVE].signer); }
-  remaining(store, options) {
-    const o = readOptions(options, ['now']);
-    const s = unwrap(store, CounterStore, 'store');
-    return call(() => this[NATIVE].remaining(s, seconds('now', o.now)));
-  }
-  level(store) {
-    const s = unwrap(store, CounterStore, 'store');
-    return call(() => this[NATIVE].level(s));
-  }
   buy(options) {
     const o = readOptions(options, ['by', 'fingerprint', 'count', 'now']);
     const by = actor(o.by);
-    const fp = fingerprintBytes(o.fingerprint);
-    const count = optNumber('count', o.count);
-    if (count === undefined) throw new InvalidRequestError('invalid_option_type', 'count must be a number');
-    return call(() => this[NATIVE].buy(by, fp, count, seconds('now', o.now)));
+    const fp = fingerprintHex('fingerprint', o.fingerprint);
+    const count = reqNumber('count', o.count);
+    const now = seconds('now', o.now);
+    return call(() => this[NATIVE].buy(by, fp, count, now));
   }
   revoke(fingerprint) {
-    const fp = fingerprintBytes(fingerprint);
+    const fp = fingerprintHex('fingerprint', fingerprint);
     call(() => this[NATIVE].revoke(fp));
   }
   assignSigner(options) {
     const o = readOptions(options, ['by', 'fingerprint', 'signer']);
     const by = actor(o.by);
-    const fp = fingerprintBytes(o.fingerprint);
+    const fp = fingerprintHex('fingerprint', o.fingerprint);
     const signer = reqString('signer', o.signer);
     call(() => this[NATIVE].assignSigner(by, fp, signer));
   }
-  use(store, options) {
-    const s = unwrap(store, CounterStore, 'store');
-    const o = readOptions(options, ['signer', 'fingerprint', 'now']);
-    const signer = reqString('signer', o.signer);
-    const fp = fingerprintBytes(o.fingerprint);
-    return call(() => this[NATIVE].use(s, signer, fp, seconds('now', o.now)));
-  }
 }
-
-// ---------------------------------------------------------------- grants
 
 class SignerPolicy {
   constructor(options) {
@@ -266,17 +513,8 @@ class SignerPolicy {
     const signer = reqString('signer', o.signer);
     const window = optNumber('maxWindowSecs', o.maxWindowSecs);
     const signings = optNumber('maxSignings', o.maxSignings);
-    const ttl = optNumber('maxRequestTtlSecs', o.maxRequestTtlSecs);
-    if (ttl === undefined) throw new InvalidRequestError('invalid_option_type', 'maxRequestTtlSecs must be a number');
-    if (!Array.isArray(o.steps)) throw new InvalidRequestError('invalid_option_type', 'steps must be an array');
-    const steps = o.steps.map((s, i) => {
-      const so = readOptions(s, ['approvers', 'threshold']);
-      if (!Array.isArray(so.approvers)) throw new InvalidRequestError('invalid_option_type', `steps[${i}].approvers must be an array`);
-      return {
-        approvers: so.approvers.map((a, j) => reqString(`steps[${i}].approvers[${j}]`, a)),
-        threshold: optNumber(`steps[${i}].threshold`, so.threshold) ?? 1,
-      };
-    });
+    const ttl = reqNumber('maxRequestTtlSecs', o.maxRequestTtlSecs);
+    const steps = stepsArg(o.steps);
     this[NATIVE] = call(() => new native.SignerPolicy(signer, window, signings, ttl, steps));
   }
   get signer() { return call(() => this[NATIVE].signer); }
@@ -284,9 +522,7 @@ class SignerPolicy {
 
 class Grant {
   constructor(inner) {
-    if (!(inner instanceof native.Grant)) {
-      throw new InvalidRequestError('invalid_argument', 'grants are issued by SigningRequest.approve');
-    }
+    if (!(inner instanceof native.Grant)) throw fail('invalid_option_type', 'grants are issued by SigningRequest.approve');
     this[NATIVE] = inner;
   }
   get id() { return call(() => this[NATIVE].id); }
@@ -296,21 +532,21 @@ class Grant {
   get validUntil() { return toDate(call(() => this[NATIVE].validUntil)); }
   get allowedOps() { return call(() => this[NATIVE].allowedOps) ?? null; }
   get used() { return call(() => this[NATIVE].used); }
-  status(now) { return call(() => this[NATIVE].status(seconds('now', now))); }
+  status(now) {
+    const t = seconds('now', now);
+    return call(() => this[NATIVE].status(t));
+  }
   revoke() { call(() => this[NATIVE].revoke()); }
 }
 
 class SigningRequest {
   constructor(inner) {
-    if (!(inner instanceof native.SigningRequest)) {
-      throw new InvalidRequestError('invalid_argument', 'use SigningRequest.open(...)');
-    }
+    if (!(inner instanceof native.SigningRequest)) throw fail('invalid_option_type', 'use SigningRequest.open(...)');
     this[NATIVE] = inner;
   }
   static open(options) {
     const o = readOptions(options, ['id', 'requester', 'policy', 'validFrom', 'validUntil', 'allowedOps', 'justification', 'now']);
-    const id = optNumber('id', o.id);
-    if (id === undefined) throw new InvalidRequestError('invalid_option_type', 'id must be a number');
+    const id = reqNumber('id', o.id);
     const requester = reqString('requester', o.requester);
     const policy = unwrap(o.policy, SignerPolicy, 'policy');
     const params = {
@@ -319,14 +555,19 @@ class SigningRequest {
       allowedOps: optNumber('allowedOps', o.allowedOps),
       justification: optString('justification', o.justification),
     };
-    return new SigningRequest(call(() => native.SigningRequest.open(id, requester, policy, params, seconds('now', o.now))));
+    const now = seconds('now', o.now);
+    return new SigningRequest(call(() => native.SigningRequest.open(id, requester, policy, params, now)));
   }
   get id() { return call(() => this[NATIVE].id); }
-  status(now) { return call(() => this[NATIVE].status(seconds('now', now))); }
+  status(now) {
+    const t = seconds('now', now);
+    return call(() => this[NATIVE].status(t));
+  }
   approve(approver, options) {
     const o = readOptions(options, ['now']);
     const a = reqString('approver', approver);
-    const r = call(() => this[NATIVE].approve(a, seconds('now', o.now)));
+    const now = seconds('now', o.now);
+    const r = call(() => this[NATIVE].approve(a, now));
     const out = { outcome: r.outcome };
     for (const k of ['step', 'approvals', 'threshold', 'nextStep']) if (r[k] !== undefined && r[k] !== null) out[k] = r[k];
     if (r.outcome === 'granted') out.grant = new Grant(call(() => this[NATIVE].takeGrant()));
@@ -336,121 +577,51 @@ class SigningRequest {
     const o = readOptions(options, ['comment', 'now']);
     const a = reqString('approver', approver);
     const comment = optString('comment', o.comment);
-    call(() => this[NATIVE].reject(a, comment, seconds('now', o.now)));
+    const now = seconds('now', o.now);
+    call(() => this[NATIVE].reject(a, comment, now));
   }
   cancel(requester, options) {
     const o = readOptions(options, ['now']);
     const r = reqString('requester', requester);
-    call(() => this[NATIVE].cancel(r, seconds('now', o.now)));
+    const now = seconds('now', o.now);
+    call(() => this[NATIVE].cancel(r, now));
   }
 }
 
-// ---------------------------------------------------------------- token, signer
-
-class SoftwareToken {
-  constructor() {
-    this[NATIVE] = call(() => new native.SoftwareToken());
-  }
-  generate(options) {
-    const o = readOptions(options, ['algorithm', 'curve', 'rsaBits']);
-    const alg = reqString('algorithm', o.algorithm);
-    const curve = optString('curve', o.curve);
-    const bits = optNumber('rsaBits', o.rsaBits);
-    return call(() => this[NATIVE].generate(alg, curve, bits));
-  }
-  importPkcs8(key, options) {
-    const o = readOptions(options, ['algorithm']);
-    const data = bytes('key', key);
-    const alg = reqString('algorithm', o.algorithm);
-    return call(() => this[NATIVE].importPkcs8(data, alg));
-  }
-  publicKey(handle) { return call(() => this[NATIVE].publicKey(handle)); }
-  keyInfo(handle) {
-    const k = call(() => this[NATIVE].keyInfo(handle));
-    return { keyType: k.keyType, bits: k.bits, curve: k.curve ?? null, algorithm: k.algorithm, exportable: k.exportable };
-  }
-  destroy(handle) { call(() => this[NATIVE].destroy(handle)); }
-}
-
-function signArgs(options) {
-  const o = readOptions(options, ['user', 'algorithm', 'grant', 'now']);
-  return {
-    user: reqString('user', o.user),
-    algorithm: reqString('algorithm', o.algorithm),
-    grant: o.grant === undefined || o.grant === null ? undefined : unwrap(o.grant, Grant, 'grant'),
-    now: seconds('now', o.now),
-  };
-}
-
-function receipt(signed) {
-  const r = signed.receipt;
-  return {
-    signature: signed.signature,
-    receipt: {
-      certFingerprint: r.certFingerprint,
-      counterIndex: r.counterIndex,
-      grantId: r.grantId ?? null,
-      signaturesRemaining: r.signaturesRemaining,
-      level: r.level,
-      crossed: r.crossed ?? null,
-      algorithm: r.algorithm,
-    },
-  };
-}
-
-class Signer {
-  constructor(options) {
-    const o = readOptions(options, ['certificate', 'token', 'key', 'budget', 'store', 'requireGrant', 'verifyEcdsa']);
-    const cert = bytes('certificate', o.certificate);
-    const token = unwrap(o.token, SoftwareToken, 'token');
-    const key = optNumber('key', o.key);
-    if (key === undefined) throw new InvalidRequestError('invalid_option_type', 'key must be a key handle (number)');
-    const budget = unwrap(o.budget, Budget, 'budget');
-    const store = unwrap(o.store, CounterStore, 'store');
-    const requireGrant = optBool('requireGrant', o.requireGrant);
-    const verifyEcdsa = optBool('verifyEcdsa', o.verifyEcdsa);
-    this[NATIVE] = call(() => new native.Signer(cert, token, key, budget, store, requireGrant, verifyEcdsa));
-  }
-  #sync(kind, input, options) {
-    const data = bytes('input', input);
-    const a = signArgs(options);
-    return receipt(call(() => this[NATIVE].signSync(kind, data, a.algorithm, a.user, a.now, a.grant)));
-  }
-  async #async(kind, input, options) {
-    const data = bytes('input', input);
-    const a = signArgs(options);
-    const task = call(() => this[NATIVE].signAsync(kind, data, a.algorithm, a.user, a.now, a.grant));
-    try {
-      return receipt(await task);
-    } catch (e) {
-      throw toSignetError(e);
-    }
-  }
-  signSync(data, options) { return this.#sync('data', data, options); }
-  signAsync(data, options) { return this.#async('data', data, options); }
-  signDigestSync(digest, options) { return this.#sync('digest', digest, options); }
-  signDigestAsync(digest, options) { return this.#async('digest', digest, options); }
-  signCmsSync(data, options) { return this.#sync('cms', data, options); }
-  signCmsAsync(data, options) { return this.#async('cms', data, options); }
-}
+// ---------------------------------------------------------------- codes
 
 function coreVersion() {
   return call(() => native.coreVersion());
 }
 
+/** Every row of the table of codes: `{ code, number, domain, description }`. */
+function codes() {
+  return call(() => native.codes());
+}
+
+/** The row of one code, or null. */
+function codeInfo(code) {
+  const c = reqString('code', code);
+  return call(() => native.codeInfoOf(c)) ?? null;
+}
+
 module.exports = {
   coreVersion,
+  codes,
+  codeInfo,
   validateOrder,
   checkCsr,
   checkCertificate,
   checkSpki,
-  CounterStore,
+  openState,
+  initState,
+  openOrCreateState,
+  verifyFile,
+  State,
   Budget,
   SignerPolicy,
   SigningRequest,
   Grant,
-  SoftwareToken,
-  Signer,
   // Shorthand names (no spread, no member expressions) so that ES modules can
   // import them by name (`import { SignError } from 'signet'`).
   SignetError,
@@ -458,8 +629,12 @@ module.exports = {
   KeyPolicyError,
   BudgetError,
   GrantError,
+  CounterError,
   TokenError,
   SignError,
-  CLASS_BY_KIND,
+  VerificationError,
+  StateError,
+  UsageError,
+  CLASS_BY_DOMAIN,
   toSignetError,
 };

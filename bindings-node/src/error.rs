@@ -1,48 +1,22 @@
-//! Core errors → JS errors. A binding maps errors, nothing more: every core
-//! error type becomes one [`Failure`] of one [`Kind`] (by type, not by code),
-//! keeping the core's stable `code`, its `Display` message and the variant's
-//! context as structured fields. `index.js` turns the kind into the JS class
-//! (`errors.js`, one table).
+//! Errors → JS errors, in one place. Every failure carries a code from the
+//! one table of codes (`signet_core::codes::TABLE`); the thrown `Error` gets
+//! that row's domain ([`domain_of`]) as `domain`, and `errors.js` makes the
+//! domain's class of it (`CLASS_BY_DOMAIN`), so the same code is the same
+//! class in Node, the browser and Python. Host errors keep their hint; core
+//! errors of the in-memory objects keep their variant's context as fields.
 
 use napi::bindgen_prelude::JsObjectValue;
 use napi::{Env, JsError, JsValue};
 use signet_core::ErrorCode;
 use signet_core::budget::{BudgetError, UserIdError};
-use signet_core::counter::CounterError;
+use signet_core::codes::{self, Domain};
 use signet_core::grant::GrantError;
-use signet_core::policy::PolicyError;
-use signet_core::time::DateError;
-use signet_core::token::ErrorKind;
-use signet_core::token::soft::SoftTokenError;
 
-/// Which JS error class a failure becomes (`errors.js`, `CLASS_BY_KIND`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// `InvalidRequestError`: the request itself is unusable.
-    Request,
-    /// `KeyPolicyError`: a certificate or key could not be used.
-    Policy,
-    /// `BudgetError`: budgets and counter stores.
-    Budget,
-    /// `GrantError`: signer policies, requests, grants.
-    Grant,
-    /// `TokenError`: the software token.
-    Token,
-    /// `SignError`: the enforced sign primitive.
-    Sign,
-}
-
-impl Kind {
-    fn name(self) -> &'static str {
-        match self {
-            Kind::Request => "request",
-            Kind::Policy => "policy",
-            Kind::Budget => "budget",
-            Kind::Grant => "grant",
-            Kind::Token => "token",
-            Kind::Sign => "sign",
-        }
-    }
+/// The domain of `code`, from the table. A code missing from the table is a
+/// bug (`tests::every_code_raised_is_in_the_table` prevents it); it would be
+/// reported as misuse rather than guessed.
+pub fn domain_of(code: &str) -> Domain {
+    codes::lookup(code).map_or(Domain::Usage, |row| row.domain)
 }
 
 /// A structured field value.
@@ -50,20 +24,20 @@ impl Kind {
 pub enum Field {
     /// A number (counts, seconds, steps): all fit in 2^53.
     Num(f64),
-    /// A name (role, status, algorithm).
+    /// A name (role, status).
     Str(String),
 }
 
-/// A core error on its way to JS.
+/// An error on its way to JS.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
-    /// JS class.
-    pub kind: Kind,
-    /// The core's stable code.
+    /// The stable code (a row of the table).
     pub code: &'static str,
-    /// The core's message.
+    /// The message, in plain language.
     pub message: String,
-    /// The variant's context, camelCase names.
+    /// What the user can do about it (host errors).
+    pub hint: Option<String>,
+    /// The core variant's context, camelCase names.
     pub fields: Vec<(&'static str, Field)>,
 }
 
@@ -74,23 +48,19 @@ fn num<T: Into<i128>>(v: T) -> Field {
 }
 
 impl Failure {
-    /// A failure with no context fields.
-    pub fn new(kind: Kind, code: &'static str, message: impl Into<String>) -> Self {
+    /// A failure with neither hint nor fields.
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
         Failure {
-            kind,
             code,
             message: message.into(),
+            hint: None,
             fields: Vec::new(),
         }
     }
 
-    /// A request failure (bad option value, unknown name).
-    pub fn request(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(Kind::Request, code, message)
-    }
-
-    fn of<E: ErrorCode + core::fmt::Display>(kind: Kind, e: &E) -> Self {
-        Self::new(kind, e.code(), e.to_string())
+    /// Any core error, with its code and message.
+    pub fn core<E: ErrorCode + core::fmt::Display>(e: &E) -> Self {
+        Self::new(e.code(), e.to_string())
     }
 
     fn with(mut self, name: &'static str, value: Field) -> Self {
@@ -98,8 +68,8 @@ impl Failure {
         self
     }
 
-    /// The JS `Error` (with `code`, `kind` and the fields), as a napi error
-    /// that throws exactly that object.
+    /// The JS `Error` (with `code`, `domain`, `hint` and the fields), as a
+    /// napi error that throws exactly that object.
     pub fn into_napi(self, env: &Env) -> napi::Error {
         match self.build(env) {
             Ok(e) => e,
@@ -114,7 +84,10 @@ impl Failure {
     fn build(&self, env: &Env) -> napi::Result<napi::Error> {
         let base = JsError::from(napi::Error::new(self.code, self.message.clone()));
         let mut obj = base.into_unknown(*env).coerce_to_object()?;
-        obj.set_named_property("kind", self.kind.name())?;
+        obj.set_named_property("domain", domain_of(self.code).name())?;
+        if let Some(hint) = &self.hint {
+            obj.set_named_property("hint", hint.as_str())?;
+        }
         for (name, value) in &self.fields {
             match value {
                 Field::Num(n) => obj.set_named_property(name, *n)?,
@@ -140,15 +113,32 @@ impl<T> OrThrow<T> for Res<T> {
     }
 }
 
-impl From<DateError> for Failure {
-    fn from(e: DateError) -> Self {
-        Failure::of(Kind::Request, &e)
+impl From<signet_host::Error> for Failure {
+    fn from(e: signet_host::Error) -> Self {
+        Failure {
+            code: e.code(),
+            message: e.message().to_string(),
+            hint: e.hint().map(str::to_string),
+            fields: Vec::new(),
+        }
+    }
+}
+
+impl From<signet_core::time::DateError> for Failure {
+    fn from(e: signet_core::time::DateError) -> Self {
+        Failure::core(&e)
+    }
+}
+
+impl From<signet_core::policy::PolicyError> for Failure {
+    fn from(e: signet_core::policy::PolicyError) -> Self {
+        Failure::core(&e)
     }
 }
 
 impl From<UserIdError> for Failure {
     fn from(e: UserIdError) -> Self {
-        let f = Failure::of(Kind::Request, &e);
+        let f = Failure::core(&e);
         match e {
             UserIdError::TooLong { max, actual } => {
                 f.with("max", num(max as u64)).with("actual", num(actual as u64))
@@ -158,25 +148,9 @@ impl From<UserIdError> for Failure {
     }
 }
 
-impl From<PolicyError> for Failure {
-    fn from(e: PolicyError) -> Self {
-        Failure::of(Kind::Policy, &e)
-    }
-}
-
-impl From<CounterError> for Failure {
-    fn from(e: CounterError) -> Self {
-        let f = Failure::of(Kind::Budget, &e);
-        match e {
-            CounterError::Exhausted { limit, used } => f.with("limit", num(limit)).with("used", num(used)),
-            _ => f,
-        }
-    }
-}
-
 impl From<BudgetError> for Failure {
     fn from(e: BudgetError) -> Self {
-        let f = Failure::of(Kind::Budget, &e);
+        let f = Failure::core(&e);
         match e {
             BudgetError::NotYetValid { now, not_before } => f
                 .with("now", num(now.as_secs()))
@@ -193,7 +167,7 @@ impl From<BudgetError> for Failure {
 
 impl From<GrantError> for Failure {
     fn from(e: GrantError) -> Self {
-        let f = Failure::of(Kind::Grant, &e);
+        let f = Failure::core(&e);
         match e {
             GrantError::TooManyApprovers { max }
             | GrantError::TooManySteps { max }
@@ -218,42 +192,64 @@ impl From<GrantError> for Failure {
     }
 }
 
-impl From<ErrorKind> for Failure {
-    fn from(e: ErrorKind) -> Self {
-        Failure::of(Kind::Token, &e)
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use signet_core::time::UnixTime;
 
-impl From<SoftTokenError> for Failure {
-    fn from(e: SoftTokenError) -> Self {
-        Failure::of(Kind::Token, &e)
-    }
-}
-
-impl From<signet_core::sign::SignError> for Failure {
-    fn from(e: signet_core::sign::SignError) -> Self {
-        use signet_core::sign::SignError as S;
-        let f = Failure::of(Kind::Sign, &e);
-        let code = |c: &dyn ErrorCode| Field::Str(c.code().into());
-        match e {
-            S::KeyPolicy(p) => f.with("policyCode", code(&p)),
-            S::CertificateNotYetValid { not_before, now } => f
-                .with("notBefore", num(not_before.as_secs()))
-                .with("now", num(now.as_secs())),
-            S::CertificateExpired { not_after, now } => f
-                .with("notAfter", num(not_after.as_secs()))
-                .with("now", num(now.as_secs())),
-            S::GrantMismatch(g) => f.with("grantCode", code(&g)),
-            S::GrantInactive { status } => f.with("status", Field::Str(status.name().into())),
-            S::GrantExhausted { allowed } => f.with("allowed", num(allowed)),
-            S::BudgetExhausted { total, used } => f.with("total", num(total)).with("used", num(used)),
-            S::Token(k) => f.with("tokenCode", code(&k)),
-            S::VerifyFailed { error, counter_index } => f
-                .with("verifyCode", code(&error))
-                .with("counterIndex", num(counter_index)),
-            S::Counter(c) => f.with("counterCode", code(&c)),
-            S::Cms(c) => f.with("cmsCode", code(&c)),
-            _ => f,
+    /// Every code this crate raises, as a literal, is a row of the table:
+    /// a typo would give JS a code it cannot class.
+    #[test]
+    fn every_code_raised_is_in_the_table() {
+        let sources = [
+            ("lib.rs", include_str!("lib.rs")),
+            ("error.rs", include_str!("error.rs")),
+            ("num.rs", include_str!("num.rs")),
+            ("objects.rs", include_str!("objects.rs")),
+            ("policy.rs", include_str!("policy.rs")),
+            ("state.rs", include_str!("state.rs")),
+        ];
+        let mut seen = 0;
+        for (name, text) in sources {
+            // The code, not its tests.
+            let text = text.split("#[cfg(test)]").next().unwrap();
+            for (i, _) in text.match_indices("Failure::new(") {
+                let rest = text[i + "Failure::new(".len()..].trim_start();
+                let Some(rest) = rest.strip_prefix('"') else {
+                    continue;
+                };
+                let code = &rest[..rest.find('"').unwrap()];
+                assert!(
+                    codes::lookup(code).is_some(),
+                    "{name}: {code} is not in the table"
+                );
+                seen += 1;
+            }
         }
+        assert!(seen >= 6, "the scan found only {seen} codes");
+    }
+
+    #[test]
+    fn the_domain_comes_from_the_table() {
+        assert_eq!(domain_of("sign_revoked"), Domain::Sign);
+        assert_eq!(domain_of("budget_revoked"), Domain::Budget);
+        assert_eq!(domain_of("invalid_number"), Domain::InvalidRequest);
+        assert_eq!(domain_of("state_closed"), Domain::Usage);
+        assert_eq!(domain_of("state_ledger_missing"), Domain::State);
+    }
+
+    #[test]
+    fn failures_keep_the_core_code_context_and_host_hint() {
+        let f = Failure::from(BudgetError::Expired {
+            now: UnixTime(20),
+            not_after: UnixTime(10),
+        });
+        assert_eq!(f.code, "budget_expired");
+        assert_eq!(
+            f.fields,
+            vec![("now", Field::Num(20.0)), ("notAfter", Field::Num(10.0))]
+        );
+        let h = Failure::from(signet_host::Error::refused("grant_ambiguous", "two").with_hint("name one"));
+        assert_eq!((h.code, h.hint.as_deref()), ("grant_ambiguous", Some("name one")));
     }
 }

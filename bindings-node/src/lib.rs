@@ -1,34 +1,38 @@
-//! Node bindings for `signet-core` (napi-rs).
+//! Node bindings for Signet (napi-rs): a state directory through
+//! `signet-host` (the `State` class: signing files and digests, verifying,
+//! budgets, grants), the checks of `signet-core` (orders, CSRs,
+//! certificates, public keys) and its in-memory budget and grant objects.
 //!
-//! A binding converts types and maps errors, nothing more: every rule lives in
-//! `signet-core`. This crate turns JS values (Buffers, strings, numbers of
-//! seconds, option objects) into core types, calls the core, and turns core
-//! results and errors back into plain JS objects and JS `Error`s carrying the
-//! core's `code` ([`error`]). The idiomatic API (option objects, `Date`s,
-//! error classes) is the `index.js` wrapper; `index.d.ts` types it.
+//! A binding converts types and maps errors, nothing more: every rule lives
+//! in `signet-core`, every file, ledger and clock concern in `signet-host`.
+//! This crate turns JS values into Rust ones (numbers range-checked,
+//! [`num`]), calls the core or the host, and turns results into JS values and
+//! errors into JS `Error`s carrying a code from the one table of codes and
+//! its domain ([`error`]). The idiomatic API (option objects, `Date`s, error
+//! classes by domain) is the `index.js` wrapper; `index.d.ts` types it.
 //!
-//! Every export is `#[napi(catch_unwind)]`: a panic becomes a thrown error,
-//! never an abort of the Node process.
+//! Every export is `#[napi(catch_unwind)]`, and every asynchronous task
+//! catches panics itself: a panic becomes a thrown error, never an abort of
+//! the Node process.
 
 mod error;
+mod num;
 mod objects;
 mod policy;
-mod sign;
-mod token;
+mod state;
 
-pub use error::{Failure, Field, Kind};
-pub use objects::{Budget, CounterStore, Grant, SignerPolicy, SigningRequest};
+pub use error::{Failure, Field, domain_of};
+pub use objects::{Budget, Grant, SignerPolicy, SigningRequest};
 pub use policy::{check_certificate, check_csr, check_spki};
-pub use sign::Signer;
-pub use token::SoftwareToken;
+pub use state::{State, init_state, open_or_create_state, open_state, verify_file};
 
 use napi::Env;
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 
 use error::{OrThrow, Res};
-use signet_core::order;
-use signet_core::time::{Date, UnixTime};
+use signet_core::time::Date;
+use signet_core::{ErrorCode, order};
 
 /// The version of the core these bindings wrap.
 #[napi(catch_unwind)]
@@ -65,22 +69,14 @@ pub(crate) fn date(s: &str) -> Res<Date> {
     Ok(Date::parse_iso(s)?)
 }
 
-/// Whole seconds since the epoch, as given by JS.
-pub(crate) fn time(secs: i64) -> UnixTime {
-    UnixTime(secs)
-}
-
 /// Validates a certificate order body (JSON bytes) for `product` on `at`.
 #[napi(catch_unwind)]
 pub fn validate_order(env: Env, body: Buffer, product: Option<String>, at: String) -> napi::Result<Report> {
     let run = || -> Res<Report> {
         let product = product.as_deref().unwrap_or("code_signing");
-        let product = product.parse::<order::Product>().map_err(|e| {
-            Failure::request(
-                signet_core::ErrorCode::code(&e),
-                format!("product {product:?}: {e}"),
-            )
-        })?;
+        let product = product
+            .parse::<order::Product>()
+            .map_err(|e| Failure::new(e.code(), format!("product {product:?}: {e}")))?;
         let report = order::validate(&body, product, date(&at)?);
         Ok(Report {
             valid: report.is_valid(),
@@ -97,4 +93,39 @@ pub fn validate_order(env: Env, body: Buffer, product: Option<String>, at: Strin
         })
     };
     run().or_throw(&env)
+}
+
+/// One row of the table of codes.
+#[napi(object)]
+pub struct CodeInfo {
+    /// The stable snake_case code.
+    pub code: String,
+    /// Its number in the C ABI.
+    pub number: u32,
+    /// What it is about (`invalid_request`, `budget`, `sign`, ...): the JS
+    /// error class follows from it.
+    pub domain: String,
+    /// A short fixed description.
+    pub description: String,
+}
+
+fn code_info(row: &signet_core::codes::Code) -> CodeInfo {
+    CodeInfo {
+        code: row.code.into(),
+        number: row.number,
+        domain: row.domain.name().into(),
+        description: row.description.into(),
+    }
+}
+
+/// Every row of the table of codes (`signet_core::codes::TABLE`).
+#[napi(catch_unwind)]
+pub fn codes() -> Vec<CodeInfo> {
+    signet_core::codes::TABLE.iter().map(code_info).collect()
+}
+
+/// The row of one code, or `null`.
+#[napi(catch_unwind)]
+pub fn code_info_of(code: String) -> Option<CodeInfo> {
+    signet_core::codes::lookup(&code).map(code_info)
 }

@@ -27,7 +27,7 @@ fn report(findings: &[PolicyFinding]) -> Report {
 fn device(name: Option<&str>) -> Res<Option<DeviceProfile>> {
     name.map(|n| {
         n.parse::<DeviceProfile>()
-            .map_err(|e| Failure::request(e.code(), format!("device {n:?}: {e}")))
+            .map_err(|e| Failure::new(e.code(), format!("device {n:?}: {e}")))
     })
     .transpose()
 }
@@ -46,7 +46,7 @@ pub fn check_csr(
         let at = date(&at)?;
         let profile = match (device_name.as_deref(), provisioning_method.as_deref()) {
             (Some(_), Some(_)) => {
-                return Err(Failure::request(
+                return Err(Failure::new(
                     "conflicting_options",
                     "give either \"device\" or \"provisioningMethod\", not both",
                 ));

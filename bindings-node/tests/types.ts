@@ -1,9 +1,14 @@
 // Typed usage of the package: checked with `tsc --noEmit --strict` (never run).
+// Each @ts-expect-error must be a type error, or tsc fails on the unused directive.
 import {
-  Budget, CounterStore, Grant, InvalidRequestError, SignError, SignetError, Signer, SignerPolicy,
-  SigningRequest, SoftwareToken, checkCertificate, checkCsr, checkSpki, validateOrder,
+  Budget, Grant, InvalidRequestError, SignError, SignetError, SignerPolicy, SigningRequest, State, UsageError,
+  CLASS_BY_DOMAIN, checkCertificate, checkCsr, checkSpki, codeInfo, codes, initState, openOrCreateState, openState,
+  validateOrder, verifyFile,
 } from 'signet';
-import type { Approval, Finding, Report, Signed, Usage, UseReport } from 'signet';
+import type {
+  Approval, BudgetReport, CodeInfo, Domain, Finding, GrantReport, PolicyRecord, Report, RequestReport, SignedBatch,
+  SignedDigest, SignedFile, Status, Verified,
+} from 'signet';
 
 const report: Report = validateOrder({ certificate: {} }, { product: 'code_signing_ev', at: new Date() });
 const first: Finding | undefined = report.findings[0];
@@ -15,40 +20,71 @@ checkSpki('pem');
 // @ts-expect-error an unknown product is a type error
 validateOrder('{}', { product: 'ev' });
 
-const store: CounterStore = CounterStore.file('/tmp/ledger', { block: 1, waitForLock: false });
-const usage: Usage = CounterStore.memory().usage();
-const lost: number | undefined = store.recovery?.lost;
-const budget = new Budget({ fingerprint: 'ab'.repeat(32), notBefore: new Date(), notAfter: 1_800_000_000, signer: 'alice' });
-const total: number = budget.buy({ by: { id: 'm', role: 'manager' }, fingerprint: budget.fingerprint, count: 1000 });
-const used: UseReport = budget.use(store, { signer: 'alice', fingerprint: budget.fingerprint });
-const level: 'normal' | 'warn80' | 'warn90' | 'exhausted' = used.level;
-const until: Date = budget.notAfter;
+// The state.
+const state: State = initState('/tmp/state', { user: 'alice', keyType: 'ecc-p384', budget: 150, days: 30, now: new Date() });
+const reopened: State = openState(undefined, { user: 'bob', now: '2026-03-01T00:00:00Z' });
+const created: boolean = openOrCreateState('/tmp/state', { now: 1_780_000_000 }).created;
+// @ts-expect-error openOrCreateState cannot replace a signer
+openOrCreateState('/tmp/state', { force: true });
+// @ts-expect-error not a key type
+initState('/tmp/state', { keyType: 'ed25519' });
+const status: Status = state.status();
+const used: number = status.budget.used;
+const fp: string = state.fingerprint;
+const der: Buffer = state.certificateDer;
+const signed: SignedFile = state.signFile('app.bin', { output: 'app.sig', grant: 1 });
+const batch: Promise<SignedBatch> = state.signFilesAsync(['a', 'b'], { outputDir: 'sigs' });
+const digest: SignedDigest = state.signDigest(Buffer.alloc(32));
+const sig: Buffer = digest.signature;
+const verified: Promise<Verified> = state.verifyFileAsync('app.bin', { anySigner: true });
+const check: 'state_certificate' | 'certificate' | 'any_signer' = verifyFile('app.bin', { cert: der }).signer_check;
+const budget: BudgetReport = state.budgetBuy({ signatures: 1000, role: 'manager', fingerprint: fp });
+state.budgetUse({ count: 2 });
+state.budgetAssign({ signer: 'bob', role: 'manager', keylockerLead: true });
+state.budgetInit(der, { signer: 'carol', notAfter: new Date(), allotment: 10 });
+// @ts-expect-error signatures are a number
+state.budgetBuy({ signatures: '1000' });
+// @ts-expect-error not a role
+state.budgetBuy({ signatures: 1, role: 'boss' });
+const policy: PolicyRecord = state.grantPolicy({ ttlSecs: 3600, maxSignings: 5, steps: [{ approvers: ['carol'], threshold: 1 }] });
+const request: RequestReport = state.grantRequest({ allowedOps: 2, validUntil: 1_800_000_000 });
+const grant: GrantReport | null = state.grantApprove(request.id).grant;
+const grants: RequestReport[] = state.grantList();
+state.grantReject(1, { comment: 'no' });
+// @ts-expect-error a grant id is a number
+state.grantShow('1');
+reopened.close();
 
-const policy = new SignerPolicy({ signer: 'alice', maxSignings: 5, maxRequestTtlSecs: 3600, steps: [{ approvers: ['carol'] }] });
-const request = SigningRequest.open({ id: 1, requester: 'bob', policy });
-const approval: Approval = request.approve('carol');
-let grant: Grant | undefined;
-if (approval.outcome === 'granted') grant = approval.grant;
-const left: number | null | undefined = grant?.allowedOps;
+// In-memory objects.
+const b = new Budget({ fingerprint: 'ab'.repeat(32), notBefore: new Date(), notAfter: 1_800_000_000, signer: 'alice' });
+const total: number = b.buy({ by: { id: 'm', role: 'manager' }, fingerprint: b.fingerprint, count: 1000 });
+const until: Date = b.notAfter;
+const signerPolicy = new SignerPolicy({ signer: 'alice', maxSignings: 5, maxRequestTtlSecs: 3600, steps: [{ approvers: ['carol'] }] });
+const signingRequest = SigningRequest.open({ id: 1, requester: 'bob', policy: signerPolicy });
+const approval: Approval = signingRequest.approve('carol');
+let memGrant: Grant | undefined;
+if (approval.outcome === 'granted') memGrant = approval.grant;
+const left: number | null | undefined = memGrant?.allowedOps;
 
-const token = new SoftwareToken();
-const key: number = token.generate({ algorithm: 'ecdsa-sha256', curve: 'P-256' });
-const spki: Buffer = token.publicKey(key);
-const exportable: false = token.keyInfo(key).exportable;
-const signer = new Signer({ certificate: '-----BEGIN CERTIFICATE-----', token, key, budget, store, requireGrant: false });
-const signed: Signed = signer.signSync('data', { user: 'alice', algorithm: 'ecdsa-sha256', grant });
-const pending: Promise<Signed> = signer.signAsync(Buffer.from('data'), { user: 'alice', algorithm: 'rsa-pss-sha384', now: new Date() });
-pending.then((s) => s.receipt.counterIndex + s.signature.length).catch((e: unknown) => {
+// Errors and the table of codes.
+const rows: CodeInfo[] = codes();
+const domain: Domain | undefined = codeInfo('sign_revoked')?.domain;
+const signClass: typeof SignetError = CLASS_BY_DOMAIN.sign;
+// @ts-expect-error not a domain
+CLASS_BY_DOMAIN.nothing;
+state.signFileAsync('x').catch((e: unknown) => {
   if (e instanceof SignError) {
     const code: string = e.code;
     const isBase: SignetError = e;
     const isError: Error = e;
-    return [code, isBase, isError];
+    const hint: string | undefined = e.hint;
+    return [code, isBase, isError, hint, e.domain];
   }
-  if (e instanceof InvalidRequestError) return e.code;
+  if (e instanceof InvalidRequestError || e instanceof UsageError) return e.code;
   return null;
 });
-// @ts-expect-error private keys cannot be exported
-token.exportPkcs8(key);
 
-export const used_values = [report, sev, ok, usage, lost, total, level, until, left, spki, exportable, signed];
+export const used_values = [
+  report, sev, ok, created, used, signed, batch, sig, verified, check, budget, policy, grant, grants, total, until,
+  left, rows, domain, signClass,
+];

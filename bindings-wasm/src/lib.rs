@@ -8,8 +8,11 @@
 //! - returns the core report as a plain JS object built from
 //!   `Report::to_json()`, so the browser sees exactly the shape every other
 //!   binding and the CLI emit;
-//! - throws `InvalidRequestError` (a `SignetError`, an `Error`) with a stable
-//!   `code` when the request itself is unusable.
+//! - throws a `SignetError` subclass (an `Error`) with a stable `code` when
+//!   the request itself is unusable. The class is the one of the code's
+//!   domain in the table of codes (`signet_core::codes`), chosen in one place
+//!   (`From<RequestError> for JsValue`), so a code is the same class here, in
+//!   Node and in Python.
 //!
 //! The JS API and its TypeScript types are documented in `bindings-wasm/README.md`.
 
@@ -83,38 +86,85 @@ export interface CheckCertificateOptions {
   at?: string;
 }
 
+/** Domains of the table of codes; each has its error class. */
+export type Domain =
+  | "invalid_request" | "key_policy" | "budget" | "grant" | "counter"
+  | "token" | "sign" | "verification" | "state" | "usage";
+
 /** Base class of every error the bindings throw. */
 export class SignetError extends Error {
   constructor(code: string, message: string);
   /** Stable snake_case identifier, e.g. `"unknown_product"`. */
   readonly code: string;
+  /** The code's domain in the table of codes (set on every error the bindings throw). */
+  readonly domain?: Domain;
 }
 
 /** The request is unusable (wrong input type, unknown option or product, bad date); nothing was checked. */
 export class InvalidRequestError extends SignetError {}
+/** The key policy refuses a key, CSR or certificate. */
+export class KeyPolicyError extends SignetError {}
+/** A budget rule refused. */
+export class BudgetError extends SignetError {}
+/** A signer policy, signing request or grant rule refused. */
+export class GrantError extends SignetError {}
+/** A signature counter (ledger) failed or is exhausted. */
+export class CounterError extends SignetError {}
+/** The token refused or failed. */
+export class TokenError extends SignetError {}
+/** The enforced sign path refused. */
+export class SignError extends SignetError {}
+/** A signature did not verify, or not from the expected signer. */
+export class VerificationError extends SignetError {}
+/** The state directory is missing, damaged or not writable. */
+export class StateError extends SignetError {}
+/** The bindings' API was misused. */
+export class UsageError extends SignetError {}
+
+/** The class of each domain (the same table as the Node package's). */
+export const CLASS_BY_DOMAIN: Readonly<Record<Domain, typeof SignetError>>;
 "#;
 
 #[wasm_bindgen(module = "/js/errors.js")]
 extern "C" {
-    /// `InvalidRequestError extends SignetError extends Error` (js/errors.js).
-    type InvalidRequestError;
-
-    #[wasm_bindgen(constructor)]
-    fn new(code: &str, message: &str) -> InvalidRequestError;
+    /// `errorFor(domain, code, message)`: the class of the domain (js/errors.js).
+    #[wasm_bindgen(js_name = errorFor)]
+    fn error_for(domain: &str, code: &str, message: &str) -> JsValue;
 
     // Re-exported from the generated module so callers can `instanceof` them. Imported as
     // functions (a class is one) because only function imports honour `skip_typescript`;
     // their precise types are in the TypeScript section above.
     #[wasm_bindgen(reexport, skip_typescript, js_name = SignetError)]
     fn reexport_signet_error();
-
     #[wasm_bindgen(reexport, skip_typescript, js_name = InvalidRequestError)]
     fn reexport_invalid_request_error();
+    #[wasm_bindgen(reexport, skip_typescript, js_name = KeyPolicyError)]
+    fn reexport_key_policy_error();
+    #[wasm_bindgen(reexport, skip_typescript, js_name = BudgetError)]
+    fn reexport_budget_error();
+    #[wasm_bindgen(reexport, skip_typescript, js_name = GrantError)]
+    fn reexport_grant_error();
+    #[wasm_bindgen(reexport, skip_typescript, js_name = CounterError)]
+    fn reexport_counter_error();
+    #[wasm_bindgen(reexport, skip_typescript, js_name = TokenError)]
+    fn reexport_token_error();
+    #[wasm_bindgen(reexport, skip_typescript, js_name = SignError)]
+    fn reexport_sign_error();
+    #[wasm_bindgen(reexport, skip_typescript, js_name = VerificationError)]
+    fn reexport_verification_error();
+    #[wasm_bindgen(reexport, skip_typescript, js_name = StateError)]
+    fn reexport_state_error();
+    #[wasm_bindgen(reexport, skip_typescript, js_name = UsageError)]
+    fn reexport_usage_error();
+    #[wasm_bindgen(reexport, skip_typescript, js_name = CLASS_BY_DOMAIN)]
+    fn reexport_class_by_domain();
 }
 
+/// The one place a request error becomes a JS error: the class of its
+/// code's domain in the table of codes.
 impl From<RequestError> for JsValue {
     fn from(e: RequestError) -> JsValue {
-        InvalidRequestError::new(e.code, &e.message).into()
+        error_for(e.domain().name(), e.code, &e.message)
     }
 }
 

@@ -2,18 +2,21 @@
 //! the host: option strings to core types, and the errors for unusable requests.
 
 use signet_core::ErrorCode;
+use signet_core::codes::{self, Domain};
 use signet_core::order::Product;
 use signet_core::policy::DeviceProfile;
 use signet_core::time::Date;
 
-/// Why a request could not be run: thrown to JS as `InvalidRequestError`
+/// Why a request could not be run: thrown to JS as the class of its code's
+/// domain (`InvalidRequestError` for every code this crate raises today)
 /// with `code` and `message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestError {
     /// Stable snake_case code. The core's codes where the core decided
     /// (`unknown_product`, `date_format`, `date_out_of_range`); the binding's
-    /// own for JS-level problems (`invalid_input_type`, `invalid_options`,
-    /// `unknown_option`, `invalid_option_type`).
+    /// rows of the JavaScript bindings for JS-level problems
+    /// (`invalid_input_type`, `invalid_options`, `unknown_option`,
+    /// `invalid_option_type`, `conflicting_options`).
     pub code: &'static str,
     /// Human-readable explanation.
     pub message: String,
@@ -22,6 +25,13 @@ pub struct RequestError {
 impl RequestError {
     fn new(code: &'static str, message: String) -> Self {
         RequestError { code, message }
+    }
+
+    /// The code's domain in the table of codes. A code missing from the
+    /// table is a bug (`every_code_raised_is_in_the_table`); it would be
+    /// reported as misuse rather than guessed.
+    pub fn domain(&self) -> Domain {
+        codes::lookup(self.code).map_or(Domain::Usage, |row| row.domain)
     }
 
     pub(crate) fn input_type() -> Self {
@@ -165,6 +175,37 @@ mod tests {
         assert_eq!(
             date_from_utc_parts(2025, 1, 29).unwrap_err().code,
             "date_out_of_range"
+        );
+    }
+
+    /// Every code this crate raises as a literal is a row of the table, so
+    /// JS can class it; today all are request errors.
+    #[test]
+    fn every_code_raised_is_in_the_table() {
+        let text = include_str!("request.rs");
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        let mut seen = 0;
+        for (i, _) in code.match_indices("Self::new(") {
+            let rest = code[i + "Self::new(".len()..].trim_start();
+            let Some(rest) = rest.strip_prefix('"') else {
+                continue;
+            };
+            let c = &rest[..rest.find('"').unwrap()];
+            let e = RequestError::new(c, String::new());
+            assert_eq!(e.domain(), Domain::InvalidRequest, "{c}");
+            seen += 1;
+        }
+        assert!(seen >= 6, "{seen}");
+        for e in [
+            product(Some("x")).unwrap_err(),
+            device(Some("x")).unwrap_err(),
+            date("x").unwrap_err(),
+        ] {
+            assert_eq!(e.domain(), Domain::InvalidRequest, "{}", e.code);
+        }
+        assert_eq!(
+            RequestError::new("no_such_code", String::new()).domain(),
+            Domain::Usage
         );
     }
 

@@ -58,6 +58,7 @@ function call(fn, ...args) {
             isInvalidRequest: e instanceof m.InvalidRequestError,
             name: e.name,
             code: e.code,
+            domain: e.domain,
             message: e.message,
             hasStack: typeof e.stack === "string" && e.stack.length > 0,
           },
@@ -149,9 +150,31 @@ describe("errors are InvalidRequestError (a SignetError, an Error) with a stable
       assert.equal(error.code, code, error.message);
       assert.ok(error.isError && error.isSignetError && error.isInvalidRequest, JSON.stringify(error));
       assert.equal(error.name, "InvalidRequestError");
+      assert.equal(error.domain, "invalid_request", "the class follows the code's domain in the table");
       assert.ok(error.message.length > 0 && error.hasStack);
     });
   }
+
+  it("every domain's class is exported, as in the Node package", async () => {
+    const classes = await page.evaluate(() => {
+      const m = window.__signet;
+      return Object.entries(m.CLASS_BY_DOMAIN).map(([domain, C]) => [
+        domain,
+        C.name,
+        m[C.name] === C,
+        new C("c", "m") instanceof m.SignetError,
+        m.errorFor === undefined,
+      ]);
+    });
+    assert.deepEqual(classes.map((c) => c[0]), [
+      "invalid_request", "key_policy", "budget", "grant", "counter", "token", "sign", "verification", "state", "usage",
+    ]);
+    for (const [domain, name, exported, isSignet, helperHidden] of classes) {
+      const pascal = domain.split("_").map((w) => w[0].toUpperCase() + w.slice(1)).join("");
+      assert.equal(name, `${pascal}Error`);
+      assert.ok(exported && isSignet && helperHidden, domain);
+    }
+  });
 
   it("null options mean defaults", async () => {
     const { report, error } = await call("validateOrder", "{}", null);

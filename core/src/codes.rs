@@ -389,6 +389,42 @@ pub const TABLE: &[Code] = &[
     ),
     // 1120-1149: request errors of the JavaScript bindings (Node and the browser).
     code(
+        "invalid_input_type",
+        1120,
+        Domain::InvalidRequest,
+        "An input is not a string, Buffer or Uint8Array.",
+    ),
+    code(
+        "invalid_options",
+        1121,
+        Domain::InvalidRequest,
+        "The options argument is not an object (or could not be read).",
+    ),
+    code(
+        "unknown_option",
+        1122,
+        Domain::InvalidRequest,
+        "An option the function does not take (a misspelt option is not ignored).",
+    ),
+    code(
+        "invalid_option_type",
+        1123,
+        Domain::InvalidRequest,
+        "An option or argument has the wrong type.",
+    ),
+    code(
+        "invalid_number",
+        1124,
+        Domain::InvalidRequest,
+        "A number is not a whole number in the allowed range (NaN, Infinity, fractions and negatives included).",
+    ),
+    code(
+        "conflicting_options",
+        1125,
+        Domain::InvalidRequest,
+        "Two options that exclude each other were both given.",
+    ),
+    code(
         "key_malformed",
         2001,
         Domain::KeyPolicy,
@@ -1306,6 +1342,36 @@ pub const TABLE: &[Code] = &[
         "Internal error in the Python binding (a lock poisoned by an earlier panic, a report that did not convert).",
     ),
     // 9120-9149: misuse of the JavaScript bindings.
+    code(
+        "state_closed",
+        9120,
+        Domain::Usage,
+        "The State was closed; open the state again.",
+    ),
+    code(
+        "state_busy",
+        9121,
+        Domain::Usage,
+        "The State cannot be closed while an operation on it is in flight.",
+    ),
+    code(
+        "task_reused",
+        9122,
+        Domain::Usage,
+        "Internal error: an asynchronous task ran twice.",
+    ),
+    code(
+        "js_panic",
+        9123,
+        Domain::Usage,
+        "Internal error in the JavaScript bindings: a panic was caught, or a report could not be converted.",
+    ),
+    code(
+        "native_error",
+        9124,
+        Domain::Usage,
+        "The native addon raised an error without a code (a wrong argument given to it directly).",
+    ),
 ];
 
 /// The row of a code.
@@ -1533,6 +1599,19 @@ mod tests {
             &super::DEVICE_PROFILE,
             &[crate::policy::UnknownDeviceProfile.code()],
         );
+        // Names that do not parse: not in a list (the C result enum is
+        // built from the lists), but rows of the table for the bindings.
+        for code in [
+            crate::budget::UnknownRole.code(),
+            crate::token::UnknownKeyType.code(),
+            crate::token::UnknownAlgorithm.code(),
+        ] {
+            assert_eq!(
+                super::lookup(code).map(|r| r.domain),
+                Some(super::Domain::InvalidRequest),
+                "{code}"
+            );
+        }
     }
 
     #[cfg(feature = "alloc")]
@@ -1591,6 +1670,23 @@ mod tests {
             CmsError::Encoding,
         ];
         check(&super::CMS, &cms.map(|e| e.code()));
+        // Verification errors: not in the list (the C result enum is built
+        // from the lists), but rows of the table for the bindings.
+        for e in [
+            CmsError::Malformed,
+            CmsError::NoSigner,
+            CmsError::SignerCertificateMissing,
+            CmsError::UnsupportedAlgorithm,
+            CmsError::MissingMessageDigest,
+            CmsError::ContentDigestMismatch,
+        ] {
+            assert_eq!(
+                super::lookup(e.code()).map(|r| r.domain),
+                Some(super::Domain::Verification),
+                "{}",
+                e.code()
+            );
+        }
         use crate::sign::SignError;
         let sign = [
             SignError::KeyMismatch,

@@ -9,6 +9,9 @@ import init, {
   type DeviceProfile,
   SignetError,
   InvalidRequestError,
+  SignError,
+  CLASS_BY_DOMAIN,
+  type Domain,
   type Report,
   type Finding,
   type ValidateOrderOptions,
@@ -66,3 +69,10 @@ checkCsr("x", { device: "yubikey" });
 // @ts-expect-error certificates take no device
 checkCertificate("x", { device: "hsm" });
 console.log(csrReport, certReport, spkiReport, device);
+
+// Error classes by domain, the same as the Node package's.
+const signClass: typeof SignetError = CLASS_BY_DOMAIN.sign;
+const domain: Domain | undefined = new SignError("sign_revoked", "m").domain;
+// @ts-expect-error not a domain
+CLASS_BY_DOMAIN.nothing;
+console.log(signClass, domain);
