@@ -62,6 +62,18 @@ enum signet_result_value {
   SIGNET_RESULT_UNKNOWN_INPUT_KIND = 1100,
   /** Two arguments that exclude each other were both given. (`conflicting_arguments`) */
   SIGNET_RESULT_CONFLICTING_ARGUMENTS = 1101,
+  /** An input is not a string, Buffer or Uint8Array. (`invalid_input_type`) */
+  SIGNET_RESULT_INVALID_INPUT_TYPE = 1120,
+  /** The options argument is not an object (or could not be read). (`invalid_options`) */
+  SIGNET_RESULT_INVALID_OPTIONS = 1121,
+  /** An option the function does not take (a misspelt option is not ignored). (`unknown_option`) */
+  SIGNET_RESULT_UNKNOWN_OPTION = 1122,
+  /** An option or argument has the wrong type. (`invalid_option_type`) */
+  SIGNET_RESULT_INVALID_OPTION_TYPE = 1123,
+  /** A number is not a whole number in the allowed range (NaN, Infinity, fractions and negatives included). (`invalid_number`) */
+  SIGNET_RESULT_INVALID_NUMBER = 1124,
+  /** Two options that exclude each other were both given. (`conflicting_options`) */
+  SIGNET_RESULT_CONFLICTING_OPTIONS = 1125,
   /** The public key is malformed. (`key_malformed`) */
   SIGNET_RESULT_KEY_MALFORMED = 2001,
   /** The certificate is malformed. (`certificate_malformed`) */
@@ -384,6 +396,16 @@ enum signet_result_value {
   SIGNET_RESULT_UNMAPPED_CORE_ERROR = 9007,
   /** Internal error in the Python binding (a lock poisoned by an earlier panic, a report that did not convert). (`python_internal_error`) */
   SIGNET_RESULT_PYTHON_INTERNAL_ERROR = 9100,
+  /** The State was closed; open the state again. (`state_closed`) */
+  SIGNET_RESULT_STATE_CLOSED = 9120,
+  /** The State cannot be closed while an operation on it is in flight. (`state_busy`) */
+  SIGNET_RESULT_STATE_BUSY = 9121,
+  /** Internal error: an asynchronous task ran twice. (`task_reused`) */
+  SIGNET_RESULT_TASK_REUSED = 9122,
+  /** Internal error in the JavaScript bindings: a panic was caught, or a report could not be converted. (`js_panic`) */
+  SIGNET_RESULT_JS_PANIC = 9123,
+  /** The native addon raised an error without a code (a wrong argument given to it directly). (`native_error`) */
+  SIGNET_RESULT_NATIVE_ERROR = 9124,
 };
 
 
