@@ -107,6 +107,9 @@ results! {
     CertificateNotYetValid = 2020, "certificate_not_yet_valid", "The certificate is not valid yet.";
     CertificateExpired = 2021, "certificate_expired", "The certificate has expired.";
     LegacyKeySize = 2022, "legacy_key_size", "The key size is below today's minimum but allowed for this certificate (warning).";
+    KeyEverExtractable = 2023, "key_ever_extractable", "Under the hardware-key rule, the token key was imported or was once extractable or readable.";
+    KeySoftware = 2024, "key_software", "Under the hardware-key rule, a software key signs only in a development state.";
+    KeyProtectionUnknown = 2025, "key_protection_unknown", "Under the hardware-key rule, the token gives no evidence of how the key is kept.";
     UnknownDeviceProfile = 2050, "unknown_device_profile", "Unknown device profile name.";
 
     // 3000s: budgets and user ids.
@@ -188,6 +191,7 @@ results! {
     CertInvalidValidity = 6202, "cert_invalid_validity", "Invalid certificate validity.";
     CertSignatureInvalid = 6203, "cert_signature_invalid", "The certificate signature does not verify.";
     CertEncoding = 6204, "cert_encoding", "Certificate encoding failed.";
+    CertInvalidSubject = 6205, "cert_invalid_subject", "The subject is not an RFC 4514 distinguished name.";
     CmsMalformedCertificate = 6301, "cms_malformed_certificate", "The CMS signing certificate is malformed.";
     CmsDigestLength = 6302, "cms_digest_length", "The CMS digest length is wrong.";
     CmsKeyAlgorithmMismatch = 6303, "cms_key_algorithm_mismatch", "The algorithm does not fit the certificate key.";
@@ -242,6 +246,22 @@ results! {
     GrantNotFound = 8026, "grant_not_found", "There is no grant with that id.";
     VerifyUnexpectedSigner = 8027, "verify_unexpected_signer", "The signature was made by another signer than the expected one.";
     VerifyUntrustedSigner = 8028, "verify_untrusted_signer", "The signer's certificate is not issued by any of the trust anchors.";
+
+    // 8100-8149: PKCS#11 tokens.
+    Pkcs11ModuleMissing = 8101, "pkcs11_module_missing", "The PKCS#11 module cannot be loaded.";
+    Pkcs11TokenMissing = 8102, "pkcs11_token_missing", "No token matches the PKCS#11 URI.";
+    Pkcs11PinIncorrect = 8103, "pkcs11_pin_incorrect", "The token refused the PIN.";
+    Pkcs11PinLocked = 8104, "pkcs11_pin_locked", "The token's user PIN is locked.";
+    Pkcs11KeyMissing = 8105, "pkcs11_key_missing", "No private key (or no public key for it) matches the PKCS#11 URI.";
+    Pkcs11MechanismUnsupported = 8106, "pkcs11_mechanism_unsupported", "The token does not support the signature mechanism.";
+    Pkcs11UriInvalid = 8107, "pkcs11_uri_invalid", "The PKCS#11 URI is not valid (RFC 7512) or names no private key.";
+    Pkcs11PinMissing = 8108, "pkcs11_pin_missing", "No PIN: give pin-source or pin-value in the URI, or SIGNET_PKCS11_PIN.";
+    Pkcs11KeyAmbiguous = 8109, "pkcs11_key_ambiguous", "Several private keys match the PKCS#11 URI.";
+    Pkcs11KeyExists = 8110, "pkcs11_key_exists", "A key with this label or id is already on the token.";
+    Pkcs11DeviceError = 8111, "pkcs11_device_error", "The PKCS#11 module or token failed.";
+    StateProductionUser = 8112, "state_production_user", "A production state acts as the OS user only.";
+    StateProductionClock = 8113, "state_production_clock", "A production state uses the system clock only.";
+    CertKeyMismatch = 8114, "cert_key_mismatch", "The certificate is not for the state's key.";
 
     // 9000s: misuse of the C API.
     NullPointer = 9001, "ffi_null_pointer", "A required pointer argument is NULL.";
