@@ -563,11 +563,7 @@ fn partial(e: Error, signed: &[SignedFile]) -> Error {
     let hint = e.hint().map(str::to_string);
     let out = Error::failed(
         e.code(),
-        format!(
-            "{}; signed and counted: {}",
-            e.message(),
-            names.join(", ")
-        ),
+        format!("{}; signed and counted: {}", e.message(), names.join(", ")),
     );
     match hint {
         Some(h) => out.with_hint(h),
