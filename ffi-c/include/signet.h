@@ -94,6 +94,12 @@ enum signet_result_value {
   SIGNET_RESULT_CERTIFICATE_EXPIRED = 2021,
   /** The key size is below today's minimum but allowed for this certificate (warning). (`legacy_key_size`) */
   SIGNET_RESULT_LEGACY_KEY_SIZE = 2022,
+  /** Under the hardware-key rule, the token key was imported or was once extractable or readable. (`key_ever_extractable`) */
+  SIGNET_RESULT_KEY_EVER_EXTRACTABLE = 2023,
+  /** Under the hardware-key rule, a software key signs only in a development state. (`key_software`) */
+  SIGNET_RESULT_KEY_SOFTWARE = 2024,
+  /** Under the hardware-key rule, the token gives no evidence of how the key is kept. (`key_protection_unknown`) */
+  SIGNET_RESULT_KEY_PROTECTION_UNKNOWN = 2025,
   /** Unknown device profile name. (`unknown_device_profile`) */
   SIGNET_RESULT_UNKNOWN_DEVICE_PROFILE = 2050,
   /** The budget belongs to another certificate. (`budget_fingerprint_mismatch`) */
@@ -172,6 +178,8 @@ enum signet_result_value {
   SIGNET_RESULT_GRANT_NOT_ACTIVE = 4022,
   /** The reservation belongs to another grant or is not pending. (`grant_foreign_reservation`) */
   SIGNET_RESULT_GRANT_FOREIGN_RESERVATION = 4023,
+  /** An approval, rejection or cancellation dated before the request was opened. (`grant_before_request`) */
+  SIGNET_RESULT_GRANT_BEFORE_REQUEST = 4024,
   /** The counter limit is reached. (`counter_exhausted`) */
   SIGNET_RESULT_COUNTER_EXHAUSTED = 5001,
   /** The reservation was issued by another store. (`counter_foreign_reservation`) */
@@ -238,6 +246,8 @@ enum signet_result_value {
   SIGNET_RESULT_CERT_SIGNATURE_INVALID = 6203,
   /** Certificate encoding failed. (`cert_encoding`) */
   SIGNET_RESULT_CERT_ENCODING = 6204,
+  /** The subject is not an RFC 4514 distinguished name. (`cert_invalid_subject`) */
+  SIGNET_RESULT_CERT_INVALID_SUBJECT = 6205,
   /** The CMS signing certificate is malformed. (`cms_malformed_certificate`) */
   SIGNET_RESULT_CMS_MALFORMED_CERTIFICATE = 6301,
   /** The CMS digest length is wrong. (`cms_digest_length`) */
@@ -282,6 +292,90 @@ enum signet_result_value {
   SIGNET_RESULT_SIGN_COUNTER = 7015,
   /** Building the CMS structure failed. (`sign_cms`) */
   SIGNET_RESULT_SIGN_CMS = 7016,
+  /** There is no Signet state here; run `signet init`. (`state_not_initialised`) */
+  SIGNET_RESULT_STATE_NOT_INITIALISED = 8001,
+  /** The state already has a signing key; pass force to replace it. (`state_exists`) */
+  SIGNET_RESULT_STATE_EXISTS = 8002,
+  /** Part of the state is missing (signer, key, certificate or budget record). (`state_incomplete`) */
+  SIGNET_RESULT_STATE_INCOMPLETE = 8003,
+  /** The state was written in a format this version does not read. (`state_format_unsupported`) */
+  SIGNET_RESULT_STATE_FORMAT_UNSUPPORTED = 8004,
+  /** signet.toml is not a valid configuration. (`state_config_invalid`) */
+  SIGNET_RESULT_STATE_CONFIG_INVALID = 8005,
+  /** A state record is unreadable, inconsistent or was edited outside Signet. (`state_record_damaged`) */
+  SIGNET_RESULT_STATE_RECORD_DAMAGED = 8006,
+  /** A signature ledger is missing; usage cannot be known. (`state_ledger_missing`) */
+  SIGNET_RESULT_STATE_LEDGER_MISSING = 8007,
+  /** A signature ledger is truncated or has no valid record. (`state_ledger_damaged`) */
+  SIGNET_RESULT_STATE_LEDGER_DAMAGED = 8008,
+  /** A signature ledger is older than its record has seen (restored from a copy). (`state_ledger_rolled_back`) */
+  SIGNET_RESULT_STATE_LEDGER_ROLLED_BACK = 8009,
+  /** A signature ledger belongs to another budget or grant. (`state_ledger_foreign`) */
+  SIGNET_RESULT_STATE_LEDGER_FOREIGN = 8010,
+  /** The state directory or key file is writable (or the key readable) by other users. (`state_permissions`) */
+  SIGNET_RESULT_STATE_PERMISSIONS = 8011,
+  /** Reading or writing the state failed. (`state_io`) */
+  SIGNET_RESULT_STATE_IO = 8012,
+  /** An input file cannot be read. (`input_unreadable`) */
+  SIGNET_RESULT_INPUT_UNREADABLE = 8013,
+  /** An input is larger than its limit. (`input_too_large`) */
+  SIGNET_RESULT_INPUT_TOO_LARGE = 8014,
+  /** An output file cannot be written. (`output_unwritable`) */
+  SIGNET_RESULT_OUTPUT_UNWRITABLE = 8015,
+  /** A time is not RFC 3339 or UNIX seconds. (`time_invalid`) */
+  SIGNET_RESULT_TIME_INVALID = 8016,
+  /** No acting user could be determined. (`user_unknown`) */
+  SIGNET_RESULT_USER_UNKNOWN = 8017,
+  /** A certificate fingerprint is not 64 hex digits. (`fingerprint_invalid`) */
+  SIGNET_RESULT_FINGERPRINT_INVALID = 8018,
+  /** A certificate is not PEM or DER X.509. (`certificate_invalid`) */
+  SIGNET_RESULT_CERTIFICATE_INVALID = 8019,
+  /** The certificate has no budget in this state. (`budget_not_found`) */
+  SIGNET_RESULT_BUDGET_NOT_FOUND = 8020,
+  /** The certificate already has a budget. (`budget_exists`) */
+  SIGNET_RESULT_BUDGET_EXISTS = 8021,
+  /** A budget's validity may narrow the certificate's, never widen it. (`budget_validity_outside_certificate`) */
+  SIGNET_RESULT_BUDGET_VALIDITY_OUTSIDE_CERTIFICATE = 8022,
+  /** There is no signing request with that id. (`grant_unknown_request`) */
+  SIGNET_RESULT_GRANT_UNKNOWN_REQUEST = 8023,
+  /** The certificate has no signer policy. (`grant_no_policy`) */
+  SIGNET_RESULT_GRANT_NO_POLICY = 8024,
+  /** The user holds several active grants; name one. (`grant_ambiguous`) */
+  SIGNET_RESULT_GRANT_AMBIGUOUS = 8025,
+  /** There is no grant with that id. (`grant_not_found`) */
+  SIGNET_RESULT_GRANT_NOT_FOUND = 8026,
+  /** The signature was made by another signer than the expected one. (`verify_unexpected_signer`) */
+  SIGNET_RESULT_VERIFY_UNEXPECTED_SIGNER = 8027,
+  /** The signer's certificate is not issued by any of the trust anchors. (`verify_untrusted_signer`) */
+  SIGNET_RESULT_VERIFY_UNTRUSTED_SIGNER = 8028,
+  /** The PKCS#11 module cannot be loaded. (`pkcs11_module_missing`) */
+  SIGNET_RESULT_PKCS11_MODULE_MISSING = 8101,
+  /** No token matches the PKCS#11 URI. (`pkcs11_token_missing`) */
+  SIGNET_RESULT_PKCS11_TOKEN_MISSING = 8102,
+  /** The token refused the PIN. (`pkcs11_pin_incorrect`) */
+  SIGNET_RESULT_PKCS11_PIN_INCORRECT = 8103,
+  /** The token's user PIN is locked. (`pkcs11_pin_locked`) */
+  SIGNET_RESULT_PKCS11_PIN_LOCKED = 8104,
+  /** No private key (or no public key for it) matches the PKCS#11 URI. (`pkcs11_key_missing`) */
+  SIGNET_RESULT_PKCS11_KEY_MISSING = 8105,
+  /** The token does not support the signature mechanism. (`pkcs11_mechanism_unsupported`) */
+  SIGNET_RESULT_PKCS11_MECHANISM_UNSUPPORTED = 8106,
+  /** The PKCS#11 URI is not valid (RFC 7512) or names no private key. (`pkcs11_uri_invalid`) */
+  SIGNET_RESULT_PKCS11_URI_INVALID = 8107,
+  /** No PIN: give pin-source or pin-value in the URI, or SIGNET_PKCS11_PIN. (`pkcs11_pin_missing`) */
+  SIGNET_RESULT_PKCS11_PIN_MISSING = 8108,
+  /** Several private keys match the PKCS#11 URI. (`pkcs11_key_ambiguous`) */
+  SIGNET_RESULT_PKCS11_KEY_AMBIGUOUS = 8109,
+  /** A key with this label or id is already on the token. (`pkcs11_key_exists`) */
+  SIGNET_RESULT_PKCS11_KEY_EXISTS = 8110,
+  /** The PKCS#11 module or token failed. (`pkcs11_device_error`) */
+  SIGNET_RESULT_PKCS11_DEVICE_ERROR = 8111,
+  /** A production state acts as the OS user only. (`state_production_user`) */
+  SIGNET_RESULT_STATE_PRODUCTION_USER = 8112,
+  /** A production state uses the system clock only. (`state_production_clock`) */
+  SIGNET_RESULT_STATE_PRODUCTION_CLOCK = 8113,
+  /** The certificate is not for the state's key. (`cert_key_mismatch`) */
+  SIGNET_RESULT_CERT_KEY_MISMATCH = 8114,
   /** A required pointer argument is NULL. (`ffi_null_pointer`) */
   SIGNET_RESULT_NULL_POINTER = 9001,
   /** A text argument is not UTF-8. (`ffi_invalid_utf8`) */
