@@ -10,6 +10,7 @@ pub mod fsio;
 pub mod grants;
 pub mod key;
 pub mod layout;
+pub mod pkcs11;
 pub mod report;
 pub mod sign;
 pub mod state;
@@ -21,7 +22,7 @@ pub use clock::Clock;
 pub use error::{Error, Result};
 pub use grants::{Decision, PolicySpec, RequestSpec};
 pub use sign::{ExpectedSigner, Output, SignOptions};
-pub use state::{InitOptions, OpenOptions, State};
+pub use state::{ImportOptions, InitOptions, OpenOptions, State, TokenKey};
 
 /// Lower-case hex of `bytes`, the form fingerprints and ids take everywhere.
 pub fn hex(bytes: &[u8]) -> String {

@@ -224,6 +224,8 @@ impl State {
             .lock()
             .map_err(|_| Error::failed("state_io", "the signing key's lock was poisoned by a panic"))?;
         let key = &mut *key;
+        // The key-protection rule (core's), before anything is counted.
+        self.check_key_protection(key)?;
         let handle = key.handle;
         let policy = self.grant_policy_of(&self.fingerprint)?.is_some();
         let mut signer = Signer::new(cert, &mut key.token, handle, budget, budget_ledger.counter())
@@ -257,7 +259,6 @@ impl State {
             }
         };
         let result = each(&mut sign_one);
-        drop(signer);
         // Close (and record the ledger sequences) whatever happened: every
         // signature made is already durable in the ledgers.
         let Session {
