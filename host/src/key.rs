@@ -154,6 +154,11 @@ pub fn certificate_pem(cert_der: &[u8]) -> String {
     der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, cert_der).unwrap_or_default()
 }
 
+/// A certificate signing request as PEM (`CERTIFICATE REQUEST`, RFC 7468).
+pub fn csr_pem(csr_der: &[u8]) -> String {
+    der::pem::encode_string("CERTIFICATE REQUEST", der::pem::LineEnding::LF, csr_der).unwrap_or_default()
+}
+
 /// The token holding a state's signing key: core's software token (a
 /// development key in `signer/key.p8`), or a PKCS#11 token. Both implement
 /// core's [`Token`]; everything that signs goes through it.

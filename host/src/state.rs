@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::fsio::{self, WaitNotice};
 use crate::key::{self, Backend};
 use crate::layout::Layout;
-use crate::pkcs11::{Pkcs11Token, Pkcs11Uri};
+use crate::pkcs11::{PinSpec, Pkcs11Token, Pkcs11Uri};
 use crate::report::{CertificateReport, EvidenceReport, ImportReport, KeyReport, Status};
 use crate::store::{BudgetRecord, FileStore, LedgerBinding, Store};
 
@@ -133,6 +133,9 @@ pub struct State {
     pub(crate) user: UserId,
     pub(crate) clock: Clock,
     pub(crate) notice: Option<WaitNotice>,
+    /// The PIN source a PKCS#11 state was opened with, when the caller gave
+    /// one (reused when the state reopens itself).
+    pub(crate) pin: Option<PinSpec>,
 }
 
 impl core::fmt::Debug for State {
@@ -173,6 +176,12 @@ impl State {
     /// `state_permissions`, `state_record_damaged`, `state_ledger_*`,
     /// `sign_key_mismatch` (the key is not the certificate's), `user_*`.
     pub fn open(dir: &Path, options: OpenOptions) -> Result<State> {
+        State::open_with_pin(dir, options, None)
+    }
+
+    /// [`open`](Self::open), with the PIN of a PKCS#11 key given by the
+    /// caller (the `init` URI's) instead of the stored URI's source.
+    fn open_with_pin(dir: &Path, options: OpenOptions, pin: Option<PinSpec>) -> Result<State> {
         let layout = Layout::new(dir);
         if !dir.exists() {
             return Err(not_initialised(dir));
@@ -194,9 +203,19 @@ impl State {
         let algorithm = config.algorithm()?;
         let (token, handle, key_name) = match config.token.kind.as_str() {
             "pkcs11" => {
-                let uri = config.pkcs11_uri()?;
+                let mut uri = config.pkcs11_uri()?;
+                if let Some(pin) = &pin
+                    && !matches!(pin, PinSpec::None)
+                {
+                    uri.pin = pin.clone();
+                }
+                // Logins are serialised per state: a token's module may keep
+                // its token state in files that concurrent logins from
+                // several processes race on (SoftHSM2 does).
+                let lock = fsio::lock_file(&layout.lock(), "the state lock", options.notice.as_ref())?;
                 let token = Pkcs11Token::open(&uri)?;
                 let handle = token.find_key(&uri, Some(algorithm))?;
+                drop(lock);
                 (Backend::Pkcs11(token), handle, "the token key")
             }
             _ => {
@@ -245,6 +264,7 @@ impl State {
             user,
             clock: options.clock,
             notice: options.notice,
+            pin,
         })
     }
 
@@ -332,7 +352,11 @@ impl State {
         let user = crate::user::acting_user(options.user.as_deref())?;
         write_new_signer(&layout, init, &user, options.clock)?;
         drop(_lock);
-        State::open(dir, options)
+        let pin = match &init.token {
+            Some(t) => Some(Pkcs11Uri::parse(&t.uri)?.pin),
+            None => None,
+        };
+        State::open_with_pin(dir, options, pin)
     }
 
     /// The state directory.
@@ -566,8 +590,9 @@ impl State {
             notice: self.notice.clone(),
         };
         let dir = self.layout.root().to_path_buf();
+        let pin = self.pin.clone();
         drop(self);
-        let state = State::open(&dir, options)?;
+        let state = State::open_with_pin(&dir, options, pin)?;
         let report = ImportReport {
             certificate: CertificateReport {
                 subject: key::subject(&der),
@@ -663,7 +688,10 @@ fn write_token_signer(
         token.find_key(&uri, init.algorithm)?
     };
     let attrs = token.key_attributes(handle).map_err(crate::error::Error::from)?;
-    let cn = format!("Signet bootstrap certificate ({signer}, token {})", token.label());
+    let cn = format!(
+        "Signet bootstrap certificate for {signer} on token {}",
+        token.label()
+    );
     let cert = key::self_signed(&mut token, handle, &cn, clock.now(), init.days)?;
     let cert_ref = CertificateRef::from_der(&cert)
         .map_err(|e| Error::failed("certificate_invalid", format!("the new certificate: {e}")))?;
