@@ -125,10 +125,13 @@ pub fn run_init(a: InitArgs, g: &Global) -> Run {
         Some(t) => t.key_type(),
         None => a.key_type.key_type(),
     };
+    let on_token = a.token.is_some();
+    let pin_in_uri = a.token.as_deref().is_some_and(|u| u.contains("pin-value="));
     let init = InitOptions {
         key_type,
         algorithm: a.algorithm,
-        token: a.token.clone().map(|uri| TokenKey {
+        // Moved, not copied: TokenKey wipes the URI (it may hold a PIN) when dropped.
+        token: a.token.map(|uri| TokenKey {
             uri,
             generate: a.generate.is_some(),
         }),
@@ -140,8 +143,9 @@ pub fn run_init(a: InitArgs, g: &Global) -> Run {
     let state = State::init(&g.state_dir()?, g.open_options()?, &init)?;
     let status = state.status()?;
     print_status(&status, g.json);
-    if let Some(uri) = &a.token {
-        if uri.contains("pin-value=") {
+    drop(init);
+    if on_token {
+        if pin_in_uri {
             note(
                 "signet: the PIN in the URI was used for this command only and is not stored; later commands read $SIGNET_PKCS11_PIN (or a pin-source=file: in the URI)",
             );

@@ -57,6 +57,13 @@ pub struct TokenKey {
     pub generate: bool,
 }
 
+impl Drop for TokenKey {
+    /// The URI may hold a PIN (`pin-value`): wiped when dropped.
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.uri);
+    }
+}
+
 impl core::fmt::Debug for TokenKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         // The URI may hold a PIN: show it only as parsed (without pin-value).
