@@ -30,13 +30,18 @@ struct Hsm {
 
 impl Hsm {
     fn new(name: &str) -> Hsm {
+        Hsm::with_conf(name, "")
+    }
+
+    /// A token whose module configuration has `extra` lines.
+    fn with_conf(name: &str, extra: &str) -> Hsm {
         let dir = std::env::temp_dir().join(format!("signet-cli-p11-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("tokens")).unwrap();
         std::fs::write(
             dir.join("softhsm2.conf"),
             format!(
-                "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
+                "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n{extra}",
                 dir.join("tokens").display()
             ),
         )
@@ -645,4 +650,54 @@ impl Hsm {
         self.ca_issues("state.csr", "state.pem");
         self.ok(&["cert", "import", "state.pem", "--budget", "100"]);
     }
+}
+
+#[test]
+fn a_token_without_the_mechanism_is_refused() {
+    // SoftHSM2 offers only the mechanisms its configuration lists: key generation, PKCS#1 v1.5,
+    // but neither CKM_ECDSA nor CKM_RSA_PKCS_PSS.
+    let hsm = Hsm::with_conf(
+        "mechanisms",
+        "slots.mechanisms = CKM_EC_KEY_PAIR_GEN,CKM_RSA_PKCS_KEY_PAIR_GEN,CKM_RSA_PKCS\n",
+    );
+    assert_eq!(
+        hsm.fails(&["init", "--token", &hsm.uri("ec"), "--generate", "p256"], 2),
+        "pkcs11_mechanism_unsupported"
+    );
+    assert_eq!(
+        hsm.fails(
+            &[
+                "init",
+                "--token",
+                &hsm.uri("pss"),
+                "--generate",
+                "rsa3072",
+                "--algorithm",
+                "rsa-pss-sha256"
+            ],
+            2
+        ),
+        "pkcs11_mechanism_unsupported"
+    );
+    // Nothing was generated for them.
+    let objects = hsm.tool(
+        "pkcs11-tool",
+        &[
+            "--module",
+            path_str(&module()),
+            "--token-label",
+            "t",
+            "--login",
+            "--pin",
+            PIN,
+            "--list-objects",
+        ],
+    );
+    assert!(!objects.contains("label:"), "{objects}");
+    // PKCS#1 v1.5 is there: the same kind of key signs with it.
+    let init = hsm.ok(&["init", "--token", &hsm.uri("v15"), "--generate", "rsa3072"]);
+    assert_eq!(init["algorithm"], "rsa-pkcs1v15-sha256");
+    std::fs::write(hsm.dir.join("f"), b"x").unwrap();
+    hsm.ok(&["sign", "f"]);
+    assert!(common::openssl_verifies(&hsm.dir, "f", "f.p7s"));
 }

@@ -1105,6 +1105,20 @@ impl Pkcs11Token {
             )
             .into());
         }
+        // The signing mechanism too, before a key is made that could not sign.
+        let sign_alg = alg.unwrap_or(key_type.default_algorithm());
+        let signing = mechanism_type(sign_alg);
+        if !mechanisms.contains(&signing) {
+            return Err(Pkcs11Error::new(
+                "pkcs11_mechanism_unsupported",
+                ErrorKind::NotSupported,
+                format!(
+                    "token {:?} does not offer {signing} (needed for {sign_alg}); no key was generated",
+                    self.login.label
+                ),
+            )
+            .into());
+        }
         public.extend([
             Attribute::Token(true),
             Attribute::Private(false),
