@@ -362,6 +362,27 @@ mod tests {
                 "CN=Example Corp,O=Example Corp,C=US"
             );
         }
+        // Untrusted subjects: an error or a CSR, never a panic.
+        for odd in [
+            "CN=\\",
+            "CN=#zz",
+            "CN=#",
+            "=x",
+            "CN=a+",
+            "CN=a,,O=b",
+            "CN=\u{e9},O=\u{fc}",
+            "CN=a\\",
+            "2.5.4.3=x",
+            "CN=a+O=b",
+            "CN=\\2",
+            "C=DEU",
+            "C=\u{e9}",
+            ",",
+            "+",
+            "CN=\u{0}",
+        ] {
+            let _ = certification_request(&mut token, KeyHandle(0), odd);
+        }
         for bad in ["", "   ", "no equals sign", "CN"] {
             assert_eq!(
                 certification_request(&mut token, KeyHandle(0), bad)
