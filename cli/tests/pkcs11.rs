@@ -701,3 +701,49 @@ fn a_token_without_the_mechanism_is_refused() {
     hsm.ok(&["sign", "f"]);
     assert!(common::openssl_verifies(&hsm.dir, "f", "f.p7s"));
 }
+
+#[test]
+fn a_software_key_makes_csrs_and_takes_a_ca_certificate_too() {
+    // The same commands on a development state: the key is the software token's.
+    let hsm = Hsm::new("software");
+    let dev = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--state", "dev"]);
+        common::ok(&hsm.dir, &all)
+    };
+    dev(&["init", "--key-type", "rsa3072"]);
+    dev(&[
+        "csr",
+        "new",
+        "--subject",
+        "CN=Development Signer,O=Example Corp",
+        "--out",
+        "dev.csr",
+    ]);
+    hsm.openssl_ok(&["req", "-in", "dev.csr", "-verify", "-noout"]);
+    assert_eq!(
+        dev(&["csr", "check", "dev.csr", "--device", "hsm"])["valid"],
+        true
+    );
+    hsm.ca_issues("dev.csr", "dev.pem");
+    let imported = dev(&["cert", "import", "dev.pem"]);
+    assert_eq!(
+        imported["certificate"]["subject"],
+        "CN=Development Signer,O=Example Corp"
+    );
+    let status = dev(&["status"]);
+    assert_eq!(
+        (
+            status["key"]["kind"].as_str(),
+            status["key"]["protection"].as_str()
+        ),
+        (Some("software"), Some("software"))
+    );
+    assert_eq!(
+        status["key"]["signing_allowed"], true,
+        "a development state signs with a software key"
+    );
+    std::fs::write(hsm.dir.join("d.bin"), b"dev").unwrap();
+    dev(&["sign", "d.bin"]);
+    assert!(hsm.cms_verifies("d.bin", "d.bin.p7s"));
+}

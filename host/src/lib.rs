@@ -51,7 +51,12 @@ mod tests {
             let text = std::fs::read_to_string(&path).unwrap();
             // The code under test, not the tests (this one names the calls).
             let text = text.split("#[cfg(test)]").next().unwrap();
-            for call in ["Error::refused(", "Error::failed(", "Error::io("] {
+            for call in [
+                "Error::refused(",
+                "Error::failed(",
+                "Error::io(",
+                "Pkcs11Error::new(",
+            ] {
                 for (i, _) in text.match_indices(call) {
                     let rest = text[i + call.len()..].trim_start();
                     let Some(rest) = rest.strip_prefix('"') else {
