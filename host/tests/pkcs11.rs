@@ -574,6 +574,27 @@ mod state {
     }
 
     #[test]
+    fn a_key_deleted_from_the_token_gives_its_code_and_counts_nothing() {
+        let (dir, options) = init("state-deleted", "doomed", true, 5);
+        let state = State::init(&dir, OpenOptions::default(), &options).unwrap();
+        let digest = state.algorithm().hash().digest(b"before");
+        state
+            .sign_digest(digest.as_bytes(), &SignOptions::default())
+            .unwrap();
+        tool(
+            "state",
+            &["--delete-object", "--type", "privkey", "--label", "doomed"],
+        );
+        let digest = state.algorithm().hash().digest(b"after");
+        let e = state
+            .sign_digest(digest.as_bytes(), &SignOptions::default())
+            .unwrap_err();
+        assert_eq!(e.code(), "pkcs11_key_missing", "{e}");
+        assert!(e.message().contains("nothing was signed or counted"), "{e}");
+        assert_eq!(state.status().unwrap().budget.used, 1);
+    }
+
+    #[test]
     fn threads_sign_through_one_token_state() {
         let (dir, options) = init("state-threads", "threads", true, 200);
         let state = State::init(&dir, OpenOptions::default(), &options).unwrap();

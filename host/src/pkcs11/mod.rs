@@ -588,10 +588,41 @@ struct KeyEntry {
 
 /// A PKCS#11 token holding the keys it was asked to find or generate. Cheap
 /// to clone: clones share the login, the session pool and the keys.
-#[derive(Clone)]
 pub struct Pkcs11Token {
     login: Arc<Login>,
     keys: Arc<RwLock<Vec<KeyEntry>>>,
+    last_failure: LastFailure,
+}
+
+impl Clone for Pkcs11Token {
+    /// Shares the login, the pool and the keys; each clone records its own
+    /// last failure.
+    fn clone(&self) -> Self {
+        Pkcs11Token {
+            login: self.login.clone(),
+            keys: self.keys.clone(),
+            last_failure: LastFailure::default(),
+        }
+    }
+}
+
+/// The last signing failure of one [`Pkcs11Token`] (clone), with its code:
+/// core's sign path reports a token failure by its generic kind only, and
+/// the host gives the caller the PKCS#11 code from here.
+#[derive(Debug, Clone, Default)]
+pub struct LastFailure(Arc<Mutex<Option<Pkcs11Error>>>);
+
+impl LastFailure {
+    /// Takes the recorded failure, if any.
+    pub fn take(&self) -> Option<Pkcs11Error> {
+        self.0.lock().ok().and_then(|mut f| f.take())
+    }
+
+    fn set(&self, e: &Pkcs11Error) {
+        if let Ok(mut f) = self.0.lock() {
+            *f = Some(e.clone());
+        }
+    }
 }
 
 impl core::fmt::Debug for Pkcs11Token {
@@ -811,7 +842,13 @@ impl Pkcs11Token {
         Ok(Pkcs11Token {
             login: login(uri)?,
             keys: Arc::new(RwLock::new(Vec::new())),
+            last_failure: LastFailure::default(),
         })
+    }
+
+    /// Where this token (clone) records its last signing failure.
+    pub fn last_failure(&self) -> LastFailure {
+        self.last_failure.clone()
     }
 
     /// The token's label.
@@ -1278,7 +1315,11 @@ impl Token for Pkcs11Token {
         digest: &[u8],
         out: &mut [u8],
     ) -> Result<usize, Pkcs11Error> {
-        self.sign_shared(handle, alg, digest, out)
+        let signed = self.sign_shared(handle, alg, digest, out);
+        if let Err(e) = &signed {
+            self.last_failure.set(e);
+        }
+        signed
     }
 }
 
