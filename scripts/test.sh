@@ -23,6 +23,11 @@ section_rust() {
     cargo clippy --workspace --all-targets -- -D warnings
     cargo clippy -p signet-core --no-default-features --features p256 -- -D warnings
     step "rust: tests"
+    # The PKCS#11 tests run against a real SoftHSM2 token (softhsm2-util makes it,
+    # pkcs11-tool writes an outside key onto it) and use OpenSSL as the verifier.
+    # shellcheck source=lib/deps.sh
+    source "$ROOT/scripts/lib/deps.sh"
+    ensure_pkcs11_tools
     cargo test --workspace
     step "rust: core without default features (no heap), and with every feature"
     cargo build -p signet-core --no-default-features

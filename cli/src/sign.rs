@@ -8,10 +8,10 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use serde_json::json;
-use signet_core::token::KeyType;
+use signet_core::token::{KeyType, SignatureAlgorithm};
 use signet_host::clock::format_rfc3339;
 use signet_host::report::{SignedBatch, Status};
-use signet_host::{ExpectedSigner, InitOptions, Output, SignOptions, State};
+use signet_host::{ExpectedSigner, InitOptions, Output, SignOptions, State, TokenKey};
 
 use crate::Global;
 use crate::output::{Outcome, Run, answer, line, note, to_value};
@@ -47,9 +47,21 @@ impl KeyTypeArg {
 /// Options of `init` and `keygen`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Key type.
-    #[arg(long, value_enum, default_value = "p256")]
+    /// Key type of a new software key (development state).
+    #[arg(long, value_enum, default_value = "p256", conflicts_with = "token")]
     key_type: KeyTypeArg,
+    /// Use the key on a PKCS#11 token that this RFC 7512 URI names
+    /// (pkcs11:token=T;object=K;type=private?module-path=M): a production
+    /// state. The PIN comes from $SIGNET_PKCS11_PIN or pin-source=file:PATH
+    /// (pin-value is used for this command only and never stored).
+    #[arg(long, value_name = "URI")]
+    token: Option<String>,
+    /// Generate the key on the token (non-extractable, sensitive, sign-only).
+    #[arg(long, value_enum, value_name = "TYPE", requires = "token")]
+    generate: Option<KeyTypeArg>,
+    /// Signature algorithm (default: the key type's), e.g. rsa-pss-sha256.
+    #[arg(long, value_name = "NAME", value_parser = parse_algorithm)]
+    algorithm: Option<SignatureAlgorithm>,
     /// Signatures in the certificate's budget.
     #[arg(long, default_value_t = signet_core::budget::DEFAULT_ALLOTMENT)]
     budget: u64,
@@ -103,17 +115,46 @@ pub struct VerifyArgs {
     any_signer: bool,
 }
 
+fn parse_algorithm(s: &str) -> Result<SignatureAlgorithm, String> {
+    s.parse::<SignatureAlgorithm>().map_err(|e| e.to_string())
+}
+
 /// `signet init` and `signet keygen`.
 pub fn run_init(a: InitArgs, g: &Global) -> Run {
+    let key_type = match a.generate {
+        Some(t) => t.key_type(),
+        None => a.key_type.key_type(),
+    };
+    let on_token = a.token.is_some();
+    let pin_in_uri = a.token.as_deref().is_some_and(|u| u.contains("pin-value="));
     let init = InitOptions {
-        key_type: a.key_type.key_type(),
+        key_type,
+        algorithm: a.algorithm,
+        // Moved, not copied: TokenKey wipes the URI (it may hold a PIN) when dropped.
+        token: a.token.map(|uri| TokenKey {
+            uri,
+            generate: a.generate.is_some(),
+        }),
         budget: a.budget,
         days: a.days,
         signer: a.signer,
         force: a.force,
     };
     let state = State::init(&g.state_dir()?, g.open_options()?, &init)?;
-    print_status(&state.status()?, g.json);
+    let status = state.status()?;
+    print_status(&status, g.json);
+    drop(init);
+    if on_token {
+        if pin_in_uri {
+            note(
+                "signet: the PIN in the URI was used for this command only and is not stored; later commands read $SIGNET_PKCS11_PIN (or a pin-source=file: in the URI)",
+            );
+        }
+        note(&format!(
+            "signet: the certificate is a self-issued bootstrap certificate; next: `signet csr new --subject DN --out {}.csr`, order the certificate with that CSR, then `signet cert import FILE`",
+            status.key.key_label.as_deref().unwrap_or("key")
+        ));
+    }
     Ok(Outcome::Ok)
 }
 
@@ -189,20 +230,48 @@ pub fn run_verify(a: VerifyArgs, g: &Global) -> Run {
     Ok(Outcome::Ok)
 }
 
+/// The key's line and its protection evidence, for `status`.
+fn key_text(s: &Status) -> String {
+    let k = &s.key;
+    let place = match (&k.token_label, &k.key_label) {
+        (Some(token), Some(key)) => format!("pkcs11 token {token:?}, key {key:?}"),
+        (Some(token), None) => format!("pkcs11 token {token:?}"),
+        _ => format!("{} token", k.kind),
+    };
+    let mut out = format!("key         {} ({}, {place})\n", s.key_type, s.algorithm);
+    let protection = match &k.evidence {
+        Some(e) if e.generated_on_token_never_left => {
+            "hardware: generated on the token, never extractable, always sensitive".to_string()
+        }
+        Some(e) => format!(
+            "hardware: local={} sensitive={} always_sensitive={} extractable={} never_extractable={}",
+            e.local, e.sensitive, e.always_sensitive, e.extractable, e.never_extractable
+        ),
+        None => k.protection.to_string(),
+    };
+    out.push_str(&format!("protection  {protection}\n"));
+    if let (Some(code), Some(message)) = (k.refusal, &k.refusal_message) {
+        out.push_str(&format!("  signing refused: {message} [{code}]\n"));
+    }
+    out
+}
+
 fn print_status(s: &Status, json_out: bool) {
     answer(json_out, to_value(s), || {
         let b = &s.budget;
         format!(
-            "state       {}{}\ncertificate {}\n  sha256    {}\n  validity  {} .. {}\nkey         {} ({}, {} token)\nsigner      {}{}\nsignatures  {} used of {} ({} remaining, {}, level {})\n",
+            "state       {}{}\ncertificate {}\n  sha256    {}\n  validity  {} .. {}\n{}signer      {}{}\nsignatures  {} used of {} ({} remaining, {}, level {})\n",
             s.state_dir,
-            if s.development { " (development)" } else { "" },
+            if s.development {
+                " (development)"
+            } else {
+                " (production)"
+            },
             s.certificate.subject,
             s.certificate.fingerprint,
             format_rfc3339(signet_core::time::UnixTime(s.certificate.not_before)),
             format_rfc3339(signet_core::time::UnixTime(s.certificate.not_after)),
-            s.key_type,
-            s.algorithm,
-            s.token,
+            key_text(s),
             s.signer,
             if s.grant_required {
                 " (signing needs a grant)"

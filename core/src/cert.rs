@@ -1,4 +1,11 @@
-//! Self-signed test certificates for a token key (features `soft-token` and `alloc`).
+//! Self-signed test certificates and PKCS#10 certificate signing requests
+//! for a token key (features `soft-token` and `alloc`).
+//!
+//! [`certification_request`] builds a CSR (RFC 2986) for the token key the
+//! same way: the `CertificationRequestInfo` is encoded here, its digest is
+//! signed through the [`Token`] trait, and the self-signature is verified
+//! before the CSR is returned. It is an encoding step with no rule in it;
+//! whether the CSR's key is acceptable is [`crate::policy::check_csr`]'s call.
 //!
 //! `signet sign` on first use, and the tests, need "a self-issued test
 //! certificate" for a token key. [`self_signed`] makes one through the
@@ -47,6 +54,8 @@ pub enum CertError {
     Signature(VerifyError),
     /// DER encoding failed.
     Encoding,
+    /// The subject is not an RFC 4514 distinguished name (or is empty).
+    InvalidSubject,
 }
 
 impl crate::ErrorCode for CertError {
@@ -57,6 +66,7 @@ impl crate::ErrorCode for CertError {
             CertError::InvalidValidity { .. } => "cert_invalid_validity",
             CertError::Signature(_) => "cert_signature_invalid",
             CertError::Encoding => "cert_encoding",
+            CertError::InvalidSubject => "cert_invalid_subject",
         }
     }
 }
@@ -77,6 +87,9 @@ impl fmt::Display for CertError {
             ),
             CertError::Signature(e) => write!(f, "certificate signature rejected: {e}"),
             CertError::Encoding => f.write_str("DER encoding failed"),
+            CertError::InvalidSubject => f.write_str(
+                "the subject is not an RFC 4514 distinguished name (e.g. CN=Example Corp,O=Example Corp,C=US)",
+            ),
         }
     }
 }
@@ -197,7 +210,103 @@ pub fn self_signed<T: Token>(
     tbs.extend(explicit(3, &exts)?);
     let tbs = wrap(Tag::Sequence, &tbs)?;
 
-    let digest = alg.hash().digest(&tbs);
+    let sig = sign_and_check(token, handle, alg, spki_der, &tbs)?;
+    let mut cert = tbs;
+    cert.extend_from_slice(alg.x509_algorithm_identifier_der());
+    cert.extend(
+        BitStringRef::from_bytes(&sig)
+            .map_err(enc)?
+            .to_der()
+            .map_err(enc)?,
+    );
+    let cert = wrap(Tag::Sequence, &cert)?;
+    // Round-trip through the x509-cert parser as a final shape check.
+    x509_cert::Certificate::from_der(&cert).map_err(enc)?;
+    Ok(cert)
+}
+
+/// The DER `Name` of an RFC 4514 string (`CN=Example Corp,O=Example Corp,C=US`,
+/// most specific first, as RFC 4514 writes it).
+///
+/// # Errors
+/// [`CertError::InvalidSubject`] for an empty or unparseable name.
+pub fn subject_der(subject: &str) -> Result<Vec<u8>, CertError> {
+    use core::str::FromStr;
+    if subject.trim().is_empty() {
+        return Err(CertError::InvalidSubject);
+    }
+    let name = x509_cert::name::Name::from_str(subject).map_err(|_| CertError::InvalidSubject)?;
+    if name.is_empty() {
+        return Err(CertError::InvalidSubject);
+    }
+    name.to_der().map_err(enc)
+}
+
+/// Builds a PKCS#10 certificate signing request (RFC 2986) for the token key
+/// `handle`, with `subject` (an RFC 4514 string) and no attributes, signed by
+/// the token with the key's permitted algorithm. Returns DER.
+///
+/// # Errors
+/// [`CertError::InvalidSubject`], [`CertError::Token`] when the token refuses
+/// or fails, [`CertError::Signature`] when the token's signature does not
+/// verify against its own public key, [`CertError::Encoding`].
+pub fn certification_request<T: Token>(
+    token: &mut T,
+    handle: KeyHandle,
+    subject: &str,
+) -> Result<Vec<u8>, CertError> {
+    let name = subject_der(subject)?;
+    let attrs = token
+        .key_attributes(handle)
+        .map_err(|e| CertError::Token(e.kind()))?;
+    let alg = attrs.algorithm();
+    let mut spki_buf = [0u8; MAX_SPKI_LEN];
+    let spki_len = token
+        .public_key(handle, &mut spki_buf)
+        .map_err(|e| CertError::Token(e.kind()))?;
+    let spki_der = spki_buf.get(..spki_len).ok_or(CertError::Encoding)?;
+    spki::SubjectPublicKeyInfoRef::from_der(spki_der).map_err(enc)?;
+
+    // CertificationRequestInfo ::= SEQUENCE { version INTEGER { v1(0) },
+    //   subject Name, subjectPKInfo SubjectPublicKeyInfo,
+    //   attributes [0] IMPLICIT SET OF Attribute }  -- empty here
+    let mut info = UintRef::new(&[0]).map_err(enc)?.to_der().map_err(enc)?;
+    info.extend_from_slice(&name);
+    info.extend_from_slice(spki_der);
+    info.extend(wrap(
+        Tag::ContextSpecific {
+            constructed: true,
+            number: TagNumber(0),
+        },
+        &[],
+    )?);
+    let info = wrap(Tag::Sequence, &info)?;
+
+    let sig = sign_and_check(token, handle, alg, spki_der, &info)?;
+    let mut csr = info;
+    csr.extend_from_slice(alg.x509_algorithm_identifier_der());
+    csr.extend(
+        BitStringRef::from_bytes(&sig)
+            .map_err(enc)?
+            .to_der()
+            .map_err(enc)?,
+    );
+    let csr = wrap(Tag::Sequence, &csr)?;
+    // Round-trip through the x509-cert parser as a final shape check.
+    x509_cert::request::CertReq::from_der(&csr).map_err(enc)?;
+    Ok(csr)
+}
+
+/// Signs `tbs` with the token, verifies the signature against `spki_der`,
+/// and returns it in its X.509 form (DER for ECDSA).
+fn sign_and_check<T: Token>(
+    token: &mut T,
+    handle: KeyHandle,
+    alg: SignatureAlgorithm,
+    spki_der: &[u8],
+    tbs: &[u8],
+) -> Result<Vec<u8>, CertError> {
+    let digest = alg.hash().digest(tbs);
     let mut sig = [0u8; MAX_SIGNATURE_LEN];
     let n = token
         .sign_digest(handle, alg, digest.as_bytes(), &mut sig)
@@ -215,17 +324,73 @@ pub fn self_signed<T: Token>(
         }
         _ => sig,
     };
+    Ok(sig.to_vec())
+}
 
-    let mut cert = tbs;
-    cert.extend_from_slice(alg.x509_algorithm_identifier_der());
-    cert.extend(
-        BitStringRef::from_bytes(sig)
-            .map_err(enc)?
-            .to_der()
-            .map_err(enc)?,
-    );
-    let cert = wrap(Tag::Sequence, &cert)?;
-    // Round-trip through the x509-cert parser as a final shape check.
-    x509_cert::Certificate::from_der(&cert).map_err(enc)?;
-    Ok(cert)
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::ErrorCode;
+    use crate::token::soft::SoftToken;
+    use crate::token::{KeyAttributes, KeyType, KeyUsage};
+
+    #[test]
+    fn csr_passes_the_policy_check_for_every_key_type() {
+        let at = crate::time::Date::parse_iso("2026-03-01").unwrap();
+        let mut token: SoftToken<_, 4> = SoftToken::new(rand_core::UnwrapErr(getrandom::SysRng));
+        for (key_type, alg) in [
+            (KeyType::EccP256, KeyType::EccP256.default_algorithm()),
+            (KeyType::EccP384, KeyType::EccP384.default_algorithm()),
+            (
+                KeyType::Rsa { bits: 3072 },
+                SignatureAlgorithm::RsaPss(HashAlgorithm::Sha256),
+            ),
+        ] {
+            let attrs = KeyAttributes::new(key_type, KeyUsage::SIGN_HASH, alg).unwrap();
+            let key = token.generate(attrs).unwrap();
+            let csr = certification_request(&mut token, key, "CN=Example Corp,O=Example Corp,C=US").unwrap();
+            let findings = crate::policy::check_csr(&csr, Some(crate::policy::DeviceProfile::Hsm), at);
+            assert!(findings.is_empty(), "{key_type}: {findings:?}");
+            let parsed = crate::policy::parse_csr(&csr).unwrap();
+            let mut spki = [0u8; MAX_SPKI_LEN];
+            let n = token.public_key(key, &mut spki).unwrap();
+            assert_eq!(parsed.spki_der(), &spki[..n]);
+            let req = x509_cert::request::CertReq::from_der(&csr).unwrap();
+            assert_eq!(
+                alloc::string::ToString::to_string(&req.info.subject),
+                "CN=Example Corp,O=Example Corp,C=US"
+            );
+        }
+        // Untrusted subjects: an error or a CSR, never a panic.
+        for odd in [
+            "CN=\\",
+            "CN=#zz",
+            "CN=#",
+            "=x",
+            "CN=a+",
+            "CN=a,,O=b",
+            "CN=\u{e9},O=\u{fc}",
+            "CN=a\\",
+            "2.5.4.3=x",
+            "CN=a+O=b",
+            "CN=\\2",
+            "C=DEU",
+            "C=\u{e9}",
+            ",",
+            "+",
+            "CN=\u{0}",
+        ] {
+            let _ = certification_request(&mut token, KeyHandle(0), odd);
+        }
+        for bad in ["", "   ", "no equals sign", "CN"] {
+            assert_eq!(
+                certification_request(&mut token, KeyHandle(0), bad)
+                    .unwrap_err()
+                    .code(),
+                "cert_invalid_subject",
+                "{bad:?}"
+            );
+        }
+    }
 }

@@ -117,11 +117,12 @@ pub const VERIFY: [&str; 8] = [
     "verify_buffer_too_small",
 ];
 /// `cert::CertError` (its `Token` variant passes [`TOKEN`] codes through).
-pub const CERT: [&str; 4] = [
+pub const CERT: [&str; 5] = [
     "cert_invalid_serial",
     "cert_invalid_validity",
     "cert_signature_invalid",
     "cert_encoding",
+    "cert_invalid_subject",
 ];
 /// `cms::CmsError`.
 pub const CMS: [&str; 6] = [
@@ -156,7 +157,7 @@ pub const SIGN: [&str; 16] = [
 /// Errors of the std host layer (`signet-host`): the state directory, its
 /// records and ledgers, inputs and outputs, and the lookups the surfaces
 /// share. Listed here so that this table stays the one source of codes.
-pub const HOST: [&str; 30] = [
+pub const HOST: [&str; 44] = [
     "state_not_initialised",
     "state_exists",
     "state_incomplete",
@@ -187,6 +188,20 @@ pub const HOST: [&str; 30] = [
     "verify_untrusted_signer",
     "audit_chain_broken",
     "audit_ledger_mismatch",
+    "pkcs11_module_missing",
+    "pkcs11_token_missing",
+    "pkcs11_pin_incorrect",
+    "pkcs11_pin_locked",
+    "pkcs11_key_missing",
+    "pkcs11_mechanism_unsupported",
+    "pkcs11_uri_invalid",
+    "pkcs11_pin_missing",
+    "pkcs11_key_ambiguous",
+    "pkcs11_key_exists",
+    "pkcs11_device_error",
+    "state_production_user",
+    "state_production_clock",
+    "cert_key_mismatch",
 ];
 
 /// What a code is about: every surface derives its error class from it, so
@@ -545,6 +560,24 @@ pub const TABLE: &[Code] = &[
         2022,
         Domain::KeyPolicy,
         "The key size is below today's minimum but allowed for this certificate (warning).",
+    ),
+    code(
+        "key_ever_extractable",
+        2023,
+        Domain::KeyPolicy,
+        "Under the hardware-key rule, the token key was imported or was once extractable or readable.",
+    ),
+    code(
+        "key_software",
+        2024,
+        Domain::KeyPolicy,
+        "Under the hardware-key rule, a software key signs only in a development state.",
+    ),
+    code(
+        "key_protection_unknown",
+        2025,
+        Domain::KeyPolicy,
+        "Under the hardware-key rule, the token gives no evidence of how the key is kept.",
     ),
     code(
         "unknown_device_profile",
@@ -960,6 +993,12 @@ pub const TABLE: &[Code] = &[
         "Certificate encoding failed.",
     ),
     code(
+        "cert_invalid_subject",
+        6205,
+        Domain::InvalidRequest,
+        "The subject is not an RFC 4514 distinguished name.",
+    ),
+    code(
         "cms_malformed_certificate",
         6301,
         Domain::Verification,
@@ -1291,6 +1330,91 @@ pub const TABLE: &[Code] = &[
         8030,
         Domain::State,
         "A budget's ledger and the audit log disagree on the signatures made.",
+    ),
+    // 8100-8149: PKCS#11 tokens.
+    code(
+        "pkcs11_module_missing",
+        8101,
+        Domain::Token,
+        "The PKCS#11 module cannot be loaded.",
+    ),
+    code(
+        "pkcs11_token_missing",
+        8102,
+        Domain::Token,
+        "No token matches the PKCS#11 URI.",
+    ),
+    code(
+        "pkcs11_pin_incorrect",
+        8103,
+        Domain::Token,
+        "The token refused the PIN.",
+    ),
+    code(
+        "pkcs11_pin_locked",
+        8104,
+        Domain::Token,
+        "The token's user PIN is locked.",
+    ),
+    code(
+        "pkcs11_key_missing",
+        8105,
+        Domain::Token,
+        "No private key (or no public key for it) matches the PKCS#11 URI.",
+    ),
+    code(
+        "pkcs11_mechanism_unsupported",
+        8106,
+        Domain::Token,
+        "The token does not support the signature mechanism.",
+    ),
+    code(
+        "pkcs11_uri_invalid",
+        8107,
+        Domain::InvalidRequest,
+        "The PKCS#11 URI is not valid (RFC 7512) or names no private key.",
+    ),
+    code(
+        "pkcs11_pin_missing",
+        8108,
+        Domain::Token,
+        "No PIN: give pin-source or pin-value in the URI, or SIGNET_PKCS11_PIN.",
+    ),
+    code(
+        "pkcs11_key_ambiguous",
+        8109,
+        Domain::Token,
+        "Several private keys match the PKCS#11 URI.",
+    ),
+    code(
+        "pkcs11_key_exists",
+        8110,
+        Domain::Token,
+        "A key with this label or id is already on the token.",
+    ),
+    code(
+        "pkcs11_device_error",
+        8111,
+        Domain::Token,
+        "The PKCS#11 module or token failed.",
+    ),
+    code(
+        "state_production_user",
+        8112,
+        Domain::State,
+        "A production state acts as the OS user only.",
+    ),
+    code(
+        "state_production_clock",
+        8113,
+        Domain::State,
+        "A production state uses the system clock only.",
+    ),
+    code(
+        "cert_key_mismatch",
+        8114,
+        Domain::KeyPolicy,
+        "The certificate is not for the state's key.",
     ),
     code(
         "ffi_null_pointer",
@@ -1761,6 +1885,7 @@ mod tests {
             },
             CertError::Signature(VerifyError::BadSignature),
             CertError::Encoding,
+            CertError::InvalidSubject,
         ];
         check(&super::CERT, &cert.map(|e| e.code()));
         assert_eq!(CertError::Token(ErrorKind::Hardware).code(), "token_hardware");

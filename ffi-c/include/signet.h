@@ -118,6 +118,12 @@ enum signet_result_value {
   SIGNET_RESULT_CERTIFICATE_EXPIRED = 2021,
   /** The key size is below today's minimum but allowed for this certificate (warning). (`legacy_key_size`) */
   SIGNET_RESULT_LEGACY_KEY_SIZE = 2022,
+  /** Under the hardware-key rule, the token key was imported or was once extractable or readable. (`key_ever_extractable`) */
+  SIGNET_RESULT_KEY_EVER_EXTRACTABLE = 2023,
+  /** Under the hardware-key rule, a software key signs only in a development state. (`key_software`) */
+  SIGNET_RESULT_KEY_SOFTWARE = 2024,
+  /** Under the hardware-key rule, the token gives no evidence of how the key is kept. (`key_protection_unknown`) */
+  SIGNET_RESULT_KEY_PROTECTION_UNKNOWN = 2025,
   /** Unknown device profile name. (`unknown_device_profile`) */
   SIGNET_RESULT_UNKNOWN_DEVICE_PROFILE = 2050,
   /** The budget belongs to another certificate. (`budget_fingerprint_mismatch`) */
@@ -264,6 +270,8 @@ enum signet_result_value {
   SIGNET_RESULT_CERT_SIGNATURE_INVALID = 6203,
   /** Certificate encoding failed. (`cert_encoding`) */
   SIGNET_RESULT_CERT_ENCODING = 6204,
+  /** The subject is not an RFC 4514 distinguished name. (`cert_invalid_subject`) */
+  SIGNET_RESULT_CERT_INVALID_SUBJECT = 6205,
   /** The CMS signing certificate is malformed. (`cms_malformed_certificate`) */
   SIGNET_RESULT_CMS_MALFORMED_CERTIFICATE = 6301,
   /** The CMS digest length is wrong. (`cms_digest_length`) */
@@ -380,6 +388,34 @@ enum signet_result_value {
   SIGNET_RESULT_AUDIT_CHAIN_BROKEN = 8029,
   /** A budget's ledger and the audit log disagree on the signatures made. (`audit_ledger_mismatch`) */
   SIGNET_RESULT_AUDIT_LEDGER_MISMATCH = 8030,
+  /** The PKCS#11 module cannot be loaded. (`pkcs11_module_missing`) */
+  SIGNET_RESULT_PKCS11_MODULE_MISSING = 8101,
+  /** No token matches the PKCS#11 URI. (`pkcs11_token_missing`) */
+  SIGNET_RESULT_PKCS11_TOKEN_MISSING = 8102,
+  /** The token refused the PIN. (`pkcs11_pin_incorrect`) */
+  SIGNET_RESULT_PKCS11_PIN_INCORRECT = 8103,
+  /** The token's user PIN is locked. (`pkcs11_pin_locked`) */
+  SIGNET_RESULT_PKCS11_PIN_LOCKED = 8104,
+  /** No private key (or no public key for it) matches the PKCS#11 URI. (`pkcs11_key_missing`) */
+  SIGNET_RESULT_PKCS11_KEY_MISSING = 8105,
+  /** The token does not support the signature mechanism. (`pkcs11_mechanism_unsupported`) */
+  SIGNET_RESULT_PKCS11_MECHANISM_UNSUPPORTED = 8106,
+  /** The PKCS#11 URI is not valid (RFC 7512) or names no private key. (`pkcs11_uri_invalid`) */
+  SIGNET_RESULT_PKCS11_URI_INVALID = 8107,
+  /** No PIN: give pin-source or pin-value in the URI, or SIGNET_PKCS11_PIN. (`pkcs11_pin_missing`) */
+  SIGNET_RESULT_PKCS11_PIN_MISSING = 8108,
+  /** Several private keys match the PKCS#11 URI. (`pkcs11_key_ambiguous`) */
+  SIGNET_RESULT_PKCS11_KEY_AMBIGUOUS = 8109,
+  /** A key with this label or id is already on the token. (`pkcs11_key_exists`) */
+  SIGNET_RESULT_PKCS11_KEY_EXISTS = 8110,
+  /** The PKCS#11 module or token failed. (`pkcs11_device_error`) */
+  SIGNET_RESULT_PKCS11_DEVICE_ERROR = 8111,
+  /** A production state acts as the OS user only. (`state_production_user`) */
+  SIGNET_RESULT_STATE_PRODUCTION_USER = 8112,
+  /** A production state uses the system clock only. (`state_production_clock`) */
+  SIGNET_RESULT_STATE_PRODUCTION_CLOCK = 8113,
+  /** The certificate is not for the state's key. (`cert_key_mismatch`) */
+  SIGNET_RESULT_CERT_KEY_MISMATCH = 8114,
   /** A required pointer argument is NULL. (`ffi_null_pointer`) */
   SIGNET_RESULT_NULL_POINTER = 9001,
   /** A text argument is not UTF-8. (`ffi_invalid_utf8`) */

@@ -10,16 +10,23 @@
 //!
 //! [token]
 //! kind = "software"          # the key in signer/key.p8
+//! # or, for a key on a PKCS#11 token (a production state: development = false):
+//! # kind = "pkcs11"
+//! # uri = "pkcs11:token=t;object=k;type=private?module-path=/usr/lib/softhsm/libsofthsm2.so"
 //!
 //! [store]
 //! kind = "file"              # budgets, grants and ledgers under this directory
 //! ```
 //! Unknown keys are refused, so a typo never silently means the default.
+//! A PKCS#11 URI here never holds `pin-value` (the PIN comes from
+//! `$SIGNET_PKCS11_PIN`, or from a file the URI names with `pin-source`), and
+//! a state whose key is on a token is never a development state.
 
 use serde::{Deserialize, Serialize};
 use signet_core::token::{KeyType, SignatureAlgorithm};
 
 use crate::error::{Error, Result};
+use crate::pkcs11::Pkcs11Uri;
 
 /// The layout version this build writes and reads.
 pub const FORMAT: u32 = 1;
@@ -57,14 +64,19 @@ pub struct SignerConfig {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TokenConfig {
-    /// `software`: the PKCS#8 key in `signer/key.p8`.
+    /// `software`: the PKCS#8 key in `signer/key.p8`; `pkcs11`: the key the
+    /// URI names.
     pub kind: String,
+    /// The RFC 7512 URI of the key (`pkcs11` only), without `pin-value`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
 }
 
 impl Default for TokenConfig {
     fn default() -> Self {
         TokenConfig {
             kind: "software".into(),
+            uri: None,
         }
     }
 }
@@ -98,6 +110,52 @@ impl Config {
         }
     }
 
+    /// A production state's configuration for a key on a PKCS#11 token.
+    pub fn pkcs11(key_type: KeyType, algorithm: SignatureAlgorithm, uri: &Pkcs11Uri) -> Config {
+        Config {
+            format: FORMAT,
+            development: false,
+            signer: SignerConfig {
+                key_type: key_type.to_string(),
+                algorithm: algorithm.name().to_string(),
+            },
+            token: TokenConfig {
+                kind: "pkcs11".into(),
+                uri: Some(uri.without_pin_value().to_string()),
+            },
+            store: StoreConfig::default(),
+        }
+    }
+
+    /// The PKCS#11 URI of a `pkcs11` state.
+    ///
+    /// # Errors
+    /// `state_config_invalid` when the state has none or it does not parse.
+    pub fn pkcs11_uri(&self) -> Result<Pkcs11Uri> {
+        let text = self.token.uri.as_deref().ok_or_else(|| {
+            Error::failed(
+                "state_config_invalid",
+                "signet.toml: token kind \"pkcs11\" needs uri = \"pkcs11:...\"",
+            )
+        })?;
+        let uri = Pkcs11Uri::parse(text).map_err(|e| {
+            Error::failed(
+                "state_config_invalid",
+                format!("signet.toml: [token] uri: {}", e.message()),
+            )
+        })?;
+        if uri.has_pin_value() {
+            return Err(Error::failed(
+                "state_config_invalid",
+                "signet.toml: [token] uri holds a PIN (pin-value); a state never stores one",
+            )
+            .with_hint(
+                "remove pin-value and set SIGNET_PKCS11_PIN, or name a PIN file with pin-source=file:/path",
+            ));
+        }
+        Ok(uri)
+    }
+
     /// Parses and checks `signet.toml`.
     ///
     /// # Errors
@@ -117,14 +175,31 @@ impl Config {
         }
         config.key_type()?;
         config.algorithm()?;
-        if config.token.kind != "software" {
-            return Err(Error::failed(
-                "state_config_invalid",
-                format!(
-                    "signet.toml: token kind {:?} is not supported (expected \"software\")",
-                    config.token.kind
-                ),
-            ));
+        match config.token.kind.as_str() {
+            "software" if config.token.uri.is_none() => {}
+            "software" => {
+                return Err(Error::failed(
+                    "state_config_invalid",
+                    "signet.toml: a software token has no uri",
+                ));
+            }
+            "pkcs11" => {
+                config.pkcs11_uri()?;
+                if config.development {
+                    return Err(Error::failed(
+                        "state_config_invalid",
+                        "signet.toml: a state whose key is on a PKCS#11 token is a production state (development = false)",
+                    ));
+                }
+            }
+            other => {
+                return Err(Error::failed(
+                    "state_config_invalid",
+                    format!(
+                        "signet.toml: token kind {other:?} is not supported (expected \"software\" or \"pkcs11\")"
+                    ),
+                ));
+            }
         }
         if config.store.kind != "file" {
             return Err(Error::failed(
@@ -194,5 +269,31 @@ mod tests {
             "state_config_invalid"
         );
         assert_eq!(Config::parse("][").unwrap_err().code(), "state_config_invalid");
+    }
+
+    #[test]
+    fn pkcs11_states_are_production_and_hold_no_pin() {
+        let uri = Pkcs11Uri::parse("pkcs11:token=t;object=k;type=private?module-path=/m.so&pin-value=1234")
+            .unwrap();
+        let c = Config::pkcs11(KeyType::EccP256, KeyType::EccP256.default_algorithm(), &uri);
+        let text = c.to_toml();
+        assert!(!text.contains("1234") && !text.contains("pin-value"), "{text}");
+        assert!(text.contains("kind = \"pkcs11\""), "{text}");
+        assert_eq!(Config::parse(&text).unwrap(), c);
+        assert!(!c.development);
+        let dev = text.replace("development = false", "development = true");
+        assert_eq!(Config::parse(&dev).unwrap_err().code(), "state_config_invalid");
+        let with_pin = text.replace("module-path=/m.so", "module-path=/m.so&pin-value=1234");
+        let e = Config::parse(&with_pin).unwrap_err();
+        assert_eq!(e.code(), "state_config_invalid");
+        assert!(!e.message().contains("1234"));
+        let no_uri = text.replace("uri = ", "# uri = ");
+        assert_eq!(Config::parse(&no_uri).unwrap_err().code(), "state_config_invalid");
+        let pin_file = text.replace("module-path=/m.so", "module-path=/m.so&pin-source=file:/run/pin");
+        assert!(Config::parse(&pin_file).is_ok());
+        let soft = Config::development(KeyType::EccP256)
+            .to_toml()
+            .replace("kind = \"software\"", "kind = \"software\"\nuri = \"pkcs11:\"");
+        assert_eq!(Config::parse(&soft).unwrap_err().code(), "state_config_invalid");
     }
 }

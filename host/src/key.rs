@@ -1,5 +1,6 @@
-//! The signing key of a development state: a software key in
-//! `signer/key.p8`, its certificate, and the certificate files users pass in.
+//! The signing key: a development state's software key in
+//! `signer/key.p8`, or a key on a PKCS#11 token ([`Backend`]); its
+//! certificate, and the certificate files users pass in.
 //!
 //! The key is generated here (the token never exports keys), written once as
 //! PKCS#8 with mode 0600, and imported into core's software token for every
@@ -11,8 +12,10 @@ use der::SecretDocument;
 use signet_core::budget::CertFingerprint;
 use signet_core::policy::CertificateRef;
 use signet_core::time::UnixTime;
-use signet_core::token::soft::SoftToken;
-use signet_core::token::{KeyHandle, KeyType, KeyUsage, SignatureAlgorithm};
+use signet_core::token::soft::{SoftToken, SoftTokenError};
+use signet_core::token::{ErrorKind, KeyAttributes, KeyHandle, KeyType, KeyUsage, SignatureAlgorithm, Token};
+
+use crate::pkcs11::{Pkcs11Error, Pkcs11Token};
 
 use crate::error::{Error, Result};
 
@@ -71,12 +74,13 @@ pub fn import(pkcs8: &[u8], alg: SignatureAlgorithm, what: &str) -> Result<(Soft
     Ok((token, handle))
 }
 
-/// A self-issued development certificate for the token's key.
+/// A self-issued certificate for the token's key (a development state's
+/// certificate, or the bootstrap certificate of a key on a PKCS#11 token).
 ///
 /// # Errors
 /// The core's `cert_*` codes.
-pub fn self_signed(
-    token: &mut SoftSigner,
+pub fn self_signed<T: Token>(
+    token: &mut T,
     handle: KeyHandle,
     common_name: &str,
     not_before: UnixTime,
@@ -148,6 +152,127 @@ pub fn subject(cert_der: &[u8]) -> String {
 /// The certificate as PEM.
 pub fn certificate_pem(cert_der: &[u8]) -> String {
     der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, cert_der).unwrap_or_default()
+}
+
+/// A certificate signing request as PEM (`CERTIFICATE REQUEST`, RFC 7468).
+pub fn csr_pem(csr_der: &[u8]) -> String {
+    der::pem::encode_string("CERTIFICATE REQUEST", der::pem::LineEnding::LF, csr_der).unwrap_or_default()
+}
+
+/// The token holding a state's signing key: core's software token (a
+/// development key in `signer/key.p8`), or a PKCS#11 token. Both implement
+/// core's [`Token`]; everything that signs goes through it.
+#[derive(Debug)]
+pub enum Backend {
+    /// The software token (boxed: it holds its key slots inline).
+    Software(Box<SoftSigner>),
+    /// A PKCS#11 token.
+    Pkcs11(Pkcs11Token),
+}
+
+/// A [`Backend`]'s error: the software token's or the PKCS#11 token's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BackendError {
+    /// From the software token.
+    Software(SoftTokenError),
+    /// From the PKCS#11 token.
+    Pkcs11(Pkcs11Error),
+}
+
+impl signet_core::token::Error for BackendError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            BackendError::Software(e) => e.kind(),
+            BackendError::Pkcs11(e) => e.kind(),
+        }
+    }
+}
+
+impl signet_core::ErrorCode for BackendError {
+    fn code(&self) -> &'static str {
+        match self {
+            BackendError::Software(e) => e.code(),
+            BackendError::Pkcs11(e) => e.code(),
+        }
+    }
+}
+
+impl core::fmt::Display for BackendError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            BackendError::Software(e) => e.fmt(f),
+            BackendError::Pkcs11(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<BackendError> for Error {
+    fn from(e: BackendError) -> Error {
+        match e {
+            BackendError::Software(e) => Error::from_core_in("the software key", &e),
+            BackendError::Pkcs11(e) => e.into(),
+        }
+    }
+}
+
+impl Backend {
+    /// `software` or `pkcs11`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Backend::Software(_) => "software",
+            Backend::Pkcs11(_) => "pkcs11",
+        }
+    }
+}
+
+impl Token for Backend {
+    type Error = BackendError;
+
+    fn key_attributes(&self, handle: KeyHandle) -> Result<KeyAttributes, BackendError> {
+        match self {
+            Backend::Software(t) => t.key_attributes(handle).map_err(BackendError::Software),
+            Backend::Pkcs11(t) => t.key_attributes(handle).map_err(BackendError::Pkcs11),
+        }
+    }
+
+    fn public_key(&self, handle: KeyHandle, out: &mut [u8]) -> Result<usize, BackendError> {
+        match self {
+            Backend::Software(t) => t.public_key(handle, out).map_err(BackendError::Software),
+            Backend::Pkcs11(t) => t.public_key(handle, out).map_err(BackendError::Pkcs11),
+        }
+    }
+
+    fn sign_digest(
+        &mut self,
+        handle: KeyHandle,
+        alg: SignatureAlgorithm,
+        digest: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize, BackendError> {
+        match self {
+            Backend::Software(t) => t
+                .sign_digest(handle, alg, digest, out)
+                .map_err(BackendError::Software),
+            Backend::Pkcs11(t) => t
+                .sign_digest(handle, alg, digest, out)
+                .map_err(BackendError::Pkcs11),
+        }
+    }
+}
+
+/// The key's public key (DER `SubjectPublicKeyInfo`).
+///
+/// # Errors
+/// The token's code.
+pub fn spki<T: Token>(token: &T, handle: KeyHandle) -> Result<Vec<u8>>
+where
+    T::Error: signet_core::ErrorCode + core::fmt::Display,
+{
+    let mut buf = [0u8; signet_core::token::MAX_SPKI_LEN];
+    let n = token
+        .public_key(handle, &mut buf)
+        .map_err(|e| Error::from_core_in("the signing key", &e))?;
+    Ok(buf.get(..n).unwrap_or_default().to_vec())
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! signet.toml                    the configuration (see `config`)
-//! state.lock                     held while the state is created or its signer changes
+//! state.lock                     held while the state is created, its signer changes or its token logs in
 //! signer/key.p8                  the software signing key, PKCS#8 DER (0600)
 //! signer/cert.der                its certificate
 //! budgets/<sha256>/budget.json   a certificate's budget record (see `store::record`)

@@ -11,6 +11,7 @@ pub mod fsio;
 pub mod grants;
 pub mod key;
 pub mod layout;
+pub mod pkcs11;
 pub mod report;
 pub mod sign;
 pub mod state;
@@ -22,7 +23,7 @@ pub use clock::Clock;
 pub use error::{Error, Result};
 pub use grants::{Decision, PolicySpec, RequestSpec};
 pub use sign::{ExpectedSigner, Output, SignOptions};
-pub use state::{InitOptions, OpenOptions, State};
+pub use state::{ImportOptions, InitOptions, OpenOptions, State, TokenKey};
 
 /// Lower-case hex of `bytes`, the form fingerprints and ids take everywhere.
 pub fn hex(bytes: &[u8]) -> String {
@@ -51,7 +52,12 @@ mod tests {
             let text = std::fs::read_to_string(&path).unwrap();
             // The code under test, not the tests (this one names the calls).
             let text = text.split("#[cfg(test)]").next().unwrap();
-            for call in ["Error::refused(", "Error::failed(", "Error::io("] {
+            for call in [
+                "Error::refused(",
+                "Error::failed(",
+                "Error::io(",
+                "Pkcs11Error::new(",
+            ] {
                 for (i, _) in text.match_indices(call) {
                     let rest = text[i + call.len()..].trim_start();
                     let Some(rest) = rest.strip_prefix('"') else {

@@ -66,7 +66,7 @@ pub struct Status {
     pub state_dir: String,
     /// Whether it is a development state.
     pub development: bool,
-    /// Where the key lives: `software`.
+    /// Where the key lives: `software` or `pkcs11`.
     pub token: String,
     /// The signing certificate.
     pub certificate: CertificateReport,
@@ -74,11 +74,69 @@ pub struct Status {
     pub key_type: String,
     /// Core's signature algorithm name.
     pub algorithm: String,
+    /// Where the key lives and the evidence of how it is kept.
+    pub key: KeyReport,
     /// The assigned signer.
     pub signer: String,
     /// Whether a signer policy makes every signature need a grant.
     pub grant_required: bool,
     /// The certificate's budget.
+    pub budget: BudgetReport,
+}
+
+/// The signing key: where it lives and what its token says about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyReport {
+    /// `software` or `pkcs11`.
+    pub kind: &'static str,
+    /// The PKCS#11 token's label.
+    pub token_label: Option<String>,
+    /// The key's `CKA_LABEL` on the token.
+    pub key_label: Option<String>,
+    /// The key's PKCS#11 URI (never with a PIN).
+    pub uri: Option<String>,
+    /// `software`, `hardware` or `unknown`.
+    pub protection: &'static str,
+    /// The token's evidence (PKCS#11 keys).
+    pub evidence: Option<EvidenceReport>,
+    /// Whether the key-protection rule lets this key sign under the current
+    /// certificate.
+    pub signing_allowed: bool,
+    /// The rule's refusal code when it does not.
+    pub refusal: Option<&'static str>,
+    /// The rule's refusal in words.
+    pub refusal_message: Option<String>,
+}
+
+/// A PKCS#11 key's protection attributes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvidenceReport {
+    /// `CKA_SENSITIVE`.
+    pub sensitive: bool,
+    /// `CKA_EXTRACTABLE`.
+    pub extractable: bool,
+    /// `CKA_ALWAYS_SENSITIVE`.
+    pub always_sensitive: bool,
+    /// `CKA_NEVER_EXTRACTABLE`.
+    pub never_extractable: bool,
+    /// `CKA_LOCAL`: generated on the token.
+    pub local: bool,
+    /// `CKA_SIGN`.
+    pub sign: bool,
+    /// All of the above as they must be: generated on the token and never left it.
+    pub generated_on_token_never_left: bool,
+}
+
+/// What `cert import` installed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    /// The new signing certificate.
+    pub certificate: CertificateReport,
+    /// The certificate it replaced (hex SHA-256); its budget stays.
+    pub previous_fingerprint: String,
+    /// Whether a budget was created (false: the certificate had one).
+    pub budget_created: bool,
+    /// The new certificate's budget.
     pub budget: BudgetReport,
 }
 

@@ -245,7 +245,40 @@ impl State {
             .lock()
             .map_err(|_| Error::failed("state_io", "the signing key's lock was poisoned by a panic"))?;
         let key = &mut *key;
+        // The key-protection rule (core's), before anything is counted.
+        self.check_key_protection(key)?;
         let handle = key.handle;
+        // A PKCS#11 failure reaches core's sign path as a generic kind; its
+        // code comes from here.
+        let last_failure = match &key.token {
+            crate::key::Backend::Pkcs11(t) => Some(t.last_failure()),
+            crate::key::Backend::Software(_) => None,
+        };
+        if let Some(last) = &last_failure {
+            // Only this session's failures.
+            last.take();
+        }
+        let sign_error = |e: &SignError| -> Error {
+            match (e, &last_failure) {
+                (SignError::Token(_), Some(last)) => match last.take() {
+                    Some(p11) => {
+                        let e = Error::from(p11);
+                        let message = format!("{}; nothing was signed or counted", e.message());
+                        let out = if e.is_refusal() {
+                            Error::refused(e.code(), message)
+                        } else {
+                            Error::failed(e.code(), message)
+                        };
+                        match e.hint() {
+                            Some(h) => out.with_hint(h),
+                            None => out,
+                        }
+                    }
+                    None => sign_error(e),
+                },
+                _ => sign_error(e),
+            }
+        };
         let policy = self.grant_policy_of(&self.fingerprint)?.is_some();
         let mut signer = Signer::new(cert, &mut key.token, handle, budget, budget_ledger.counter())
             .with_options(CoreOptions {
@@ -309,7 +342,6 @@ impl State {
                 }
             };
         let result = each(&mut sign_one);
-
         // Close (and record the ledger sequences) whatever happened: every
         // signature made is already durable in the ledgers.
         let Session {

@@ -13,16 +13,17 @@ use std::sync::Mutex;
 
 use signet_core::budget::{CertFingerprint, UserId, Validity};
 use signet_core::policy::CertificateRef;
-use signet_core::token::{KeyHandle, KeyType, MAX_SPKI_LEN, SignatureAlgorithm, Token};
+use signet_core::token::{KeyHandle, KeyProtection, KeyType, SignatureAlgorithm, Token};
 use zeroize::Zeroizing;
 
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::fsio::{self, WaitNotice};
-use crate::key::{self, SoftSigner};
+use crate::key::{self, Backend};
 use crate::layout::Layout;
-use crate::report::{CertificateReport, Status};
+use crate::pkcs11::{PinSpec, Pkcs11Token, Pkcs11Uri};
+use crate::report::{CertificateReport, EvidenceReport, ImportReport, KeyReport, Status};
 use crate::store::{BudgetRecord, FileStore, LedgerBinding, Store};
 
 /// How a state is opened: who acts, which clock, what to tell while waiting.
@@ -45,11 +46,47 @@ impl core::fmt::Debug for OpenOptions {
     }
 }
 
+/// A key on a PKCS#11 token for [`State::init`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct TokenKey {
+    /// The key's RFC 7512 URI. It may carry `pin-value` for this one use;
+    /// the state stores the URI without it.
+    pub uri: String,
+    /// Generate the key on the token (of [`InitOptions::key_type`],
+    /// sensitive, not extractable, sign-only); else use the key the URI names.
+    pub generate: bool,
+}
+
+impl Drop for TokenKey {
+    /// The URI may hold a PIN (`pin-value`): wiped when dropped.
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.uri);
+    }
+}
+
+impl core::fmt::Debug for TokenKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // The URI may hold a PIN: show it only as parsed (without pin-value).
+        let uri = Pkcs11Uri::parse(&self.uri).map_or_else(|_| "<invalid URI>".to_string(), |u| u.to_string());
+        f.debug_struct("TokenKey")
+            .field("uri", &uri)
+            .field("generate", &self.generate)
+            .finish()
+    }
+}
+
 /// What `init` makes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InitOptions {
     /// The key type (default ECC P-256).
     pub key_type: KeyType,
+    /// The signature algorithm (default: the key type's,
+    /// [`KeyType::default_algorithm`]).
+    pub algorithm: Option<SignatureAlgorithm>,
+    /// A key on a PKCS#11 token instead of a software key: the state is then
+    /// a production state, and its certificate a self-issued bootstrap
+    /// certificate until [`State::import_certificate`] installs the CA's.
+    pub token: Option<TokenKey>,
     /// Signatures in the certificate's budget (default 1,000).
     pub budget: u64,
     /// Days of certificate validity (default 365).
@@ -64,6 +101,8 @@ impl Default for InitOptions {
     fn default() -> Self {
         InitOptions {
             key_type: KeyType::EccP256,
+            algorithm: None,
+            token: None,
             budget: signet_core::budget::DEFAULT_ALLOTMENT,
             days: 365,
             signer: None,
@@ -72,9 +111,19 @@ impl Default for InitOptions {
     }
 }
 
+/// What [`State::import_certificate`] does besides installing the certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImportOptions {
+    /// Signatures in the new certificate's budget (default 1,000). A
+    /// certificate that already has a budget (imported before) keeps it.
+    pub budget: Option<u64>,
+    /// Its assigned signer (default: the current certificate's).
+    pub signer: Option<String>,
+}
+
 /// The signing key, in its token.
 pub(crate) struct SigningKey {
-    pub(crate) token: SoftSigner,
+    pub(crate) token: Backend,
     pub(crate) handle: KeyHandle,
 }
 
@@ -91,6 +140,9 @@ pub struct State {
     pub(crate) user: UserId,
     pub(crate) clock: Clock,
     pub(crate) notice: Option<WaitNotice>,
+    /// The PIN source a PKCS#11 state was opened with, when the caller gave
+    /// one (reused when the state reopens itself).
+    pub(crate) pin: Option<PinSpec>,
 }
 
 impl core::fmt::Debug for State {
@@ -131,6 +183,12 @@ impl State {
     /// `state_permissions`, `state_record_damaged`, `state_ledger_*`,
     /// `sign_key_mismatch` (the key is not the certificate's), `user_*`.
     pub fn open(dir: &Path, options: OpenOptions) -> Result<State> {
+        State::open_with_pin(dir, options, None)
+    }
+
+    /// [`open`](Self::open), with the PIN of a PKCS#11 key given by the
+    /// caller (the `init` URI's) instead of the stored URI's source.
+    fn open_with_pin(dir: &Path, options: OpenOptions, pin: Option<PinSpec>) -> Result<State> {
         let layout = Layout::new(dir);
         if !dir.exists() {
             return Err(not_initialised(dir));
@@ -142,30 +200,50 @@ impl State {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(missing_config(&layout)),
             Err(e) => return Err(Error::io("state_io", "read", &config_path, &e)),
         };
+        if !config.development {
+            production_checks(&options)?;
+        }
         if !layout.signer_dir().is_dir() {
             return Err(incomplete("signer/ is missing", dir));
         }
         fsio::check_private(&layout.signer_dir(), false)?;
-        let key_path = layout.key();
-        let pkcs8 = read_state_file(&key_path, "signer/key.p8", dir)?;
-        fsio::check_private(&key_path, true)?;
-        let cert = read_state_file(&layout.cert(), "signer/cert.der", dir)?.to_vec();
         let algorithm = config.algorithm()?;
-        let (token, handle) = key::import(&pkcs8, algorithm, "signer/key.p8")?;
+        let (token, handle, key_name) = match config.token.kind.as_str() {
+            "pkcs11" => {
+                let mut uri = config.pkcs11_uri()?;
+                if let Some(pin) = &pin
+                    && !matches!(pin, PinSpec::None)
+                {
+                    uri.pin = pin.clone();
+                }
+                // Logins are serialised per state: a token's module may keep
+                // its token state in files that concurrent logins from
+                // several processes race on (SoftHSM2 does).
+                let lock = fsio::lock_file(&layout.lock(), "the state lock", options.notice.as_ref())?;
+                let token = Pkcs11Token::open(&uri)?;
+                let handle = token.find_key(&uri, Some(algorithm))?;
+                drop(lock);
+                (Backend::Pkcs11(token), handle, "the token key")
+            }
+            _ => {
+                let key_path = layout.key();
+                let pkcs8 = read_state_file(&key_path, "signer/key.p8", dir)?;
+                fsio::check_private(&key_path, true)?;
+                let (token, handle) = key::import(&pkcs8, algorithm, "signer/key.p8")?;
+                (Backend::Software(Box::new(token)), handle, "signer/key.p8")
+            }
+        };
+        let cert = read_state_file(&layout.cert(), "signer/cert.der", dir)?.to_vec();
         let cert_ref = CertificateRef::from_der(&cert).map_err(|e| {
             Error::failed(
                 "state_record_damaged",
                 format!("signer/cert.der is not a certificate: {e}"),
             )
         })?;
-        let mut spki = [0u8; MAX_SPKI_LEN];
-        let len = token
-            .public_key(handle, &mut spki)
-            .map_err(|e| Error::from_core_in("signer/key.p8", &e))?;
-        if spki.get(..len) != Some(cert_ref.spki_der()) {
+        if key::spki(&token, handle)? != cert_ref.spki_der() {
             return Err(Error::failed(
                 "sign_key_mismatch",
-                "signer/key.p8 is not the key of signer/cert.der; nothing can be signed",
+                format!("{key_name} is not the key of signer/cert.der; nothing can be signed"),
             )
             .with_hint("restore the pair from a backup, or make a new signer with `signet init --force`"));
         }
@@ -196,6 +274,7 @@ impl State {
             user,
             clock: options.clock,
             notice: options.notice,
+            pin,
         })
     }
 
@@ -247,14 +326,25 @@ impl State {
         State::open(dir, options).map(|s| (s, created))
     }
 
-    /// Creates a development state in `dir` (which may exist and be empty),
-    /// or with `force` replaces its signer: a new key, a self-issued
-    /// certificate and its budget. Budgets of earlier certificates stay.
+    /// Creates a state in `dir` (which may exist and be empty), or with
+    /// `force` replaces its signer: a key, a self-issued certificate and its
+    /// budget. Budgets of earlier certificates stay.
+    ///
+    /// Without [`InitOptions::token`] it is a development state with a new
+    /// software key. With it, the key is on a PKCS#11 token (generated there,
+    /// or the existing one the URI names) and the state is a production
+    /// state; the self-issued certificate is a bootstrap certificate made by
+    /// the token key, replaced by [`State::import_certificate`].
     ///
     /// # Errors
     /// `state_exists` when `dir` already holds a state (or parts of one) and
-    /// `force` is not set; `state_io`; the core's codes.
+    /// `force` is not set; `state_production_user` / `state_production_clock`
+    /// for a token key with a named user or a fixed clock; the `pkcs11_*`
+    /// codes; `state_io`; the core's codes.
     pub fn init(dir: &Path, options: OpenOptions, init: &InitOptions) -> Result<State> {
+        if init.token.is_some() {
+            production_checks(&options)?;
+        }
         let layout = Layout::new(dir);
         fsio::create_private_dir(dir)?;
         fsio::check_private(dir, false)?;
@@ -272,7 +362,11 @@ impl State {
         let user = crate::user::acting_user(options.user.as_deref())?;
         write_new_signer(&layout, init, &user, options.clock)?;
         drop(_lock);
-        State::open(dir, options)
+        let pin = match &init.token {
+            Some(t) => Some(Pkcs11Uri::parse(&t.uri)?.pin),
+            None => None,
+        };
+        State::open_with_pin(dir, options, pin)
     }
 
     /// The state directory.
@@ -427,10 +521,192 @@ impl State {
             },
             key_type: self.config.signer.key_type.clone(),
             algorithm: self.algorithm.name().to_string(),
+            key: self.key_report()?,
             signer: budget.signer.clone(),
             grant_required: self.grant_policy_of(&self.fingerprint)?.is_some(),
             budget,
         })
+    }
+
+    fn lock_key(&self) -> Result<std::sync::MutexGuard<'_, SigningKey>> {
+        self.key
+            .lock()
+            .map_err(|_| Error::failed("state_io", "the signing key's lock was poisoned by a panic"))
+    }
+
+    /// Where the signing key lives, what its token says about it, and
+    /// whether the key-protection rule lets it sign under the current
+    /// certificate.
+    ///
+    /// # Errors
+    /// The token's codes.
+    pub fn key_report(&self) -> Result<KeyReport> {
+        let key = self.lock_key()?;
+        let attrs = key.token.key_attributes(key.handle)?;
+        let (token_label, key_label) = match &key.token {
+            Backend::Pkcs11(t) => (Some(t.label().to_string()), t.key_label(key.handle)),
+            Backend::Software(_) => (None, None),
+        };
+        let uri = match self.config.token.kind.as_str() {
+            "pkcs11" => self.config.pkcs11_uri().ok().map(|u| u.to_string()),
+            _ => None,
+        };
+        let evidence = match attrs.protection() {
+            KeyProtection::Hardware(e) => Some(EvidenceReport {
+                sensitive: e.sensitive,
+                extractable: e.extractable,
+                always_sensitive: e.always_sensitive,
+                never_extractable: e.never_extractable,
+                local: e.local,
+                sign: e.sign,
+                generated_on_token_never_left: e.generated_on_token_never_left(),
+            }),
+            _ => None,
+        };
+        let refusal = self.protection_check(attrs.protection()).err();
+        Ok(KeyReport {
+            kind: key.token.kind(),
+            token_label,
+            key_label,
+            uri,
+            protection: attrs.protection().name(),
+            evidence,
+            signing_allowed: refusal.is_none(),
+            refusal: refusal.map(|e| e.code()),
+            refusal_message: self
+                .protection_check(attrs.protection())
+                .err()
+                .map(|e| e.message().to_string()),
+        })
+    }
+
+    /// Core's key-protection rule for this state's key and certificate.
+    fn protection_check(&self, protection: KeyProtection) -> Result<()> {
+        let cert = CertificateRef::from_der(&self.cert)
+            .map_err(|e| Error::failed("state_record_damaged", format!("signer/cert.der: {e}")))?;
+        signet_core::policy::check_key_protection(protection, cert.not_before(), self.config.development)
+            .map_err(|e| {
+                Error::from_core(&e).with_hint(
+                    "code-signing keys must be generated on a hardware token and never leave it: \
+                     generate one with `signet init --token URI --generate TYPE`",
+                )
+            })
+    }
+
+    /// Refuses to sign when the key-protection rule refuses the key (called
+    /// before anything is counted).
+    pub(crate) fn check_key_protection(&self, key: &SigningKey) -> Result<()> {
+        let attrs = key.token.key_attributes(key.handle)?;
+        self.protection_check(attrs.protection())
+    }
+
+    /// A PKCS#10 certificate signing request (DER) for the state's key,
+    /// signed by it (through the token), with `subject` as an RFC 4514
+    /// name. Rule-free: `signet_core::policy::check_csr` judges it. Making a
+    /// CSR does not count against any budget.
+    ///
+    /// # Errors
+    /// `cert_invalid_subject`, the token's codes.
+    pub fn certification_request(&self, subject: &str) -> Result<Vec<u8>> {
+        let mut key = self.lock_key()?;
+        let key = &mut *key;
+        signet_core::cert::certification_request(&mut key.token, key.handle, subject)
+            .map_err(|e| Error::from_core_in("certificate signing request", &e))
+    }
+
+    /// Installs the certificate a CA issued for the state's key (PEM or
+    /// DER), after checking that it is for this key, that the key policy
+    /// accepts it now, and that the key-protection rule lets the key sign
+    /// under it. The certificate gets its own budget (budgets are per
+    /// certificate; earlier certificates keep theirs). Returns the reopened
+    /// state and what was installed.
+    ///
+    /// # Errors
+    /// `certificate_invalid`, `cert_key_mismatch`, the key policy's codes
+    /// (`certificate_expired`, `key_too_small`, ...), `key_ever_extractable`,
+    /// `key_software`, `state_*`.
+    pub fn import_certificate(self, bytes: &[u8], options: &ImportOptions) -> Result<(State, ImportReport)> {
+        let der = key::certificate_der(bytes, "the certificate")?;
+        let cert = CertificateRef::from_der(&der)
+            .map_err(|e| Error::failed("certificate_invalid", format!("the certificate: {e}")))?;
+        let key_spki = {
+            let key = self.lock_key()?;
+            key::spki(&key.token, key.handle)?
+        };
+        if cert.spki_der() != key_spki.as_slice() {
+            return Err(Error::refused(
+                "cert_key_mismatch",
+                format!(
+                    "the certificate ({}) is not for this state's key",
+                    key::subject(&der)
+                ),
+            )
+            .with_hint("import the certificate the CA issued for the CSR from `signet csr new`"));
+        }
+        let now = self.clock.now();
+        if let Some(f) = signet_core::policy::check_certificate(&der, now)
+            .into_iter()
+            .find(|f| f.severity == signet_core::Severity::Error)
+        {
+            return Err(Error::refused(f.code, format!("the certificate: {}", f.message)));
+        }
+        {
+            let key = self.lock_key()?;
+            let attrs = key.token.key_attributes(key.handle)?;
+            signet_core::policy::check_key_protection(
+                attrs.protection(),
+                cert.not_before(),
+                self.config.development,
+            )
+            .map_err(|e| Error::from_core_in("the certificate's key", &e))?;
+        }
+        let fp = CertFingerprint(cert.fingerprint_sha256());
+        let previous = crate::hex(&self.fingerprint.0);
+        let _lock = fsio::lock_file(&self.layout.lock(), "the state lock", self.notice.as_ref())?;
+        let existing = match self.store.read_budget(&fp) {
+            Ok(_) => true,
+            Err(e) if e.code() == "budget_not_found" => false,
+            Err(e) => return Err(e),
+        };
+        if !existing {
+            let signer = match &options.signer {
+                Some(name) => crate::user::user_id(name)?,
+                None => {
+                    let current = self.budget_show(&self.fingerprint)?;
+                    crate::user::user_id(&current.signer)?
+                }
+            };
+            let validity = Validity {
+                not_before: cert.not_before(),
+                not_after: cert.not_after(),
+            };
+            let allotment = options.budget.unwrap_or(signet_core::budget::DEFAULT_ALLOTMENT);
+            self.store
+                .create_budget(new_budget_record(&fp, validity, &signer, allotment)?)?;
+        }
+        fsio::write_private(&self.layout.cert(), &der)?;
+        drop(_lock);
+        let options = OpenOptions {
+            user: Some(self.user.to_string()),
+            clock: self.clock,
+            notice: self.notice.clone(),
+        };
+        let dir = self.layout.root().to_path_buf();
+        let pin = self.pin.clone();
+        drop(self);
+        let state = State::open_with_pin(&dir, options, pin)?;
+        let report = ImportReport {
+            certificate: CertificateReport {
+                subject: key::subject(&der),
+                fingerprint: crate::hex(&fp.0),
+                not_before: cert.not_before().as_secs(),
+                not_after: cert.not_after().as_secs(),
+            },
+            previous_fingerprint: previous,
+            budget_created: !existing,
+            budget: state.budget_show(&fp)?,
+        };
+        Ok((state, report))
     }
 }
 
@@ -468,7 +744,13 @@ fn write_new_signer(layout: &Layout, init: &InitOptions, user: &UserId, clock: C
         Some(name) => crate::user::user_id(name)?,
         None => user.clone(),
     };
-    let config = Config::development(init.key_type);
+    if let Some(token_key) = &init.token {
+        return write_token_signer(layout, init, token_key, &signer, clock);
+    }
+    let mut config = Config::development(init.key_type);
+    if let Some(alg) = init.algorithm {
+        config.signer.algorithm = alg.name().to_string();
+    }
     let algorithm = config.algorithm()?;
     let pkcs8 = key::generate_pkcs8(init.key_type)?;
     let (mut token, handle) = key::import(pkcs8.as_bytes(), algorithm, "the new key")?;
@@ -499,6 +781,76 @@ fn write_new_signer(layout: &Layout, init: &InitOptions, user: &UserId, clock: C
     store.append_audit(&event, clock.now().as_secs(), user.as_str())?;
     // The configuration last: a state without it is not a state.
     fsio::write_private(&layout.config(), config.to_toml().as_bytes())
+}
+
+/// The signer of a production state whose key is on a PKCS#11 token: the
+/// key (generated there, or found), a bootstrap certificate the token key
+/// issues itself, its budget and the configuration. No key file.
+fn write_token_signer(
+    layout: &Layout,
+    init: &InitOptions,
+    token_key: &TokenKey,
+    signer: &UserId,
+    clock: Clock,
+) -> Result<()> {
+    let uri = Pkcs11Uri::parse(&token_key.uri)?;
+    let mut token = Pkcs11Token::open(&uri)?;
+    let handle = if token_key.generate {
+        token.generate_key(&uri, init.key_type, init.algorithm)?
+    } else {
+        token.find_key(&uri, init.algorithm)?
+    };
+    let attrs = token.key_attributes(handle).map_err(crate::error::Error::from)?;
+    let cn = format!(
+        "Signet bootstrap certificate for {signer} on token {}",
+        token.label()
+    );
+    let cert = key::self_signed(&mut token, handle, &cn, clock.now(), init.days)?;
+    let cert_ref = CertificateRef::from_der(&cert)
+        .map_err(|e| Error::failed("certificate_invalid", format!("the new certificate: {e}")))?;
+    let fp = CertFingerprint(cert_ref.fingerprint_sha256());
+    let store = FileStore::new(layout.clone(), None);
+    let validity = Validity {
+        not_before: cert_ref.not_before(),
+        not_after: cert_ref.not_after(),
+    };
+    store.create_budget(new_budget_record(&fp, validity, signer, init.budget)?)?;
+    fsio::create_private_dir(&layout.signer_dir())?;
+    // A signer replaced by a token key leaves no software key behind.
+    match std::fs::remove_file(layout.key()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io("state_io", "remove", &layout.key(), &e)),
+    }
+    fsio::write_private(&layout.cert(), &cert)?;
+    let config = Config::pkcs11(attrs.key_type(), attrs.algorithm(), &uri);
+    fsio::write_private(&layout.config(), config.to_toml().as_bytes())
+}
+
+/// The rules of a production state (one whose key is on a token): the
+/// acting user is the OS user, and the clock is the system's.
+fn production_checks(options: &OpenOptions) -> Result<()> {
+    if let Some(name) = &options.user {
+        let os = crate::user::os_user();
+        if os.as_deref() != Some(name.as_str()) {
+            return Err(Error::refused(
+                "state_production_user",
+                format!(
+                    "a production state acts as the OS user ({}), not as {name:?}",
+                    os.as_deref().unwrap_or("unknown")
+                ),
+            )
+            .with_hint("drop --user: each person signs from their own account"));
+        }
+    }
+    if matches!(options.clock, Clock::Fixed(_)) {
+        return Err(Error::refused(
+            "state_production_clock",
+            "a production state uses the system clock; a fixed time (--now) is for development states",
+        )
+        .with_hint("drop --now"));
+    }
+    Ok(())
 }
 
 /// A budget record for a new certificate budget (its ledger binding is

@@ -28,6 +28,13 @@ ensure_apt() {
     _deps_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# ensure_pkcs11_tools: SoftHSM2 (the PKCS#11 module the Rust tests sign with, and softhsm2-util
+# that makes their throwaway tokens), OpenSC's pkcs11-tool (writes outside keys onto a token),
+# and the OpenSSL CLI (the independent verifier).
+ensure_pkcs11_tools() {
+    ensure_apt softhsm2 opensc openssl
+}
+
 # ensure_cargo_tool BIN CRATE VERSION: installs CRATE at exactly VERSION unless `BIN --version` already reports it.
 ensure_cargo_tool() {
     local bin=$1 crate=$2 version=$3

@@ -6,8 +6,8 @@ use std::sync::OnceLock;
 use signet_core::ErrorCode;
 use signet_core::token::soft::{SoftToken, SoftTokenError};
 use signet_core::token::{
-    EcdsaEncoding, Error, ErrorKind, HashAlgorithm, KeyAttributes, KeyHandle, KeyType, KeyUsage,
-    MAX_SIGNATURE_LEN, MAX_SPKI_LEN, SignatureAlgorithm, Token,
+    EcdsaEncoding, Error, ErrorKind, HashAlgorithm, KeyAttributes, KeyHandle, KeyProtection, KeyType,
+    KeyUsage, MAX_SIGNATURE_LEN, MAX_SPKI_LEN, SignatureAlgorithm, Token,
 };
 use signet_core::verify::{VerifyError, ecdsa_fixed_to_der, verify_digest};
 use signet_tests::{openssl, openssl_ok, scratch_dir};
@@ -208,7 +208,10 @@ fn generated_keys_verify_with_openssl() {
     for (key_type, alg) in cases {
         let attrs = KeyAttributes::new(key_type, KeyUsage::SIGN_HASH, alg).unwrap();
         let h = token.generate(attrs).unwrap();
-        assert_eq!(token.key_attributes(h).unwrap(), attrs);
+        assert_eq!(
+            token.key_attributes(h).unwrap(),
+            attrs.with_protection(KeyProtection::Software)
+        );
         let mut spki = [0u8; MAX_SPKI_LEN];
         let n = token.public_key(h, &mut spki).unwrap();
         std::fs::write(dir.join("pub.der"), &spki[..n]).unwrap();

@@ -7,6 +7,7 @@ use der::asn1::ObjectIdentifier;
 use super::key::{Curve, KeyInfo, RsaExponent};
 use super::rules::DeviceProfile;
 use crate::time::{Date, UnixTime};
+use crate::token::KeyEvidence;
 
 pub use crate::Severity;
 
@@ -247,6 +248,28 @@ pub enum PolicyError {
         /// The certificate's `notAfter`: the key is unusable after it.
         usable_until: UnixTime,
     },
+    // --- key protection (signing time) ----------------------------------------
+    /// `key_ever_extractable`: under the hardware-key rule, a token key that
+    /// was not generated on the token and kept there (imported, or ever
+    /// extractable or readable).
+    KeyEverExtractable {
+        /// What the token reports.
+        evidence: KeyEvidence,
+        /// When hardware storage became mandatory.
+        required_from: Date,
+    },
+    /// `key_software`: under the hardware-key rule, a software key outside a
+    /// development state.
+    KeySoftware {
+        /// When hardware storage became mandatory.
+        required_from: Date,
+    },
+    /// `key_protection_unknown`: under the hardware-key rule, a token that
+    /// gives no evidence of how the key is kept.
+    KeyProtectionUnknown {
+        /// When hardware storage became mandatory.
+        required_from: Date,
+    },
 }
 
 impl PolicyError {
@@ -261,7 +284,7 @@ impl PolicyError {
     }
 
     /// Every code this enum can produce, for documentation and binding tests.
-    pub const CODES: [&'static str; 22] = [
+    pub const CODES: [&'static str; 25] = [
         "key_malformed",
         "certificate_malformed",
         "csr_malformed",
@@ -284,6 +307,9 @@ impl PolicyError {
         "certificate_not_yet_valid",
         "certificate_expired",
         "legacy_key_size",
+        "key_ever_extractable",
+        "key_software",
+        "key_protection_unknown",
     ];
 
     pub(crate) fn unsupported(key: &KeyInfo) -> Option<PolicyError> {
@@ -327,6 +353,9 @@ impl crate::ErrorCode for PolicyError {
             PolicyError::CertificateNotYetValid { .. } => "certificate_not_yet_valid",
             PolicyError::CertificateExpired { .. } => "certificate_expired",
             PolicyError::LegacyKeySize { .. } => "legacy_key_size",
+            PolicyError::KeyEverExtractable { .. } => "key_ever_extractable",
+            PolicyError::KeySoftware { .. } => "key_software",
+            PolicyError::KeyProtectionUnknown { .. } => "key_protection_unknown",
         }
     }
 }
@@ -458,6 +487,45 @@ impl fmt::Display for PolicyError {
                 "RSA-{modulus_bits} is below the {current_min_bits}-bit minimum now in force; allowed only because \
                  the certificate was issued before the minimum rose, until it expires at {}",
                 DisplayTime(*usable_until)
+            ),
+            PolicyError::KeyEverExtractable {
+                evidence,
+                required_from,
+            } => {
+                f.write_str("the key was not generated on the token and kept there (")?;
+                let mut sep = "";
+                for (bad, what) in [
+                    (!evidence.local, "it was imported, CKA_LOCAL is false"),
+                    (evidence.extractable, "it is extractable"),
+                    (
+                        !evidence.never_extractable && !evidence.extractable,
+                        "it was extractable once, CKA_NEVER_EXTRACTABLE is false",
+                    ),
+                    (!evidence.sensitive, "it is not sensitive (readable)"),
+                    (
+                        !evidence.always_sensitive && evidence.sensitive,
+                        "it was readable once, CKA_ALWAYS_SENSITIVE is false",
+                    ),
+                ] {
+                    if bad {
+                        write!(f, "{sep}{what}")?;
+                        sep = "; ";
+                    }
+                }
+                write!(
+                    f,
+                    "); code-signing keys must be generated and kept on hardware from {required_from}"
+                )
+            }
+            PolicyError::KeySoftware { required_from } => write!(
+                f,
+                "the key is a software key; code-signing keys must be kept on hardware from {required_from}, \
+                 so only a development state signs with it"
+            ),
+            PolicyError::KeyProtectionUnknown { required_from } => write!(
+                f,
+                "the token gives no evidence of how the key is kept; code-signing keys must be kept on \
+                 hardware from {required_from}"
             ),
         }
     }

@@ -19,6 +19,11 @@
 //! - **No device profile from 2023-05-16** is a warning
 //!   (`device_profile_unknown`), not an error: a CSR cannot prove where its
 //!   key lives, and the order's provisioning method is what tells us.
+//! - **Key protection.** [`check_key_protection`] applies the hardware-key
+//!   rule at signing time to what the token reports (PKCS#11
+//!   `CKA_LOCAL`, `CKA_ALWAYS_SENSITIVE`, `CKA_NEVER_EXTRACTABLE`, ...): a key
+//!   that was ever extractable, or a software key outside a development
+//!   state, does not sign under a certificate issued from 2023-05-16.
 //! - **P-521** is allowed only by a device profile that lists it; none does.
 //! - **CSR signatures we cannot verify** (P-521, secp256k1, Ed25519, PSS with
 //!   a different MGF1 hash) are the error `csr_signature_unverifiable`: with
@@ -54,6 +59,7 @@ pub use key::{Curve, KeyInfo, RsaExponent, key_info_from_spki_der};
 pub use rules::{
     DeviceCapabilities, DeviceProfile, HARDWARE_REQUIRED_FROM, KEY_RULES, KeyRule, MAX_FINDINGS,
     PolicyOutcome, RSA_2048_LEGACY_ISSUED_BEFORE, RSA_3072_FROM, RSA_RECOMMENDED_MIN_EXPONENT, RsaSizes,
-    SIGNING_KEY_RULES, SigningKeyRule, UnknownDeviceProfile, check_key, check_signing, check_signing_key,
-    key_rule_at, key_rule_at_time, profile_for_provisioning_method, signing_key_rule_at_time,
+    SIGNING_KEY_RULES, SigningKeyRule, UnknownDeviceProfile, check_key, check_key_protection, check_signing,
+    check_signing_key, key_rule_at, key_rule_at_time, profile_for_provisioning_method,
+    signing_key_rule_at_time,
 };

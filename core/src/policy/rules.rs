@@ -7,6 +7,7 @@ use core::str::FromStr;
 use super::error::PolicyError;
 use super::key::{Curve, KeyInfo, RsaExponent};
 use crate::time::{Date, UnixTime};
+use crate::token::KeyProtection;
 
 /// Builds a date in a `const` item. A bad literal fails the build (const
 /// evaluation), so this never panics at run time.
@@ -536,6 +537,40 @@ pub fn check_signing(
     out
 }
 
+/// The key-protection rule for signing: under the hardware-key rule (the
+/// [`KEY_RULES`] row in force at the certificate's `notBefore` requires
+/// hardware, i.e. certificates issued from [`HARDWARE_REQUIRED_FROM`]), the key
+/// must have been generated on its token and never left it
+/// ([`KeyEvidence::generated_on_token_never_left`](crate::token::KeyEvidence::generated_on_token_never_left)).
+/// A software key is refused unless `development` is set (a development
+/// state, whose self-issued certificates are for trying Signet out); a token
+/// that gives no evidence is refused (fail closed). Before the rule, any key
+/// passes. Heap-free.
+///
+/// # Errors
+/// [`PolicyError::KeyEverExtractable`], [`PolicyError::KeySoftware`],
+/// [`PolicyError::KeyProtectionUnknown`].
+pub fn check_key_protection(
+    protection: KeyProtection,
+    cert_not_before: UnixTime,
+    development: bool,
+) -> Result<(), PolicyError> {
+    if !key_rule_at_time(cert_not_before).hardware_required {
+        return Ok(());
+    }
+    let required_from = HARDWARE_REQUIRED_FROM;
+    match protection {
+        KeyProtection::Hardware(evidence) if evidence.generated_on_token_never_left() => Ok(()),
+        KeyProtection::Hardware(evidence) => Err(PolicyError::KeyEverExtractable {
+            evidence,
+            required_from,
+        }),
+        KeyProtection::Software if development => Ok(()),
+        KeyProtection::Software => Err(PolicyError::KeySoftware { required_from }),
+        _ => Err(PolicyError::KeyProtectionUnknown { required_from }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -933,5 +968,63 @@ mod tests {
         for e in samples {
             assert!(PolicyError::CODES.contains(&e.code()), "{}", e.code());
         }
+    }
+
+    #[test]
+    fn key_protection_under_the_hardware_rule() {
+        use crate::token::KeyEvidence;
+        let on_token = KeyEvidence {
+            sensitive: true,
+            extractable: false,
+            always_sensitive: true,
+            never_extractable: true,
+            local: true,
+            sign: true,
+        };
+        let before = d("2023-05-15").start();
+        let from = d("2023-05-16").start();
+        let check = |p, at, dev| check_key_protection(p, at, dev).map_err(|e| e.code());
+        assert_eq!(check(KeyProtection::Hardware(on_token), from, false), Ok(()));
+        let imported = KeyEvidence {
+            local: false,
+            always_sensitive: false,
+            never_extractable: false,
+            ..on_token
+        };
+        let extractable = KeyEvidence {
+            extractable: true,
+            never_extractable: false,
+            ..on_token
+        };
+        let once_readable = KeyEvidence {
+            always_sensitive: false,
+            ..on_token
+        };
+        for bad in [imported, extractable, once_readable] {
+            assert_eq!(
+                check(KeyProtection::Hardware(bad), from, false),
+                Err("key_ever_extractable")
+            );
+            // A development state does not excuse a token key that left the token.
+            assert_eq!(
+                check(KeyProtection::Hardware(bad), from, true),
+                Err("key_ever_extractable")
+            );
+            // Before the rule, anything signs.
+            assert_eq!(check(KeyProtection::Hardware(bad), before, false), Ok(()));
+        }
+        #[cfg(feature = "alloc")]
+        {
+            let e = check_key_protection(KeyProtection::Hardware(imported), from, false).unwrap_err();
+            let text = alloc::format!("{e}");
+            assert!(text.contains("imported") && text.contains("2023-05-16"), "{text}");
+        }
+        assert_eq!(check(KeyProtection::Software, from, false), Err("key_software"));
+        assert_eq!(check(KeyProtection::Software, from, true), Ok(()));
+        assert_eq!(check(KeyProtection::Software, before, false), Ok(()));
+        assert_eq!(
+            check(KeyProtection::Unknown, from, true),
+            Err("key_protection_unknown")
+        );
     }
 }

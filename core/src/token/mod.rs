@@ -5,7 +5,8 @@
 //!   (there is no export call, and [`KeyAttributes::exportable`] is always
 //!   `false`);
 //! - each key carries [`KeyAttributes`]: its [`KeyType`], its [`KeyUsage`]
-//!   flags and exactly one permitted [`SignatureAlgorithm`];
+//!   flags and exactly one permitted [`SignatureAlgorithm`], and the token's
+//!   evidence of how the key is kept ([`KeyProtection`]);
 //! - any request outside those attributes is refused *before* signing, by the
 //!   shared check [`KeyAttributes::check_sign`], which every implementation
 //!   (software token, the C, Python and PKCS#11 tokens) calls;
@@ -216,12 +217,67 @@ impl fmt::Debug for KeyUsage {
     }
 }
 
-/// A key's policy: type and size, usage flags, and its one permitted algorithm.
+/// What a token reports about how a key was made and kept: the PKCS#11
+/// attributes `CKA_SENSITIVE`, `CKA_EXTRACTABLE`, `CKA_ALWAYS_SENSITIVE`,
+/// `CKA_NEVER_EXTRACTABLE`, `CKA_LOCAL` and `CKA_SIGN` (PKCS#11 v2.40 / 3.0,
+/// section 4.9 "Private key objects" and 4.4 "Storage objects").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyEvidence {
+    /// `CKA_SENSITIVE`: the key's value cannot be read in plaintext.
+    pub sensitive: bool,
+    /// `CKA_EXTRACTABLE`: the key can be wrapped (exported encrypted).
+    pub extractable: bool,
+    /// `CKA_ALWAYS_SENSITIVE`: the key has always been sensitive.
+    pub always_sensitive: bool,
+    /// `CKA_NEVER_EXTRACTABLE`: the key has never been extractable.
+    pub never_extractable: bool,
+    /// `CKA_LOCAL`: the key was generated on the token (not imported).
+    pub local: bool,
+    /// `CKA_SIGN`: the key may sign.
+    pub sign: bool,
+}
+
+impl KeyEvidence {
+    /// Whether the key was generated on the token and never left it: it is
+    /// local, has always been sensitive, has never been extractable, and is
+    /// sensitive and not extractable now.
+    pub const fn generated_on_token_never_left(&self) -> bool {
+        self.local && self.always_sensitive && self.never_extractable && self.sensitive && !self.extractable
+    }
+}
+
+/// Where a key lives, with the evidence its token gives. Rules that depend on
+/// it are in [`policy::check_key_protection`](crate::policy::check_key_protection).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeyProtection {
+    /// The token gave no evidence (the default of [`KeyAttributes::new`]).
+    Unknown,
+    /// A software token: the key is in process memory (development only).
+    Software,
+    /// A hardware token (PKCS#11), with what it reports about the key.
+    Hardware(KeyEvidence),
+}
+
+impl KeyProtection {
+    /// `unknown`, `software` or `hardware`.
+    pub const fn name(&self) -> &'static str {
+        match self {
+            KeyProtection::Unknown => "unknown",
+            KeyProtection::Software => "software",
+            KeyProtection::Hardware(_) => "hardware",
+        }
+    }
+}
+
+/// A key's policy: type and size, usage flags, and its one permitted
+/// algorithm; and the evidence of how the key is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct KeyAttributes {
     key_type: KeyType,
     usage: KeyUsage,
     algorithm: SignatureAlgorithm,
+    protection: KeyProtection,
 }
 
 impl KeyAttributes {
@@ -241,9 +297,22 @@ impl KeyAttributes {
                 key_type,
                 usage,
                 algorithm,
+                protection: KeyProtection::Unknown,
             }),
             _ => Err(ErrorKind::NotSupported),
         }
+    }
+
+    /// The same attributes with the token's evidence of how the key is kept.
+    #[must_use]
+    pub const fn with_protection(mut self, protection: KeyProtection) -> Self {
+        self.protection = protection;
+        self
+    }
+
+    /// How the key is kept, as its token reports it.
+    pub const fn protection(&self) -> KeyProtection {
+        self.protection
     }
 
     /// The key's type and size.

@@ -8,7 +8,9 @@
 //!   caller's RNG, or imported from PKCS#8 (DER; PEM with feature `alloc`).
 //!   The caller picks the key's one permitted algorithm and usage flags.
 //! - **No export**: no method returns private key material, and `Debug` prints
-//!   handles and attributes only.
+//!   handles and attributes only. Keys report [`KeyProtection::Software`]:
+//!   the key policy refuses them for signing under the hardware-key rule
+//!   unless the caller runs a development state.
 //! - **Zeroize on drop**: the key objects are RustCrypto types that wipe
 //!   themselves when dropped: `ecdsa::SigningKey` zeroizes its scalar in `Drop`
 //!   (and implements `ZeroizeOnDrop`), and `rsa::RsaPrivateKey`'s `Drop` zeroizes
@@ -36,8 +38,8 @@ use core::fmt;
 use rand_core::CryptoRng;
 
 use super::{
-    EcdsaEncoding, Error, ErrorKind, KeyAttributes, KeyHandle, KeyType, KeyUsage, SignatureAlgorithm, Token,
-    oids,
+    EcdsaEncoding, Error, ErrorKind, KeyAttributes, KeyHandle, KeyProtection, KeyType, KeyUsage,
+    SignatureAlgorithm, Token, oids,
 };
 
 /// A software token's error, with context. Messages never contain key material.
@@ -322,7 +324,8 @@ impl<R: CryptoRng, const N: usize> SoftToken<R, N> {
     ) -> Result<KeyHandle, SoftTokenError> {
         let key_type = key.key_type();
         let attributes = KeyAttributes::new(key_type, usage, algorithm)
-            .map_err(|_| SoftTokenError::NotSupported { key_type })?;
+            .map_err(|_| SoftTokenError::NotSupported { key_type })?
+            .with_protection(KeyProtection::Software);
         let handle = KeyHandle(u32::try_from(index).map_err(|_| SoftTokenError::SlotsFull { slots: N })?);
         let slot = self
             .slots
@@ -603,7 +606,10 @@ mod tests {
         let mut t: SoftToken<_, 2> = SoftToken::new(rng());
         let attrs = KeyAttributes::new(KeyType::EccP256, KeyUsage::SIGN_HASH, ES256).unwrap();
         let h = t.generate(attrs).unwrap();
-        assert_eq!(t.key_attributes(h).unwrap(), attrs);
+        assert_eq!(
+            t.key_attributes(h).unwrap(),
+            attrs.with_protection(KeyProtection::Software)
+        );
         let mut spki = [0u8; super::super::MAX_SPKI_LEN];
         let n = t.public_key(h, &mut spki).unwrap();
         let digest = HashAlgorithm::Sha256.digest(b"hello");
