@@ -46,7 +46,7 @@ fn every_core_code_has_a_distinct_number() {
                 .iter()
                 .all(|o| o.number() != r.number() && o.code() != r.code())
         );
-                // Every result is a row of core's table (binding codes included), or OK.
+        // Every result is a row of core's table (binding codes included), or OK.
         assert!(
             signet_core::codes::lookup(r.code()).is_some_and(|row| row.number == r.number())
                 || *r == signet_result::OK,

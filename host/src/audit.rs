@@ -10,7 +10,7 @@
 //! | `seq` | 1, 2, 3, ... |
 //! | `time` | UNIX seconds |
 //! | `actor` | the acting user |
-//! | `action` | `init`, `sign`, `budget_init`, `budget_buy`, `budget_revoke`, `budget_assign`, `budget_use`, `grant_policy`, `grant_request`, `grant_approve`, `grant_reject`, `grant_cancel`, `grant_issue` |
+//! | `action` | `init`, `cert_import`, `sign`, `budget_init`, `budget_buy`, `budget_revoke`, `budget_assign`, `budget_use`, `grant_policy`, `grant_request`, `grant_approve`, `grant_reject`, `grant_cancel`, `grant_issue` |
 //! | `certificate` | the certificate's SHA-256 (hex), or `null` |
 //! | `artifact` | for `sign`: the digest that was signed over (hex), else `null` |
 //! | `grant` | the grant or request id, or `null` |

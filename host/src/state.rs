@@ -685,6 +685,13 @@ impl State {
                 .create_budget(new_budget_record(&fp, validity, &signer, allotment)?)?;
         }
         fsio::write_private(&self.layout.cert(), &der)?;
+        self.audit(&crate::audit::Event {
+            action: "cert_import",
+            certificate: Some(crate::hex(&fp.0)),
+            outcome: "ok".into(),
+            detail: Some(format!("replaces {previous}")),
+            ..crate::audit::Event::default()
+        })?;
         drop(_lock);
         let options = OpenOptions {
             user: Some(self.user.to_string()),
@@ -768,19 +775,38 @@ fn write_new_signer(layout: &Layout, init: &InitOptions, user: &UserId, clock: C
     fsio::create_private_dir(&layout.signer_dir())?;
     fsio::write_private(&layout.key(), pkcs8.as_bytes())?;
     fsio::write_private(&layout.cert(), &cert)?;
-    if !layout.audit_log().exists() {
+    record_init(
+        &store,
+        &fp,
+        format!("{} software key, {} signatures", init.key_type, init.budget),
+        user,
+        clock,
+    )?;
+    // The configuration last: a state without it is not a state.
+    fsio::write_private(&layout.config(), config.to_toml().as_bytes())
+}
+
+/// Creates the audit log of a new state (kept when a signer is replaced)
+/// and records the signer's creation.
+fn record_init(
+    store: &FileStore,
+    fp: &CertFingerprint,
+    detail: String,
+    user: &UserId,
+    clock: Clock,
+) -> Result<()> {
+    if !store.audit_exists() {
         store.create_audit()?;
     }
     let event = crate::audit::Event {
         action: "init",
         certificate: Some(crate::hex(&fp.0)),
         outcome: "ok".into(),
-        detail: Some(format!("{} key, {} signatures", init.key_type, init.budget)),
+        detail: Some(detail),
         ..crate::audit::Event::default()
     };
     store.append_audit(&event, clock.now().as_secs(), user.as_str())?;
-    // The configuration last: a state without it is not a state.
-    fsio::write_private(&layout.config(), config.to_toml().as_bytes())
+    Ok(())
 }
 
 /// The signer of a production state whose key is on a PKCS#11 token: the
@@ -823,6 +849,18 @@ fn write_token_signer(
         Err(e) => return Err(Error::io("state_io", "remove", &layout.key(), &e)),
     }
     fsio::write_private(&layout.cert(), &cert)?;
+    record_init(
+        &store,
+        &fp,
+        format!(
+            "{} key on token {}, {} signatures",
+            attrs.key_type(),
+            token.label(),
+            init.budget
+        ),
+        signer,
+        clock,
+    )?;
     let config = Config::pkcs11(attrs.key_type(), attrs.algorithm(), &uri);
     fsio::write_private(&layout.config(), config.to_toml().as_bytes())
 }

@@ -30,6 +30,11 @@ impl core::fmt::Debug for FileStore {
 }
 
 impl FileStore {
+    /// Whether the state has an audit log yet.
+    pub fn audit_exists(&self) -> bool {
+        self.layout.audit_log().exists()
+    }
+
     /// The store of the state at `layout`; `notice` is told what a lock
     /// waits for after a second.
     pub fn new(layout: Layout, notice: Option<WaitNotice>) -> Self {
