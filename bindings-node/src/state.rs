@@ -85,6 +85,7 @@ fn init_options(a: InitArgs) -> Res<InitOptions> {
         days: opt(a.days, |n| u32_arg("days", n))?.unwrap_or(defaults.days),
         signer: a.signer,
         force: a.force.unwrap_or(defaults.force),
+        ..defaults
     })
 }
 

@@ -69,6 +69,7 @@ fn init_options(
         days,
         signer,
         force,
+        ..InitOptions::default()
     })
 }
 
