@@ -225,7 +225,14 @@ export interface Status {
   grant_required: boolean;
   budget: BudgetReport;
 }
+/** Where a signature's record landed in the hash-chained audit log. */
+export interface AuditReceipt {
+  seq: number;
+  hash: string;
+}
 export interface SignedFile {
+  /** The signature's audit record (its receipt). */
+  audit: AuditReceipt;
   file: string;
   signature: string;
   counter_index: number;
@@ -239,6 +246,8 @@ export interface SignedBatch {
   remaining: number;
 }
 export interface SignedDigest {
+  /** The signature's audit record (its receipt). */
+  audit: AuditReceipt;
   /** The signature (DER for ECDSA). Hex in the CLI's JSON, a Buffer here. */
   signature: Buffer;
   algorithm: SignatureAlgorithm;
@@ -255,7 +264,7 @@ export interface Verified {
   subject: string;
   algorithm: SignatureAlgorithm;
   /** `any_signer`: integrity only, who signed was not checked. */
-  signer_check: 'state_certificate' | 'certificate' | 'any_signer';
+  signer_check: 'state_certificate' | 'certificate' | 'trust_anchor' | 'any_signer';
 }
 export interface PolicyRecord {
   fingerprint: string;

@@ -13,7 +13,7 @@ ROOT=$PWD
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 T=$CARGO_TARGET_DIR
 PY=${SIGNET_PY_VENV:-$T/python-venv}/bin/python
-N=${SHARED_N:-60}
+N=${SHARED_N:-200}
 
 cargo build --release -q -p signet-cli -p signet-ffi
 SIGNET=$T/release/signet
@@ -25,12 +25,13 @@ gcc -std=c99 -Wall -Werror -I"$ROOT/ffi-c/include" "$ROOT/tests/shared/sign_loop
 S=$W/state
 "$SIGNET" init --state "$S" --budget "$N" --signer tester --user tester >/dev/null
 mkdir -p "$W/files"
-for i in $(seq 1 $((N + 200))); do
+for i in $(seq 1 $((N + 120))); do
     for s in cli py js c; do echo "artifact $s $i" >"$W/files/$s$i"; done
 done
 
 cli_loop() { # prefix first -> prints the count
     local n=0 i=$2 out
+    while [ ! -e "$SIGNET_GO" ]; do sleep 0.005; done
     while :; do
         if out=$("$SIGNET" sign "$1$i" --state "$S" --user tester --json 2>/dev/null); then
             n=$((n + 1)); i=$((i + 1))
@@ -65,11 +66,15 @@ used=$("$SIGNET" status --state "$S" --user tester --json | python3 -c 'import j
 echo "after the turns: $used used"
 
 echo "== at once: every surface signs until the budget is exhausted"
+# All four start when $SIGNET_GO appears, once each has loaded.
+export SIGNET_GO=$W/go
 pids=()
 for s in cli py js c; do
     one "$s" "$W/files/$s" 100 >"$W/count.$s" &
     pids+=($!)
 done
+sleep 2
+touch "$SIGNET_GO"
 for p in "${pids[@]}"; do wait "$p"; done
 total=$used
 for s in cli py js c; do

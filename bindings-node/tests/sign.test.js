@@ -31,7 +31,10 @@ describe('signFile: detached CMS that OpenSSL verifies', () => {
     it(keyType, (t) => {
       const { dir, state } = newState(t, { keyType, budget: 10 });
       const artifact = file(dir, 'app.bin', `artifact signed with ${keyType}`);
-      const r = state.signFile(artifact);
+      const { audit, ...r } = state.signFile(artifact);
+      // The receipt: the signature's record in the audit log (record 1 is the state's creation).
+      assert.equal(audit.seq, 2);
+      assert.match(audit.hash, /^[0-9a-f]{64}$/);
       assert.deepEqual(r, { file: artifact, signature: `${artifact}.p7s`, counter_index: 0, grant: null, remaining: 9, level: 'normal' });
       opensslVerify(artifact, r.signature);
       // The signer is the state's certificate: it verifies as its own trust anchor.

@@ -37,7 +37,7 @@ const batch: Promise<SignedBatch> = state.signFilesAsync(['a', 'b'], { outputDir
 const digest: SignedDigest = state.signDigest(Buffer.alloc(32));
 const sig: Buffer = digest.signature;
 const verified: Promise<Verified> = state.verifyFileAsync('app.bin', { anySigner: true });
-const check: 'state_certificate' | 'certificate' | 'any_signer' = verifyFile('app.bin', { cert: der }).signer_check;
+const check: 'state_certificate' | 'certificate' | 'trust_anchor' | 'any_signer' = verifyFile('app.bin', { cert: der }).signer_check;
 const budget: BudgetReport = state.budgetBuy({ signatures: 1000, role: 'manager', fingerprint: fp });
 state.budgetUse({ count: 2 });
 state.budgetAssign({ signer: 'bob', role: 'manager', keylockerLead: true });

@@ -46,6 +46,9 @@ def test_sign_file_verified_by_openssl(state, tmp_path):
     artifact = tmp_path / "app.bin"
     artifact.write_bytes(b"the signed file\n" * 1000)
     signed = state.sign_file(artifact)
+    # The receipt: the signature's record in the audit log (record 1 is the state's creation).
+    audit = signed.pop("audit")
+    assert audit["seq"] == 2 and len(audit["hash"]) == 64
     assert signed == {
         "file": str(artifact),
         "signature": str(artifact) + ".p7s",

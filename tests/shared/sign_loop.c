@@ -1,9 +1,12 @@
 /* One surface of the shared-state test: signs files through the C state API
  * until the budget is exhausted, and prints how many it signed.
  * Usage: sign_loop STATE_DIR USER FILE_PREFIX FIRST [once] */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "signet.h"
 
@@ -13,6 +16,12 @@ int main(int argc, char **argv) {
         return 2;
     }
     int once = argc == 6;
+    /* Start together with the other surfaces: wait for $SIGNET_GO to exist. */
+    const char *go = getenv("SIGNET_GO");
+    while (go != NULL && access(go, F_OK) != 0) {
+        const struct timespec pause = {0, 5000000};
+        nanosleep(&pause, NULL);
+    }
     signet_state_options *opts = NULL;
     signet_state *state = NULL;
     if (signet_state_options_new(&opts) != SIGNET_RESULT_OK ||

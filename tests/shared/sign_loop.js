@@ -5,7 +5,12 @@
 const path = require('node:path');
 const signet = require(path.join(__dirname, '..', '..', 'bindings-node'));
 
+const fs = require('node:fs');
+
 const [stateDir, user, prefix, first] = process.argv.slice(2);
+// Start together with the other surfaces: wait for $SIGNET_GO to exist.
+const go = process.env.SIGNET_GO;
+while (go && !fs.existsSync(go)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
 const state = signet.openState(stateDir, { user });
 let count = 0;
 for (let i = Number(first); ; i++) {

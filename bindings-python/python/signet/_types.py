@@ -50,7 +50,7 @@ GrantStatus = Literal["not_yet_active", "active", "window_ended", "used_up", "re
 #: A signing request's status now.
 RequestStatus = Literal["open", "approved", "rejected", "cancelled", "expired"]
 #: How ``verify_file`` checked the signer (``any_signer``: it did not).
-SignerCheck = Literal["state_certificate", "certificate", "any_signer"]
+SignerCheck = Literal["state_certificate", "certificate", "trust_anchor", "any_signer"]
 #: The domain of an error code; it decides the exception class.
 Domain = Literal[
     "invalid_request", "key_policy", "budget", "grant", "counter", "token", "sign", "verification", "state", "usage"
@@ -108,9 +108,17 @@ class StatusReport(TypedDict):
     budget: BudgetReport
 
 
+class AuditReceipt(TypedDict):
+    """Where a signature's record landed in the hash-chained audit log."""
+
+    seq: int
+    hash: str
+
+
 class SignedDigest(TypedDict):
     """``State.sign_digest()``: the signature (bytes) and what it cost."""
 
+    audit: AuditReceipt
     signature: bytes
     algorithm: str
     counter_index: int
@@ -123,6 +131,7 @@ class SignedDigest(TypedDict):
 class SignedFile(TypedDict):
     """One signed file and the detached CMS signature written for it."""
 
+    audit: AuditReceipt
     file: str
     signature: str
     counter_index: int
