@@ -210,16 +210,7 @@ pub fn self_signed<T: Token>(
     tbs.extend(explicit(3, &exts)?);
     let tbs = wrap(Tag::Sequence, &tbs)?;
 
-    let sig = sign_and_check(token, handle, alg, spki_der, &tbs)?;
-    let mut cert = tbs;
-    cert.extend_from_slice(alg.x509_algorithm_identifier_der());
-    cert.extend(
-        BitStringRef::from_bytes(&sig)
-            .map_err(enc)?
-            .to_der()
-            .map_err(enc)?,
-    );
-    let cert = wrap(Tag::Sequence, &cert)?;
+    let cert = signed_sequence(token, handle, alg, spki_der, tbs)?;
     // Round-trip through the x509-cert parser as a final shape check.
     x509_cert::Certificate::from_der(&cert).map_err(enc)?;
     Ok(cert)
@@ -282,19 +273,32 @@ pub fn certification_request<T: Token>(
     )?);
     let info = wrap(Tag::Sequence, &info)?;
 
-    let sig = sign_and_check(token, handle, alg, spki_der, &info)?;
-    let mut csr = info;
-    csr.extend_from_slice(alg.x509_algorithm_identifier_der());
-    csr.extend(
+    let csr = signed_sequence(token, handle, alg, spki_der, info)?;
+    // Round-trip through the x509-cert parser as a final shape check.
+    x509_cert::request::CertReq::from_der(&csr).map_err(enc)?;
+    Ok(csr)
+}
+
+/// `SEQUENCE { body, signatureAlgorithm, signature BIT STRING }` with the
+/// signature over `body` made (and checked) by the token: the shape of a
+/// certificate and of a certification request alike.
+fn signed_sequence<T: Token>(
+    token: &mut T,
+    handle: KeyHandle,
+    alg: SignatureAlgorithm,
+    spki_der: &[u8],
+    body: Vec<u8>,
+) -> Result<Vec<u8>, CertError> {
+    let sig = sign_and_check(token, handle, alg, spki_der, &body)?;
+    let mut out = body;
+    out.extend_from_slice(alg.x509_algorithm_identifier_der());
+    out.extend(
         BitStringRef::from_bytes(&sig)
             .map_err(enc)?
             .to_der()
             .map_err(enc)?,
     );
-    let csr = wrap(Tag::Sequence, &csr)?;
-    // Round-trip through the x509-cert parser as a final shape check.
-    x509_cert::request::CertReq::from_der(&csr).map_err(enc)?;
-    Ok(csr)
+    wrap(Tag::Sequence, &out)
 }
 
 /// Signs `tbs` with the token, verifies the signature against `spki_der`,
