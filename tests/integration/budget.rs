@@ -119,7 +119,7 @@ fn kill_9_never_loses_or_overspends_strict() {
 
 #[test]
 fn kill_9_never_loses_or_overspends_blocks_of_16() {
-    kill_loop(16, 3000);
+    kill_loop(16, 30_000);
 }
 
 const FP: CertFingerprint = CertFingerprint([0x42; 32]);
