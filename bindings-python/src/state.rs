@@ -9,25 +9,74 @@
 //! the host takes is ever held across Python code.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 use serde::Serialize;
 use signet_core::budget::{Actor, CertFingerprint, Role};
-use signet_core::token::KeyType;
+use signet_core::token::{KeyHandle, KeyType};
 use signet_host::{
-    BudgetInit, Clock, Decision, ExpectedSigner, InitOptions, OpenOptions, Output, PolicySpec, RequestSpec,
-    SignOptions,
+    BudgetInit, CallerKey, Clock, Decision, ExpectedSigner, InitOptions, OpenOptions, Output, PolicySpec,
+    RequestSpec, SignOptions,
 };
 
 use crate::args;
-use crate::errors::{host, internal};
+use crate::errors::{host, internal, raise};
+use crate::token::{OwnedToken, PyToken};
 
 /// An opened Signet state directory: its signer, budgets and grants, the
 /// acting user and the clock. Safe to share between threads.
 #[pyclass(frozen, module = "signet._native")]
 pub struct State {
     inner: signet_host::State,
+    /// The Python token holding the key, if the caller gave one: its own
+    /// exception becomes the `__cause__` of a failed signature's error.
+    token: Option<Arc<PyToken>>,
+}
+
+impl State {
+    fn new(inner: signet_host::State, token: Option<Arc<PyToken>>) -> State {
+        State { inner, token }
+    }
+
+    /// A host error, with the Python token's exception (if it raised one)
+    /// as its cause.
+    fn fail(&self, py: Python<'_>, e: signet_host::Error) -> PyErr {
+        let err = host(e);
+        if let Some(cause) = self.token.as_ref().and_then(|t| t.take_error()) {
+            err.set_cause(py, Some(cause));
+        }
+        err
+    }
+}
+
+/// A `token=` and `key=` pair: the state's caller token, and the Python
+/// token to take exceptions from.
+fn caller_key(
+    token: Option<&Bound<'_, PyAny>>,
+    key: Option<u32>,
+) -> PyResult<Option<(CallerKey, Option<Arc<PyToken>>)>> {
+    match (token, key) {
+        (None, None) => Ok(None),
+        (Some(token), Some(key)) => {
+            let owned = OwnedToken::from_object(token)?;
+            let python = match &owned {
+                OwnedToken::Python(p) => Some(Arc::clone(p)),
+                OwnedToken::Soft(_) => None,
+            };
+            let key = CallerKey {
+                token: Box::new(owned),
+                handle: KeyHandle(key),
+            };
+            Ok(Some((key, python)))
+        }
+        _ => Err(raise(
+            "conflicting_arguments",
+            "token= and key= go together: the token and the handle of the state's key in it",
+            None,
+        )),
+    }
 }
 
 /// A host report as dicts and lists.
@@ -79,26 +128,41 @@ const _: () = assert!(signet_core::budget::DEFAULT_ALLOTMENT == 1000);
 
 /// Opens the existing state in `path` (default: `$SIGNET_STATE`, else
 /// `$XDG_DATA_HOME/signet`, else `~/.local/share/signet`), checking every part.
+///
+/// A state whose key is held by the caller's token (made by `init_state`
+/// with `token=`) is opened with the same `token` and `key`.
 #[pyfunction]
-#[pyo3(signature = (path = None, *, user = None, now = None))]
+#[pyo3(signature = (path = None, *, user = None, now = None, token = None, key = None))]
 pub fn open_state(
     py: Python<'_>,
     path: Option<PathBuf>,
     user: Option<String>,
     now: Option<&Bound<'_, PyAny>>,
+    token: Option<&Bound<'_, PyAny>>,
+    key: Option<u32>,
 ) -> PyResult<State> {
     let options = open_options(user, now)?;
     let dir = state_dir(path)?;
-    let inner = py
-        .detach(|| signet_host::State::open(&dir, options))
-        .map_err(host)?;
-    Ok(State { inner })
+    let (inner, token) = match caller_key(token, key)? {
+        None => (py.detach(|| signet_host::State::open(&dir, options)), None),
+        Some((key, python)) => (
+            py.detach(|| signet_host::State::open_with_caller_token(&dir, options, key)),
+            python,
+        ),
+    };
+    Ok(State::new(inner.map_err(host)?, token))
 }
 
 /// Creates a development state in `path`: a new key, its self-issued
 /// certificate and its budget (`force` replaces an existing signer).
+///
+/// With `token` and `key`, the key is the one behind handle `key` in the
+/// caller's token (a `SoftwareToken`, or any object with the token
+/// methods) and the certificate is a bootstrap certificate it issues
+/// itself. Such a state is a production state (the OS user, the system
+/// clock, hardware key evidence required) unless `development=True`.
 #[pyfunction]
-#[pyo3(signature = (path, *, key_type = "ecc-p256", budget = 1000, days = 365, signer = None, force = false, user = None, now = None))]
+#[pyo3(signature = (path, *, key_type = "ecc-p256", budget = 1000, days = 365, signer = None, force = false, user = None, now = None, token = None, key = None, development = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn init_state(
     py: Python<'_>,
@@ -110,13 +174,33 @@ pub fn init_state(
     force: bool,
     user: Option<String>,
     now: Option<&Bound<'_, PyAny>>,
+    token: Option<&Bound<'_, PyAny>>,
+    key: Option<u32>,
+    development: Option<bool>,
 ) -> PyResult<State> {
     let init = init_options(key_type, budget, days, signer, force)?;
     let options = open_options(user, now)?;
-    let inner = py
-        .detach(|| signet_host::State::init(&path, options, &init))
-        .map_err(host)?;
-    Ok(State { inner })
+    let (inner, token) = match caller_key(token, key)? {
+        None if development == Some(false) => {
+            return Err(raise(
+                "conflicting_arguments",
+                "a state with its own software key is a development state; a production key is on a token",
+                None,
+            ));
+        }
+        None => (
+            py.detach(|| signet_host::State::init(&path, options, &init)),
+            None,
+        ),
+        Some((key, python)) => {
+            let development = development.unwrap_or(false);
+            let made = py.detach(|| {
+                signet_host::State::init_with_caller_token(&path, options, &init, key, development)
+            });
+            (made, python)
+        }
+    };
+    Ok(State::new(inner.map_err(host)?, token))
 }
 
 /// Opens the state in `path`, creating a development state first only if
@@ -140,7 +224,7 @@ pub fn open_or_create_state<'py>(
     let (inner, created) = py
         .detach(|| signet_host::State::open_or_create(&dir, options, &init))
         .map_err(host)?;
-    (State { inner }, created).into_pyobject(py)
+    (State::new(inner, None), created).into_pyobject(py)
 }
 
 impl State {
@@ -206,7 +290,7 @@ impl State {
         let options = SignOptions { grant };
         let signed = py
             .detach(|| self.inner.sign_digest(digest, &options))
-            .map_err(host)?;
+            .map_err(|e| self.fail(py, e))?;
         let report = to_py(py, &signed)?;
         report.set_item("signature", PyBytes::new(py, &signed.signature))?;
         Ok(report)
@@ -223,7 +307,10 @@ impl State {
     ) -> PyResult<Bound<'py, PyAny>> {
         let output = output.map_or(Output::Beside, Output::File);
         let options = SignOptions { grant };
-        run(py, || self.inner.sign_file(&path, &output, &options))
+        let signed = py
+            .detach(|| self.inner.sign_file(&path, &output, &options))
+            .map_err(|e| self.fail(py, e))?;
+        to_py(py, &signed)
     }
 
     /// Signs a batch of files, all or nothing: `FILE.p7s` beside each, or
@@ -238,7 +325,10 @@ impl State {
     ) -> PyResult<Bound<'py, PyAny>> {
         let output = output_dir.map_or(Output::Beside, Output::Dir);
         let options = SignOptions { grant };
-        run(py, || self.inner.sign_files(&paths, &output, &options))
+        let signed = py
+            .detach(|| self.inner.sign_files(&paths, &output, &options))
+            .map_err(|e| self.fail(py, e))?;
+        to_py(py, &signed)
     }
 
     /// Verifies `path` against its detached signature (`path.p7s` or

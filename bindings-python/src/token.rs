@@ -2,7 +2,7 @@
 //! follows the token protocol (`key_attributes`, `public_key`, `sign_digest`),
 //! seen from Rust as a core `Token`.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -32,10 +32,31 @@ pub struct KeyAttributes {
 #[pymethods]
 impl KeyAttributes {
     /// `key_type`: `rsa-3072`, `rsa-4096`, `ecc-p256`, `ecc-p384`;
-    /// `algorithm`: e.g. `rsa-pss-sha256`, `rsa-pkcs1v15-sha384`, `ecdsa-sha256`.
+    /// `algorithm`: e.g. `rsa-pss-sha256`, `rsa-pkcs1v15-sha384`, `ecdsa-sha256`;
+    /// `protection`: what the token vouches for about the key: `unknown`,
+    /// `software`, or `hardware` (generated on the token, never left it).
     #[new]
-    #[pyo3(signature = (key_type, algorithm, *, sign = true, verify = false))]
-    fn new(key_type: &str, algorithm: &str, sign: bool, verify: bool) -> PyResult<Self> {
+    #[pyo3(signature = (key_type, algorithm, *, sign = true, verify = false, protection = "unknown"))]
+    fn new(key_type: &str, algorithm: &str, sign: bool, verify: bool, protection: &str) -> PyResult<Self> {
+        let protection = match protection {
+            "unknown" => core_token::KeyProtection::Unknown,
+            "software" => core_token::KeyProtection::Software,
+            "hardware" => core_token::KeyProtection::Hardware(core_token::KeyEvidence {
+                sensitive: true,
+                extractable: false,
+                always_sensitive: true,
+                never_extractable: true,
+                local: true,
+                sign,
+            }),
+            other => {
+                return Err(crate::errors::raise(
+                    "unknown_key_protection",
+                    &format!("protection {other:?}: expected \"unknown\", \"software\" or \"hardware\""),
+                    None,
+                ));
+            }
+        };
         let key_type: KeyType = args::parse(key_type)?;
         let algorithm: SignatureAlgorithm = args::parse(algorithm)?;
         let mut usage = KeyUsage::NONE;
@@ -46,8 +67,15 @@ impl KeyAttributes {
             usage = usage.union(KeyUsage::VERIFY_HASH);
         }
         core_token::KeyAttributes::new(key_type, usage, algorithm)
-            .map(|inner| KeyAttributes { inner })
+            .map(|inner| KeyAttributes {
+                inner: inner.with_protection(protection),
+            })
             .map_err(err)
+    }
+    /// `unknown`, `software` or `hardware`.
+    #[getter]
+    fn protection(&self) -> &'static str {
+        self.inner.protection().name()
     }
     #[getter]
     fn key_type(&self) -> String {
@@ -381,6 +409,66 @@ pub(crate) struct AnyTokenError(ErrorKind);
 impl core_token::Error for AnyTokenError {
     fn kind(&self) -> ErrorKind {
         self.0
+    }
+}
+
+// A state's caller token (`signet_host::CallerToken`) needs an error with a
+// code and a message: the kind's.
+impl signet_core::ErrorCode for AnyTokenError {
+    fn code(&self) -> &'static str {
+        self.0.code()
+    }
+}
+
+impl core::fmt::Display for AnyTokenError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A token a state owns (`signet_host::CallerToken`): the software token or
+/// a Python object, each reached as [`AnyToken`] for one call at a time.
+pub(crate) enum OwnedToken {
+    Soft(Py<SoftwareToken>),
+    Python(Arc<PyToken>),
+}
+
+impl OwnedToken {
+    /// A state's token from a `token=` argument.
+    pub(crate) fn from_object(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(match TokenArg::from_object(obj)? {
+            TokenArg::Soft(soft) => OwnedToken::Soft(soft.unbind()),
+            TokenArg::Python(p) => OwnedToken::Python(Arc::new(p)),
+        })
+    }
+
+    fn view(&self) -> AnyToken<'_> {
+        AnyToken(match self {
+            OwnedToken::Soft(s) => TokenRef::Soft(&s.get().inner),
+            OwnedToken::Python(p) => TokenRef::Python(p),
+        })
+    }
+}
+
+impl Token for OwnedToken {
+    type Error = AnyTokenError;
+
+    fn key_attributes(&self, handle: KeyHandle) -> Result<core_token::KeyAttributes, Self::Error> {
+        self.view().key_attributes(handle)
+    }
+
+    fn public_key(&self, handle: KeyHandle, out: &mut [u8]) -> Result<usize, Self::Error> {
+        self.view().public_key(handle, out)
+    }
+
+    fn sign_digest(
+        &mut self,
+        handle: KeyHandle,
+        alg: SignatureAlgorithm,
+        digest: &[u8],
+        out: &mut [u8],
+    ) -> Result<usize, Self::Error> {
+        self.view().sign_digest(handle, alg, digest, out)
     }
 }
 

@@ -157,7 +157,7 @@ pub const SIGN: [&str; 16] = [
 /// Errors of the std host layer (`signet-host`): the state directory, its
 /// records and ledgers, inputs and outputs, and the lookups the surfaces
 /// share. Listed here so that this table stays the one source of codes.
-pub const HOST: [&str; 44] = [
+pub const HOST: [&str; 46] = [
     "state_not_initialised",
     "state_exists",
     "state_incomplete",
@@ -188,6 +188,8 @@ pub const HOST: [&str; 44] = [
     "verify_untrusted_signer",
     "audit_chain_broken",
     "audit_ledger_mismatch",
+    "state_caller_token_required",
+    "state_caller_token_unexpected",
     "pkcs11_module_missing",
     "pkcs11_token_missing",
     "pkcs11_pin_incorrect",
@@ -388,6 +390,12 @@ pub const TABLE: &[Code] = &[
         1051,
         Domain::InvalidRequest,
         "The date does not exist in the calendar.",
+    ),
+    code(
+        "unknown_key_protection",
+        1060,
+        Domain::InvalidRequest,
+        "Unknown key protection (unknown, software or hardware).",
     ),
     // 1100-1119: request errors of the Python binding.
     code(
@@ -1330,6 +1338,18 @@ pub const TABLE: &[Code] = &[
         8030,
         Domain::State,
         "A budget's ledger and the audit log disagree on the signatures made.",
+    ),
+    code(
+        "state_caller_token_required",
+        8031,
+        Domain::State,
+        "The state's key is held by a token the caller implements: open it with that token.",
+    ),
+    code(
+        "state_caller_token_unexpected",
+        8032,
+        Domain::State,
+        "A caller's token was given for a state whose key is kept elsewhere.",
     ),
     // 8100-8149: PKCS#11 tokens.
     code(

@@ -58,6 +58,8 @@ enum signet_result_value {
   SIGNET_RESULT_DATE_FORMAT = 1050,
   /** The date does not exist in the calendar. (`date_out_of_range`) */
   SIGNET_RESULT_DATE_OUT_OF_RANGE = 1051,
+  /** Unknown key protection (unknown, software or hardware). (`unknown_key_protection`) */
+  SIGNET_RESULT_UNKNOWN_KEY_PROTECTION = 1060,
   /** Unknown kind of key input (spki, csr or certificate). (`unknown_input_kind`) */
   SIGNET_RESULT_UNKNOWN_INPUT_KIND = 1100,
   /** Two arguments that exclude each other were both given. (`conflicting_arguments`) */
@@ -388,6 +390,10 @@ enum signet_result_value {
   SIGNET_RESULT_AUDIT_CHAIN_BROKEN = 8029,
   /** A budget's ledger and the audit log disagree on the signatures made. (`audit_ledger_mismatch`) */
   SIGNET_RESULT_AUDIT_LEDGER_MISMATCH = 8030,
+  /** The state's key is held by a token the caller implements: open it with that token. (`state_caller_token_required`) */
+  SIGNET_RESULT_STATE_CALLER_TOKEN_REQUIRED = 8031,
+  /** A caller's token was given for a state whose key is kept elsewhere. (`state_caller_token_unexpected`) */
+  SIGNET_RESULT_STATE_CALLER_TOKEN_UNEXPECTED = 8032,
   /** The PKCS#11 module cannot be loaded. (`pkcs11_module_missing`) */
   SIGNET_RESULT_PKCS11_MODULE_MISSING = 8101,
   /** No token matches the PKCS#11 URI. (`pkcs11_token_missing`) */
@@ -627,6 +633,37 @@ typedef uint32_t signet_algorithm;
 #endif // __cplusplus
 
 /*
+ How a token keeps a key, as it reports it in `signet_key_attributes`.
+ Production states require `SIGNET_KEY_PROTECTION_HARDWARE` from the
+ hardware-key rule's effective date on.
+ */
+enum signet_key_protection
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /*
+   The token gives no evidence.
+   */
+  SIGNET_KEY_PROTECTION_UNKNOWN = 0,
+  /*
+   A software key (development states only).
+   */
+  SIGNET_KEY_PROTECTION_SOFTWARE = 1,
+  /*
+   Generated on a hardware token, never left it (sensitive, never extractable).
+   */
+  SIGNET_KEY_PROTECTION_HARDWARE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum signet_key_protection signet_key_protection;
+#else
+typedef uint32_t signet_key_protection;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/*
  A reserved signature (opaque). Settle it with
  `signet_counter_store_commit` or `_abort`; freeing it unsettled leaves it
  counted as used (fail closed).
@@ -657,7 +694,8 @@ typedef struct signet_report signet_report;
 typedef struct signet_state signet_state;
 
 /*
- How a state is opened: the acting user and the clock (opaque).
+ How a state is opened: the acting user, the clock, and the caller's
+ token holding the key, if it is one (opaque).
  */
 typedef struct signet_state_options signet_state_options;
 
@@ -797,6 +835,67 @@ typedef struct {
 } signet_finding;
 
 /*
+ A key's policy: type and size, usage flags, its one permitted algorithm.
+ */
+typedef struct {
+  /*
+   A `signet_key_type` value.
+   */
+  uint32_t key_type;
+  /*
+   Key size in bits (RSA modulus size; 256/384 for ECC).
+   */
+  uint16_t bits;
+  /*
+   `SIGNET_KEY_USAGE_*` flags.
+   */
+  uint32_t usage;
+  /*
+   A `signet_algorithm` value.
+   */
+  uint32_t algorithm;
+  /*
+   A `signet_key_protection` value: what the token vouches for about
+   how the key is kept (0, unknown, when not set).
+   */
+  uint32_t protection;
+} signet_key_attributes;
+
+/*
+ A token implemented in C. Every callback returns `SIGNET_RESULT_OK` (0)
+ or a token result (`SIGNET_RESULT_TOKEN_INVALID_HANDLE`,
+ `_NOT_PERMITTED`, `_BUFFER_TOO_SMALL`, `_INVALID_DIGEST`, `_NOT_SUPPORTED`,
+ `_INVALID_KEY`, `_INSUFFICIENT_STORAGE`, `_RNG_FAILURE`, `_HARDWARE`,
+ `_OTHER`); any other number is read as `SIGNET_RESULT_TOKEN_OTHER`.
+ Out-parameters are read only after `SIGNET_RESULT_OK`. Signet checks the
+ key's attributes (usage, permitted algorithm, digest length, buffer size)
+ *before* calling `sign_digest`, and a length beyond the buffer reported
+ by `public_key` or `sign_digest` is refused as `SIGNET_RESULT_TOKEN_HARDWARE`.
+ */
+typedef struct {
+  /*
+   Writes the attributes of the key behind `handle`.
+   */
+  uint32_t (*key_attributes)(void *user, uint32_t handle, signet_key_attributes *out);
+  /*
+   Writes the key's DER SubjectPublicKeyInfo into `out` (`out_len` bytes) and its length into `*out_n`.
+   */
+  uint32_t (*public_key)(void *user, uint32_t handle, uint8_t *out, size_t out_len, size_t *out_n);
+  /*
+   Signs `digest` with `algorithm` (a `signet_algorithm`), writes the
+   signature into `out` and its length into `*out_n`.
+   */
+  uint32_t (*sign_digest)(void *user,
+                          uint32_t handle,
+                          uint32_t algorithm,
+                          const uint8_t *digest,
+                          size_t digest_len,
+                          uint8_t *out,
+                          size_t out_len,
+                          size_t *out_n);
+} signet_token_vtable;
+
+/*
  A `(ptr, len)` UTF-8 string inside a struct.
  */
 typedef struct {
@@ -872,62 +971,6 @@ typedef struct {
    */
   size_t justification_len;
 } signet_request_params;
-
-/*
- A key's policy: type and size, usage flags, its one permitted algorithm.
- */
-typedef struct {
-  /*
-   A `signet_key_type` value.
-   */
-  uint32_t key_type;
-  /*
-   Key size in bits (RSA modulus size; 256/384 for ECC).
-   */
-  uint16_t bits;
-  /*
-   `SIGNET_KEY_USAGE_*` flags.
-   */
-  uint32_t usage;
-  /*
-   A `signet_algorithm` value.
-   */
-  uint32_t algorithm;
-} signet_key_attributes;
-
-/*
- A token implemented in C. Every callback returns `SIGNET_RESULT_OK` (0)
- or a token result (`SIGNET_RESULT_TOKEN_INVALID_HANDLE`,
- `_NOT_PERMITTED`, `_BUFFER_TOO_SMALL`, `_INVALID_DIGEST`, `_NOT_SUPPORTED`,
- `_INVALID_KEY`, `_INSUFFICIENT_STORAGE`, `_RNG_FAILURE`, `_HARDWARE`,
- `_OTHER`); any other number is read as `SIGNET_RESULT_TOKEN_OTHER`.
- Out-parameters are read only after `SIGNET_RESULT_OK`. Signet checks the
- key's attributes (usage, permitted algorithm, digest length, buffer size)
- *before* calling `sign_digest`, and a length beyond the buffer reported
- by `public_key` or `sign_digest` is refused as `SIGNET_RESULT_TOKEN_HARDWARE`.
- */
-typedef struct {
-  /*
-   Writes the attributes of the key behind `handle`.
-   */
-  uint32_t (*key_attributes)(void *user, uint32_t handle, signet_key_attributes *out);
-  /*
-   Writes the key's DER SubjectPublicKeyInfo into `out` (`out_len` bytes) and its length into `*out_n`.
-   */
-  uint32_t (*public_key)(void *user, uint32_t handle, uint8_t *out, size_t out_len, size_t *out_n);
-  /*
-   Signs `digest` with `algorithm` (a `signet_algorithm`), writes the
-   signature into `out` and its length into `*out_n`.
-   */
-  uint32_t (*sign_digest)(void *user,
-                          uint32_t handle,
-                          uint32_t algorithm,
-                          const uint8_t *digest,
-                          size_t digest_len,
-                          uint8_t *out,
-                          size_t out_len,
-                          size_t *out_n);
-} signet_token_vtable;
 
 #ifdef __cplusplus
 extern "C" {
@@ -1405,6 +1448,41 @@ signet_result signet_init_options_set_signer(signet_init_options *init,
  `init` live.
  */
 signet_result signet_init_options_set_force(signet_init_options *init, bool force);
+
+/*
+ The key is held by the caller's token: the callbacks in `*vtable`
+ (copied; each must be set) called with `user`, and the key behind
+ handle `key` in it. `signet_state_init` then makes a state around that
+ key (production unless `signet_init_options_set_development`), and
+ `signet_state_open` opens such a state. The state calls the callbacks
+ from whichever thread signs, one call at a time, for as long as it
+ lives: they and `user` must allow that, and `user` must outlive it.
+
+ # Errors
+ `SIGNET_RESULT_NULL_POINTER` (also a NULL callback).
+
+ # Safety
+ `options` live; `vtable` valid for reads.
+ */
+signet_result signet_state_options_set_caller_token(signet_state_options *options,
+                                                    const signet_token_vtable *vtable,
+                                                    void *user,
+                                                    uint32_t key);
+
+/*
+ Whether a state made around a caller token
+ (`signet_state_options_set_caller_token`) is a development state, in
+ which the acting user and the clock may be set and a software key may
+ sign. Default: false (a production state). A state with its own key is
+ always a development state.
+
+ # Errors
+ `SIGNET_RESULT_NULL_POINTER`.
+
+ # Safety
+ `init` live.
+ */
+signet_result signet_init_options_set_development(signet_init_options *init, bool development);
 
 /*
  Opens the state in directory `path` (UTF-8), checking every part of it:

@@ -19,24 +19,52 @@ use signet_core::budget::{Actor, CertFingerprint, Role};
 use signet_core::grant::{GrantError, MAX_APPROVERS, MAX_STEPS};
 use signet_core::time::UnixTime;
 use signet_host::{
-    Clock, Decision, InitOptions, OpenOptions, Output, PolicySpec, RequestSpec, SignOptions, State,
+    CallerKey, Clock, Decision, InitOptions, OpenOptions, Output, PolicySpec, RequestSpec, SignOptions, State,
 };
 
+use core::ffi::c_void;
+
+use signet_core::token::KeyHandle;
+
 use crate::result::signet_result;
+use crate::token::{CToken, signet_token_vtable};
 use crate::util::{
     FfiError, FfiResult, as_mut, as_ref, boundary, boundary_void, bytes, copy_out, free_handle, into_handle,
     opt_text, out_ptr, text, write,
 };
 
-/// How a state is opened: the acting user and the clock (opaque).
+/// How a state is opened: the acting user, the clock, and the caller's
+/// token holding the key, if it is one (opaque).
 pub struct signet_state_options {
     user: Option<String>,
     clock: Clock,
+    caller: Option<CallerTokenSpec>,
+}
+
+/// A caller token as set on the options: the callbacks, their `user`
+/// pointer and the key's handle. Each open or init makes its own
+/// `CToken` from it.
+#[derive(Clone, Copy)]
+struct CallerTokenSpec {
+    vtable: signet_token_vtable,
+    user: *mut c_void,
+    key: u32,
+}
+
+impl CallerTokenSpec {
+    fn key(&self) -> FfiResult<CallerKey> {
+        Ok(CallerKey {
+            token: Box::new(CToken::from_vtable(&self.vtable, self.user)?),
+            handle: KeyHandle(self.key),
+        })
+    }
 }
 
 /// What `signet_state_init` and `signet_state_open_or_create` make (opaque).
 pub struct signet_init_options {
     init: InitOptions,
+    /// With a caller token: whether the state is a development state.
+    development: bool,
 }
 
 /// An opened state directory (opaque): its signer, certificate, budgets,
@@ -304,6 +332,7 @@ pub unsafe extern "C" fn signet_state_options_new(
         let options = signet_state_options {
             user: None,
             clock: Clock::System,
+            caller: None,
         };
         // SAFETY: checked non-NULL.
         unsafe { write(out, into_handle(options)) };
@@ -379,6 +408,7 @@ pub unsafe extern "C" fn signet_init_options_new(out_init: *mut *mut signet_init
         let out = out_ptr(out_init, "out_init")?;
         let init = signet_init_options {
             init: InitOptions::default(),
+            development: false,
         };
         // SAFETY: checked non-NULL.
         unsafe { write(out, into_handle(init)) };
@@ -499,6 +529,75 @@ pub unsafe extern "C" fn signet_init_options_set_force(
     })
 }
 
+/// The key is held by the caller's token: the callbacks in `*vtable`
+/// (copied; each must be set) called with `user`, and the key behind
+/// handle `key` in it. `signet_state_init` then makes a state around that
+/// key (production unless `signet_init_options_set_development`), and
+/// `signet_state_open` opens such a state. The state calls the callbacks
+/// from whichever thread signs, one call at a time, for as long as it
+/// lives: they and `user` must allow that, and `user` must outlive it.
+///
+/// # Errors
+/// `SIGNET_RESULT_NULL_POINTER` (also a NULL callback).
+///
+/// # Safety
+/// `options` live; `vtable` valid for reads.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn signet_state_options_set_caller_token(
+    options: *mut signet_state_options,
+    vtable: *const signet_token_vtable,
+    user: *mut c_void,
+    key: u32,
+) -> signet_result {
+    boundary(|| {
+        // SAFETY: caller contract.
+        let (o, v) = unsafe { (as_mut(options, "options")?, as_ref(vtable, "vtable")?) };
+        // Checked now, so that a missing callback fails here, not at open.
+        CToken::from_vtable(v, user)?;
+        o.caller = Some(CallerTokenSpec {
+            vtable: *v,
+            user,
+            key,
+        });
+        Ok(())
+    })
+}
+
+/// Whether a state made around a caller token
+/// (`signet_state_options_set_caller_token`) is a development state, in
+/// which the acting user and the clock may be set and a software key may
+/// sign. Default: false (a production state). A state with its own key is
+/// always a development state.
+///
+/// # Errors
+/// `SIGNET_RESULT_NULL_POINTER`.
+///
+/// # Safety
+/// `init` live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn signet_init_options_set_development(
+    init: *mut signet_init_options,
+    development: bool,
+) -> signet_result {
+    boundary(|| {
+        // SAFETY: caller contract.
+        unsafe { as_mut(init, "init")? }.development = development;
+        Ok(())
+    })
+}
+
+/// The caller token set on `options`, if any.
+///
+/// # Safety
+/// `options` NULL or live.
+unsafe fn caller_key(options: *const signet_state_options) -> FfiResult<Option<CallerKey>> {
+    // SAFETY: caller contract.
+    match unsafe { options.as_ref() }.and_then(|o| o.caller) {
+        Some(spec) => spec.key().map(Some),
+        None => Ok(None),
+    }
+}
+
 // ------------------------------------------------------------ open, init
 
 /// Opens the state in directory `path` (UTF-8), checking every part of it:
@@ -525,8 +624,18 @@ pub unsafe extern "C" fn signet_state_open(
     boundary(|| {
         let out = out_ptr(out_state, "out_state")?;
         // SAFETY: caller contract.
-        let (dir, options) = unsafe { (utf8_path(path, path_len, "path")?, open_options(options)) };
-        let state = State::open(dir, options).map_err(|e| host(&e))?;
+        let (dir, caller, options) = unsafe {
+            (
+                utf8_path(path, path_len, "path")?,
+                caller_key(options)?,
+                open_options(options),
+            )
+        };
+        let state = match caller {
+            Some(key) => State::open_with_caller_token(dir, options, key),
+            None => State::open(dir, options),
+        }
+        .map_err(|e| host(&e))?;
         // SAFETY: checked non-NULL.
         unsafe {
             write(
@@ -565,14 +674,20 @@ pub unsafe extern "C" fn signet_state_init(
     boundary(|| {
         let out = out_ptr(out_state, "out_state")?;
         // SAFETY: caller contract.
-        let (dir, options, init) = unsafe {
+        let (dir, caller, options, init, development) = unsafe {
             (
                 utf8_path(path, path_len, "path")?,
+                caller_key(options)?,
                 open_options(options),
                 init_options(init),
+                init.as_ref().is_some_and(|i| i.development),
             )
         };
-        let state = State::init(dir, options, &init).map_err(|e| host(&e))?;
+        let state = match caller {
+            Some(key) => State::init_with_caller_token(dir, options, &init, key, development),
+            None => State::init(dir, options, &init),
+        }
+        .map_err(|e| host(&e))?;
         // SAFETY: checked non-NULL.
         unsafe {
             write(
@@ -609,6 +724,8 @@ pub unsafe extern "C" fn signet_state_open_or_create(
     boundary(|| {
         let out = out_ptr(out_state, "out_state")?;
         // SAFETY: caller contract.
+        // SAFETY: caller contract.
+        let caller = unsafe { options.as_ref() }.is_some_and(|o| o.caller.is_some());
         let (dir, options, init) = unsafe {
             (
                 utf8_path(path, path_len, "path")?,
@@ -616,6 +733,11 @@ pub unsafe extern "C" fn signet_state_open_or_create(
                 init_options(init),
             )
         };
+        if caller {
+            return Err(FfiError::invalid(
+                "signet_state_open_or_create makes a software key; a caller token's state is made by signet_state_init",
+            ));
+        }
         let (state, created) = State::open_or_create(dir, options, &init).map_err(|e| host(&e))?;
         // SAFETY: checked non-NULL; out_created optional.
         unsafe {

@@ -6,7 +6,8 @@ use core::ffi::c_void;
 use signet_core::ErrorCode;
 use signet_core::token::soft::SoftToken;
 use signet_core::token::{
-    Error as _, ErrorKind, KeyAttributes, KeyHandle, KeyType, KeyUsage, SignatureAlgorithm, Token,
+    Error as _, ErrorKind, KeyAttributes, KeyEvidence, KeyHandle, KeyProtection, KeyType, KeyUsage,
+    SignatureAlgorithm, Token,
 };
 use signet_core::verify::verify_digest;
 
@@ -83,6 +84,23 @@ pub struct signet_key_attributes {
     pub usage: u32,
     /// A `signet_algorithm` value.
     pub algorithm: u32,
+    /// A `signet_key_protection` value: what the token vouches for about
+    /// how the key is kept (0, unknown, when not set).
+    pub protection: u32,
+}
+
+/// How a token keeps a key, as it reports it in `signet_key_attributes`.
+/// Production states require `SIGNET_KEY_PROTECTION_HARDWARE` from the
+/// hardware-key rule's effective date on.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum signet_key_protection {
+    /// The token gives no evidence.
+    Unknown = 0,
+    /// A software key (development states only).
+    Software = 1,
+    /// Generated on a hardware token, never left it (sensitive, never extractable).
+    Hardware = 2,
 }
 
 pub(crate) fn algorithm(n: u32) -> FfiResult<SignatureAlgorithm> {
@@ -123,7 +141,20 @@ fn attributes_from_c(a: &signet_key_attributes) -> Result<KeyAttributes, ErrorKi
         return Err(ErrorKind::NotSupported);
     }
     let alg = algorithm(a.algorithm).map_err(|_| ErrorKind::NotSupported)?;
-    KeyAttributes::new(key_type, usage, alg)
+    let protection = match a.protection {
+        0 => KeyProtection::Unknown,
+        1 => KeyProtection::Software,
+        2 => KeyProtection::Hardware(KeyEvidence {
+            sensitive: true,
+            extractable: false,
+            always_sensitive: true,
+            never_extractable: true,
+            local: true,
+            sign: usage.contains(KeyUsage::SIGN_HASH),
+        }),
+        _ => return Err(ErrorKind::NotSupported),
+    };
+    Ok(KeyAttributes::new(key_type, usage, alg)?.with_protection(protection))
 }
 
 fn attributes_to_c(a: &KeyAttributes) -> signet_key_attributes {
@@ -139,6 +170,13 @@ fn attributes_to_c(a: &KeyAttributes) -> signet_key_attributes {
         bits: a.key_type().bits(),
         usage: a.usage().bits(),
         algorithm: algorithm_number(a.algorithm()),
+        protection: match a.protection() {
+            KeyProtection::Software => signet_key_protection::Software as u32,
+            KeyProtection::Hardware(e) if e.generated_on_token_never_left() => {
+                signet_key_protection::Hardware as u32
+            }
+            _ => signet_key_protection::Unknown as u32,
+        },
     }
 }
 
@@ -194,6 +232,20 @@ impl signet_core::token::Error for CTokenError {
     }
 }
 
+// A state's caller token (`signet_host::CallerToken`) needs an error with a
+// code and a message: the kind's.
+impl ErrorCode for CTokenError {
+    fn code(&self) -> &'static str {
+        self.0.code()
+    }
+}
+
+impl core::fmt::Display for CTokenError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 fn kind_of(result: u32) -> Result<(), CTokenError> {
     match signet_result::from_u32(result) {
         Some(signet_result::OK) => Ok(()),
@@ -211,6 +263,28 @@ pub(crate) struct CToken {
     public_key: unsafe extern "C" fn(*mut c_void, u32, *mut u8, usize, *mut usize) -> u32,
     sign_digest:
         unsafe extern "C" fn(*mut c_void, u32, u32, *const u8, usize, *mut u8, usize, *mut usize) -> u32,
+}
+
+// SAFETY: a state may be used from any thread, and it calls its caller
+// token from the thread that signs (one call at a time: the state
+// serialises its key). `signet_state_options_set_caller_token` documents
+// that the callbacks and `user` must allow that.
+unsafe impl Send for CToken {}
+
+impl CToken {
+    /// The callbacks of `v` (each must be set), called with `user`.
+    pub(crate) fn from_vtable(v: &signet_token_vtable, user: *mut c_void) -> FfiResult<CToken> {
+        Ok(CToken {
+            user,
+            key_attributes: v
+                .key_attributes
+                .ok_or_else(|| FfiError::null("vtable->key_attributes"))?,
+            public_key: v.public_key.ok_or_else(|| FfiError::null("vtable->public_key"))?,
+            sign_digest: v
+                .sign_digest
+                .ok_or_else(|| FfiError::null("vtable->sign_digest"))?,
+        })
+    }
 }
 
 impl Token for CToken {
@@ -441,16 +515,7 @@ pub unsafe extern "C" fn signet_token_new_from_vtable(
         let out = out_ptr(out_token, "out_token")?;
         // SAFETY: caller contract above.
         let v = unsafe { as_ref(vtable, "vtable")? };
-        let token = CToken {
-            user,
-            key_attributes: v
-                .key_attributes
-                .ok_or_else(|| FfiError::null("vtable->key_attributes"))?,
-            public_key: v.public_key.ok_or_else(|| FfiError::null("vtable->public_key"))?,
-            sign_digest: v
-                .sign_digest
-                .ok_or_else(|| FfiError::null("vtable->sign_digest"))?,
-        };
+        let token = CToken::from_vtable(v, user)?;
         // SAFETY: checked non-NULL.
         unsafe {
             write(

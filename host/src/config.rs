@@ -13,6 +13,9 @@
 //! # or, for a key on a PKCS#11 token (a production state: development = false):
 //! # kind = "pkcs11"
 //! # uri = "pkcs11:token=t;object=k;type=private?module-path=/usr/lib/softhsm/libsofthsm2.so"
+//! # or, for a key held by a token the caller implements (Python, C), which
+//! # must be passed in each time the state is opened:
+//! # kind = "caller"
 //!
 //! [store]
 //! kind = "file"              # budgets, grants and ledgers under this directory
@@ -127,6 +130,24 @@ impl Config {
         }
     }
 
+    /// A state whose key is held by a token the caller implements; the
+    /// caller chooses whether it is a development state.
+    pub fn caller(key_type: KeyType, algorithm: SignatureAlgorithm, development: bool) -> Config {
+        Config {
+            format: FORMAT,
+            development,
+            signer: SignerConfig {
+                key_type: key_type.to_string(),
+                algorithm: algorithm.name().to_string(),
+            },
+            token: TokenConfig {
+                kind: "caller".into(),
+                uri: None,
+            },
+            store: StoreConfig::default(),
+        }
+    }
+
     /// The PKCS#11 URI of a `pkcs11` state.
     ///
     /// # Errors
@@ -176,11 +197,11 @@ impl Config {
         config.key_type()?;
         config.algorithm()?;
         match config.token.kind.as_str() {
-            "software" if config.token.uri.is_none() => {}
-            "software" => {
+            "software" | "caller" if config.token.uri.is_none() => {}
+            "software" | "caller" => {
                 return Err(Error::failed(
                     "state_config_invalid",
-                    "signet.toml: a software token has no uri",
+                    format!("signet.toml: a {} token has no uri", config.token.kind),
                 ));
             }
             "pkcs11" => {
@@ -196,7 +217,7 @@ impl Config {
                 return Err(Error::failed(
                     "state_config_invalid",
                     format!(
-                        "signet.toml: token kind {other:?} is not supported (expected \"software\" or \"pkcs11\")"
+                        "signet.toml: token kind {other:?} is not supported (expected \"software\", \"pkcs11\" or \"caller\")"
                     ),
                 ));
             }

@@ -15,6 +15,7 @@ use signet_core::time::UnixTime;
 use signet_core::token::soft::{SoftToken, SoftTokenError};
 use signet_core::token::{ErrorKind, KeyAttributes, KeyHandle, KeyType, KeyUsage, SignatureAlgorithm, Token};
 
+use crate::caller::CallerError;
 use crate::pkcs11::{Pkcs11Error, Pkcs11Token};
 
 use crate::error::{Error, Result};
@@ -160,14 +161,26 @@ pub fn csr_pem(csr_der: &[u8]) -> String {
 }
 
 /// The token holding a state's signing key: core's software token (a
-/// development key in `signer/key.p8`), or a PKCS#11 token. Both implement
-/// core's [`Token`]; everything that signs goes through it.
-#[derive(Debug)]
+/// development key in `signer/key.p8`), a PKCS#11 token, or a token the
+/// caller implements. Each implements core's [`Token`]; everything that
+/// signs goes through it.
 pub enum Backend {
     /// The software token (boxed: it holds its key slots inline).
     Software(Box<SoftSigner>),
     /// A PKCS#11 token.
     Pkcs11(Pkcs11Token),
+    /// A token the caller implements (a Python object, C callbacks).
+    Caller(Box<dyn crate::caller::CallerToken>),
+}
+
+impl core::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Backend::Software(t) => f.debug_tuple("Software").field(t).finish(),
+            Backend::Pkcs11(t) => f.debug_tuple("Pkcs11").field(t).finish(),
+            Backend::Caller(_) => f.write_str("Caller"),
+        }
+    }
 }
 
 /// A [`Backend`]'s error: the software token's or the PKCS#11 token's.
@@ -177,6 +190,8 @@ pub enum BackendError {
     Software(SoftTokenError),
     /// From the PKCS#11 token.
     Pkcs11(Pkcs11Error),
+    /// From the caller's token.
+    Caller(CallerError),
 }
 
 impl signet_core::token::Error for BackendError {
@@ -184,6 +199,7 @@ impl signet_core::token::Error for BackendError {
         match self {
             BackendError::Software(e) => e.kind(),
             BackendError::Pkcs11(e) => e.kind(),
+            BackendError::Caller(e) => e.kind(),
         }
     }
 }
@@ -193,6 +209,7 @@ impl signet_core::ErrorCode for BackendError {
         match self {
             BackendError::Software(e) => e.code(),
             BackendError::Pkcs11(e) => e.code(),
+            BackendError::Caller(e) => e.code(),
         }
     }
 }
@@ -202,6 +219,7 @@ impl core::fmt::Display for BackendError {
         match self {
             BackendError::Software(e) => e.fmt(f),
             BackendError::Pkcs11(e) => e.fmt(f),
+            BackendError::Caller(e) => e.fmt(f),
         }
     }
 }
@@ -211,16 +229,18 @@ impl From<BackendError> for Error {
         match e {
             BackendError::Software(e) => Error::from_core_in("the software key", &e),
             BackendError::Pkcs11(e) => e.into(),
+            BackendError::Caller(e) => Error::from_core_in("the caller's token", &e),
         }
     }
 }
 
 impl Backend {
-    /// `software` or `pkcs11`.
+    /// `software`, `pkcs11` or `caller`.
     pub fn kind(&self) -> &'static str {
         match self {
             Backend::Software(_) => "software",
             Backend::Pkcs11(_) => "pkcs11",
+            Backend::Caller(_) => "caller",
         }
     }
 }
@@ -232,6 +252,7 @@ impl Token for Backend {
         match self {
             Backend::Software(t) => t.key_attributes(handle).map_err(BackendError::Software),
             Backend::Pkcs11(t) => t.key_attributes(handle).map_err(BackendError::Pkcs11),
+            Backend::Caller(t) => Token::key_attributes(t, handle).map_err(BackendError::Caller),
         }
     }
 
@@ -239,6 +260,7 @@ impl Token for Backend {
         match self {
             Backend::Software(t) => t.public_key(handle, out).map_err(BackendError::Software),
             Backend::Pkcs11(t) => t.public_key(handle, out).map_err(BackendError::Pkcs11),
+            Backend::Caller(t) => Token::public_key(t, handle, out).map_err(BackendError::Caller),
         }
     }
 
@@ -256,6 +278,9 @@ impl Token for Backend {
             Backend::Pkcs11(t) => t
                 .sign_digest(handle, alg, digest, out)
                 .map_err(BackendError::Pkcs11),
+            Backend::Caller(t) => {
+                Token::sign_digest(t, handle, alg, digest, out).map_err(BackendError::Caller)
+            }
         }
     }
 }

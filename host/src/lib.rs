@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod budgets;
+pub mod caller;
 pub mod clock;
 pub mod config;
 pub mod error;
@@ -19,6 +20,7 @@ pub mod store;
 pub mod user;
 
 pub use budgets::BudgetInit;
+pub use caller::{CallerError, CallerKey, CallerToken};
 pub use clock::Clock;
 pub use error::{Error, Result};
 pub use grants::{Decision, PolicySpec, RequestSpec};

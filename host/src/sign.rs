@@ -252,7 +252,7 @@ impl State {
         // code comes from here.
         let last_failure = match &key.token {
             crate::key::Backend::Pkcs11(t) => Some(t.last_failure()),
-            crate::key::Backend::Software(_) => None,
+            crate::key::Backend::Software(_) | crate::key::Backend::Caller(_) => None,
         };
         if let Some(last) = &last_failure {
             // Only this session's failures.

@@ -13,9 +13,10 @@ use std::sync::Mutex;
 
 use signet_core::budget::{CertFingerprint, UserId, Validity};
 use signet_core::policy::CertificateRef;
-use signet_core::token::{KeyHandle, KeyProtection, KeyType, SignatureAlgorithm, Token};
+use signet_core::token::{KeyAttributes, KeyHandle, KeyProtection, KeyType, SignatureAlgorithm, Token};
 use zeroize::Zeroizing;
 
+use crate::caller::CallerKey;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -121,6 +122,24 @@ pub struct ImportOptions {
     pub signer: Option<String>,
 }
 
+/// Where the key lives and what its token reports, as of opening.
+#[derive(Clone)]
+struct KeyInfo {
+    kind: &'static str,
+    token_label: Option<String>,
+    key_label: Option<String>,
+    attributes: KeyAttributes,
+}
+
+/// Where [`State::open_from`] takes the signing key from.
+enum KeySource {
+    /// As `signet.toml` says; for a PKCS#11 key, with this PIN (the `init`
+    /// URI's) instead of the stored URI's source.
+    Config(Option<PinSpec>),
+    /// The caller's token (a state of token kind `caller`).
+    Caller(CallerKey),
+}
+
 /// The signing key, in its token.
 pub(crate) struct SigningKey {
     pub(crate) token: Backend,
@@ -137,6 +156,10 @@ pub struct State {
     pub(crate) fingerprint: CertFingerprint,
     pub(crate) algorithm: SignatureAlgorithm,
     pub(crate) key: Mutex<SigningKey>,
+    /// What the token said about the key when the state was opened: status
+    /// reads this, so that it never waits for (or calls) the token, and a
+    /// caller's token may ask for the status while it signs.
+    key_info: KeyInfo,
     pub(crate) user: UserId,
     pub(crate) clock: Clock,
     pub(crate) notice: Option<WaitNotice>,
@@ -183,12 +206,21 @@ impl State {
     /// `state_permissions`, `state_record_damaged`, `state_ledger_*`,
     /// `sign_key_mismatch` (the key is not the certificate's), `user_*`.
     pub fn open(dir: &Path, options: OpenOptions) -> Result<State> {
-        State::open_with_pin(dir, options, None)
+        State::open_from(dir, options, KeySource::Config(None))
     }
 
-    /// [`open`](Self::open), with the PIN of a PKCS#11 key given by the
-    /// caller (the `init` URI's) instead of the stored URI's source.
-    fn open_with_pin(dir: &Path, options: OpenOptions, pin: Option<PinSpec>) -> Result<State> {
+    /// Opens a state whose key is held by the caller's token (one made by
+    /// [`init_with_caller_token`](Self::init_with_caller_token)), checking
+    /// that `key` is the certificate's key.
+    ///
+    /// # Errors
+    /// As [`open`](Self::open); `state_caller_token_unexpected` for a state
+    /// whose key is elsewhere.
+    pub fn open_with_caller_token(dir: &Path, options: OpenOptions, key: CallerKey) -> Result<State> {
+        State::open_from(dir, options, KeySource::Caller(key))
+    }
+
+    fn open_from(dir: &Path, options: OpenOptions, source: KeySource) -> Result<State> {
         let layout = Layout::new(dir);
         if !dir.exists() {
             return Err(not_initialised(dir));
@@ -208,8 +240,37 @@ impl State {
         }
         fsio::check_private(&layout.signer_dir(), false)?;
         let algorithm = config.algorithm()?;
-        let (token, handle, key_name) = match config.token.kind.as_str() {
-            "pkcs11" => {
+        let mut pin = None;
+        let (token, handle, key_name) = match (config.token.kind.as_str(), source) {
+            ("caller", KeySource::Caller(key)) => {
+                (Backend::Caller(key.token), key.handle, "the caller's key")
+            }
+            ("caller", KeySource::Config(_)) => {
+                return Err(Error::failed(
+                    "state_caller_token_required",
+                    format!(
+                        "the key of the state in {} is held by a token the caller implements; \
+                         open it with that token",
+                        dir.display()
+                    ),
+                ));
+            }
+            (kind, KeySource::Caller(_)) => {
+                return Err(Error::failed(
+                    "state_caller_token_unexpected",
+                    format!(
+                        "the key of the state in {} is {}, not in the caller's token",
+                        dir.display(),
+                        if kind == "pkcs11" {
+                            "on a PKCS#11 token"
+                        } else {
+                            "signer/key.p8"
+                        }
+                    ),
+                ));
+            }
+            ("pkcs11", KeySource::Config(given)) => {
+                pin = given;
                 let mut uri = config.pkcs11_uri()?;
                 if let Some(pin) = &pin
                     && !matches!(pin, PinSpec::None)
@@ -225,7 +286,7 @@ impl State {
                 drop(lock);
                 (Backend::Pkcs11(token), handle, "the token key")
             }
-            _ => {
+            (_, KeySource::Config(_)) => {
                 let key_path = layout.key();
                 let pkcs8 = read_state_file(&key_path, "signer/key.p8", dir)?;
                 fsio::check_private(&key_path, true)?;
@@ -248,6 +309,18 @@ impl State {
             .with_hint("restore the pair from a backup, or make a new signer with `signet init --force`"));
         }
         let fingerprint = CertFingerprint(cert_ref.fingerprint_sha256());
+        let key_info = KeyInfo {
+            kind: token.kind(),
+            token_label: match &token {
+                Backend::Pkcs11(t) => Some(t.label().to_string()),
+                _ => None,
+            },
+            key_label: match &token {
+                Backend::Pkcs11(t) => t.key_label(handle),
+                _ => None,
+            },
+            attributes: token.key_attributes(handle)?,
+        };
         if !layout.audit_log().exists() {
             return Err(incomplete("the audit log (audit/log.jsonl) is missing", dir));
         }
@@ -271,6 +344,7 @@ impl State {
             fingerprint,
             algorithm,
             key: Mutex::new(SigningKey { token, handle }),
+            key_info,
             user,
             clock: options.clock,
             notice: options.notice,
@@ -351,13 +425,7 @@ impl State {
         let _lock = fsio::lock_file(&layout.lock(), "the state lock", options.notice.as_ref())?;
         let occupied = layout.config().exists() || layout.signer_dir().exists() || layout.budgets().exists();
         if occupied && !init.force {
-            return Err(Error::refused(
-                "state_exists",
-                format!("{} already holds a signing key", dir.display()),
-            )
-            .with_hint(
-                "pass --force to replace the signer (its budget stays, a new certificate gets a new one)",
-            ));
+            return Err(state_exists(dir));
         }
         let user = crate::user::acting_user(options.user.as_deref())?;
         write_new_signer(&layout, init, &user, options.clock)?;
@@ -366,7 +434,74 @@ impl State {
             Some(t) => Some(Pkcs11Uri::parse(&t.uri)?.pin),
             None => None,
         };
-        State::open_with_pin(dir, options, pin)
+        State::open_from(dir, options, KeySource::Config(pin))
+    }
+
+    /// Creates a state (as [`init`](Self::init)) whose key is held by the
+    /// caller's token: its certificate is a self-issued bootstrap
+    /// certificate made by that key, replaced by
+    /// [`import_certificate`](Self::import_certificate). The state is a
+    /// development state (acting user and clock may be set; a software key
+    /// may sign) only when `development` is true; its key-protection
+    /// evidence is what the token's `key_attributes` reports. Open it again
+    /// with [`open_with_caller_token`](Self::open_with_caller_token).
+    ///
+    /// # Errors
+    /// As [`init`](Self::init); the token's codes.
+    pub fn init_with_caller_token(
+        dir: &Path,
+        options: OpenOptions,
+        init: &InitOptions,
+        mut key: CallerKey,
+        development: bool,
+    ) -> Result<State> {
+        if !development {
+            production_checks(&options)?;
+        }
+        let layout = Layout::new(dir);
+        fsio::create_private_dir(dir)?;
+        fsio::check_private(dir, false)?;
+        let lock = fsio::lock_file(&layout.lock(), "the state lock", options.notice.as_ref())?;
+        let occupied = layout.config().exists() || layout.signer_dir().exists() || layout.budgets().exists();
+        if occupied && !init.force {
+            return Err(state_exists(dir));
+        }
+        let user = crate::user::acting_user(options.user.as_deref())?;
+        let signer = match &init.signer {
+            Some(name) => crate::user::user_id(name)?,
+            None => user.clone(),
+        };
+        let attrs = Token::key_attributes(&key.token, key.handle)
+            .map_err(|e| Error::from_core_in("the caller's token", &e))?;
+        if let Some(alg) = init.algorithm
+            && alg != attrs.algorithm()
+        {
+            return Err(Error::failed(
+                "token_not_supported",
+                format!(
+                    "the caller's key signs with {}, not {}",
+                    attrs.algorithm().name(),
+                    alg.name()
+                ),
+            ));
+        }
+        let cn = format!("Signet bootstrap certificate for {signer} (caller token)");
+        let cert = key::self_signed(&mut key.token, key.handle, &cn, options.clock.now(), init.days)?;
+        let config = Config::caller(attrs.key_type(), attrs.algorithm(), development);
+        let written = NewSigner {
+            cert: &cert,
+            pkcs8: None,
+            signer: &signer,
+            budget: init.budget,
+            detail: format!(
+                "{} key in the caller's token, {} signatures",
+                attrs.key_type(),
+                init.budget
+            ),
+        };
+        write_signer(&layout, &written, &user, options.clock, &config)?;
+        drop(lock);
+        State::open_from(dir, options, KeySource::Caller(key))
     }
 
     /// The state directory.
@@ -541,12 +676,12 @@ impl State {
     /// # Errors
     /// The token's codes.
     pub fn key_report(&self) -> Result<KeyReport> {
-        let key = self.lock_key()?;
-        let attrs = key.token.key_attributes(key.handle)?;
-        let (token_label, key_label) = match &key.token {
-            Backend::Pkcs11(t) => (Some(t.label().to_string()), t.key_label(key.handle)),
-            Backend::Software(_) => (None, None),
-        };
+        let KeyInfo {
+            kind,
+            token_label,
+            key_label,
+            attributes: attrs,
+        } = self.key_info.clone();
         let uri = match self.config.token.kind.as_str() {
             "pkcs11" => self.config.pkcs11_uri().ok().map(|u| u.to_string()),
             _ => None,
@@ -565,7 +700,7 @@ impl State {
         };
         let refusal = self.protection_check(attrs.protection()).err();
         Ok(KeyReport {
-            kind: key.token.kind(),
+            kind,
             token_label,
             key_label,
             uri,
@@ -699,9 +834,19 @@ impl State {
             notice: self.notice.clone(),
         };
         let dir = self.layout.root().to_path_buf();
-        let pin = self.pin.clone();
-        drop(self);
-        let state = State::open_with_pin(&dir, options, pin)?;
+        let State { key, pin, .. } = self;
+        let key = key
+            .into_inner()
+            .map_err(|_| Error::failed("state_io", "the signing key's lock was poisoned by a panic"))?;
+        let source = match key.token {
+            Backend::Caller(token) => KeySource::Caller(CallerKey {
+                token,
+                handle: key.handle,
+            }),
+            // The token's session ends before the state opens it again.
+            _ => KeySource::Config(pin),
+        };
+        let state = State::open_from(&dir, options, source)?;
         let report = ImportReport {
             certificate: CertificateReport {
                 subject: key::subject(&der),
@@ -715,6 +860,14 @@ impl State {
         };
         Ok((state, report))
     }
+}
+
+fn state_exists(dir: &Path) -> Error {
+    Error::refused(
+        "state_exists",
+        format!("{} already holds a signing key", dir.display()),
+    )
+    .with_hint("pass --force to replace the signer (its budget stays, a new certificate gets a new one)")
 }
 
 fn not_initialised(dir: &Path) -> Error {
@@ -763,7 +916,40 @@ fn write_new_signer(layout: &Layout, init: &InitOptions, user: &UserId, clock: C
     let (mut token, handle) = key::import(pkcs8.as_bytes(), algorithm, "the new key")?;
     let cn = format!("Signet development signer ({signer})");
     let cert = key::self_signed(&mut token, handle, &cn, clock.now(), init.days)?;
-    let cert_ref = CertificateRef::from_der(&cert)
+    let detail = format!("{} software key, {} signatures", init.key_type, init.budget);
+    let written = NewSigner {
+        cert: &cert,
+        pkcs8: Some(pkcs8.as_bytes()),
+        signer: &signer,
+        budget: init.budget,
+        detail,
+    };
+    write_signer(layout, &written, user, clock, &config)
+}
+
+/// A new signer's parts, for [`write_signer`].
+struct NewSigner<'a> {
+    cert: &'a [u8],
+    /// The software key, or none for a key held by a token.
+    pkcs8: Option<&'a [u8]>,
+    signer: &'a UserId,
+    budget: u64,
+    /// What the audit log's `init` record says.
+    detail: String,
+}
+
+/// Writes a new signer into `layout`: the certificate's budget, the key
+/// file (a key held by a token leaves none behind), the certificate, the
+/// audit record and, last, the configuration: a state without it is not a
+/// state.
+fn write_signer(
+    layout: &Layout,
+    new: &NewSigner<'_>,
+    actor: &UserId,
+    clock: Clock,
+    config: &Config,
+) -> Result<()> {
+    let cert_ref = CertificateRef::from_der(new.cert)
         .map_err(|e| Error::failed("certificate_invalid", format!("the new certificate: {e}")))?;
     let fp = CertFingerprint(cert_ref.fingerprint_sha256());
     let store = FileStore::new(layout.clone(), None);
@@ -771,18 +957,18 @@ fn write_new_signer(layout: &Layout, init: &InitOptions, user: &UserId, clock: C
         not_before: cert_ref.not_before(),
         not_after: cert_ref.not_after(),
     };
-    store.create_budget(new_budget_record(&fp, validity, &signer, init.budget)?)?;
+    store.create_budget(new_budget_record(&fp, validity, new.signer, new.budget)?)?;
     fsio::create_private_dir(&layout.signer_dir())?;
-    fsio::write_private(&layout.key(), pkcs8.as_bytes())?;
-    fsio::write_private(&layout.cert(), &cert)?;
-    record_init(
-        &store,
-        &fp,
-        format!("{} software key, {} signatures", init.key_type, init.budget),
-        user,
-        clock,
-    )?;
-    // The configuration last: a state without it is not a state.
+    match new.pkcs8 {
+        Some(pkcs8) => fsio::write_private(&layout.key(), pkcs8)?,
+        None => match std::fs::remove_file(layout.key()) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io("state_io", "remove", &layout.key(), &e)),
+        },
+    }
+    fsio::write_private(&layout.cert(), new.cert)?;
+    record_init(&store, &fp, new.detail.clone(), actor, clock)?;
     fsio::write_private(&layout.config(), config.to_toml().as_bytes())
 }
 
@@ -832,37 +1018,21 @@ fn write_token_signer(
         token.label()
     );
     let cert = key::self_signed(&mut token, handle, &cn, clock.now(), init.days)?;
-    let cert_ref = CertificateRef::from_der(&cert)
-        .map_err(|e| Error::failed("certificate_invalid", format!("the new certificate: {e}")))?;
-    let fp = CertFingerprint(cert_ref.fingerprint_sha256());
-    let store = FileStore::new(layout.clone(), None);
-    let validity = Validity {
-        not_before: cert_ref.not_before(),
-        not_after: cert_ref.not_after(),
-    };
-    store.create_budget(new_budget_record(&fp, validity, signer, init.budget)?)?;
-    fsio::create_private_dir(&layout.signer_dir())?;
-    // A signer replaced by a token key leaves no software key behind.
-    match std::fs::remove_file(layout.key()) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(Error::io("state_io", "remove", &layout.key(), &e)),
-    }
-    fsio::write_private(&layout.cert(), &cert)?;
-    record_init(
-        &store,
-        &fp,
-        format!(
-            "{} key on token {}, {} signatures",
-            attrs.key_type(),
-            token.label(),
-            init.budget
-        ),
-        signer,
-        clock,
-    )?;
+    let detail = format!(
+        "{} key on token {}, {} signatures",
+        attrs.key_type(),
+        token.label(),
+        init.budget
+    );
     let config = Config::pkcs11(attrs.key_type(), attrs.algorithm(), &uri);
-    fsio::write_private(&layout.config(), config.to_toml().as_bytes())
+    let written = NewSigner {
+        cert: &cert,
+        pkcs8: None,
+        signer,
+        budget: init.budget,
+        detail,
+    };
+    write_signer(layout, &written, signer, clock, &config)
 }
 
 /// The rules of a production state (one whose key is on a token): the

@@ -104,7 +104,15 @@ def key_info(data: _Bytes, kind: Literal["spki", "csr", "certificate"] = "spki")
 
 @final
 class KeyAttributes:
-    def __new__(cls, key_type: str, algorithm: str, *, sign: bool = True, verify: bool = False) -> KeyAttributes: ...
+    def __new__(
+        cls,
+        key_type: str,
+        algorithm: str,
+        *,
+        sign: bool = True,
+        verify: bool = False,
+        protection: Literal["unknown", "software", "hardware"] = "unknown",
+    ) -> KeyAttributes: ...
     @property
     def key_type(self) -> str: ...
     @property
@@ -117,6 +125,8 @@ class KeyAttributes:
     def verify(self) -> bool: ...
     @property
     def exportable(self) -> bool: ...
+    @property
+    def protection(self) -> Literal["unknown", "software", "hardware"]: ...
     @property
     def signature_len(self) -> int: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -219,7 +229,12 @@ class State:
     def grant_list(self) -> list[RequestReport]: ...
 
 def open_state(
-    path: Optional[_Path] = None, *, user: Optional[str] = None, now: Optional[TimeLike] = None
+    path: Optional[_Path] = None,
+    *,
+    user: Optional[str] = None,
+    now: Optional[TimeLike] = None,
+    token: Optional[object] = None,
+    key: Optional[int] = None,
 ) -> State: ...
 def init_state(
     path: _Path,
@@ -231,6 +246,9 @@ def init_state(
     force: bool = False,
     user: Optional[str] = None,
     now: Optional[TimeLike] = None,
+    token: Optional[object] = None,
+    key: Optional[int] = None,
+    development: Optional[bool] = None,
 ) -> State: ...
 def open_or_create_state(
     path: Optional[_Path] = None,

@@ -362,7 +362,8 @@ static void test_tokens(void) {
     signet_token *t = NULL;
     CHECK_RESULT(signet_token_soft_new(&t), SIGNET_RESULT_OK);
     CHECK_RESULT(signet_token_soft_new(NULL), SIGNET_RESULT_NULL_POINTER);
-    signet_key_attributes a = {SIGNET_KEY_TYPE_ECC_P256, 256, SIGNET_KEY_USAGE_SIGN_HASH, SIGNET_ALGORITHM_ECDSA_SHA256_DER};
+    signet_key_attributes a = {SIGNET_KEY_TYPE_ECC_P256, 256, SIGNET_KEY_USAGE_SIGN_HASH, SIGNET_ALGORITHM_ECDSA_SHA256_DER,
+                               SIGNET_KEY_PROTECTION_UNKNOWN};
     uint32_t h = 0;
     CHECK_RESULT(signet_token_soft_generate(t, &a, &h), SIGNET_RESULT_OK);
     signet_key_attributes bad = a;
@@ -375,7 +376,7 @@ static void test_tokens(void) {
     signet_key_attributes got;
     CHECK_RESULT(signet_token_key_attributes(t, h, &got), SIGNET_RESULT_OK);
     CHECK(got.key_type == SIGNET_KEY_TYPE_ECC_P256 && got.bits == 256 && got.algorithm == SIGNET_ALGORITHM_ECDSA_SHA256_DER &&
-          got.usage == SIGNET_KEY_USAGE_SIGN_HASH);
+          got.usage == SIGNET_KEY_USAGE_SIGN_HASH && got.protection == SIGNET_KEY_PROTECTION_SOFTWARE);
     CHECK_RESULT(signet_token_key_attributes(t, h + 100, &got), SIGNET_RESULT_TOKEN_INVALID_HANDLE);
     CHECK_RESULT(signet_token_key_attributes(NULL, h, &got), SIGNET_RESULT_NULL_POINTER);
     CHECK_RESULT(signet_token_key_attributes(t, h, NULL), SIGNET_RESULT_NULL_POINTER);
@@ -468,7 +469,7 @@ static void test_certificates(void) {
     signet_token *t = NULL;
     CHECK_RESULT(signet_token_soft_new(&t), SIGNET_RESULT_OK);
     signet_key_attributes a = {SIGNET_KEY_TYPE_ECC_P256, 256, SIGNET_KEY_USAGE_SIGN_HASH,
-                               SIGNET_ALGORITHM_ECDSA_SHA256_DER};
+                               SIGNET_ALGORITHM_ECDSA_SHA256_DER, SIGNET_KEY_PROTECTION_UNKNOWN};
     uint32_t h = 0;
     CHECK_RESULT(signet_token_soft_generate(t, &a, &h), SIGNET_RESULT_OK);
     uint8_t cert[4096];

@@ -522,6 +522,95 @@ static void test_damaged(void) {
     signet_state_free(s);
 }
 
+/* ---- a state whose key is held by a token written in C ------------------ */
+/* The C token wraps a software token and vouches for the protection the
+   test chooses, as an integrator's token in front of an HSM would. */
+typedef struct {
+    signet_token *inner;
+    uint32_t protection;
+    int sign_calls;
+} caller_token;
+
+static uint32_t ct_attrs(void *user, uint32_t handle, signet_key_attributes *out) {
+    caller_token *t = user;
+    uint32_t r = signet_token_key_attributes(t->inner, handle, out);
+    if (r == SIGNET_RESULT_OK) out->protection = t->protection;
+    return r;
+}
+static uint32_t ct_pub(void *user, uint32_t handle, uint8_t *out, size_t len, size_t *n) {
+    caller_token *t = user;
+    return signet_token_public_key(t->inner, handle, out, len, n);
+}
+static uint32_t ct_sign(void *user, uint32_t handle, uint32_t alg, const uint8_t *d, size_t dl, uint8_t *out,
+                        size_t len, size_t *n) {
+    caller_token *t = user;
+    t->sign_calls++;
+    return signet_token_sign_digest(t->inner, handle, alg, d, dl, out, len, n);
+}
+
+static void test_caller_token(void) {
+    static const signet_token_vtable vt = {ct_attrs, ct_pub, ct_sign};
+    caller_token ct = {NULL, SIGNET_KEY_PROTECTION_SOFTWARE, 0};
+    CHECK_RESULT(signet_token_soft_new(&ct.inner), SIGNET_RESULT_OK);
+    signet_key_attributes a = {SIGNET_KEY_TYPE_ECC_P256, 256, SIGNET_KEY_USAGE_SIGN_HASH,
+                               SIGNET_ALGORITHM_ECDSA_SHA256_DER, SIGNET_KEY_PROTECTION_UNKNOWN};
+    uint32_t key = 0;
+    CHECK_RESULT(signet_token_soft_generate(ct.inner, &a, &key), SIGNET_RESULT_OK);
+    char dir[160];
+    snprintf(dir, sizeof dir, "%s/caller", base);
+
+    signet_state_options *o = opts_for("alice", NOW);
+    signet_token_vtable holes = vt;
+    holes.public_key = NULL;
+    CHECK_RESULT(signet_state_options_set_caller_token(o, &holes, &ct, key), SIGNET_RESULT_NULL_POINTER);
+    CHECK_RESULT(signet_state_options_set_caller_token(NULL, &vt, &ct, key), SIGNET_RESULT_NULL_POINTER);
+    CHECK_RESULT(signet_state_options_set_caller_token(o, &vt, &ct, key), SIGNET_RESULT_OK);
+    signet_init_options *i = NULL;
+    CHECK_RESULT(signet_init_options_new(&i), SIGNET_RESULT_OK);
+    CHECK_RESULT(signet_init_options_set_budget(i, 2), SIGNET_RESULT_OK);
+    /* a production state (the default) acts as the OS user only */
+    signet_state *s = NULL;
+    CHECK_RESULT(signet_state_init(S(dir), o, i, &s), SIGNET_RESULT_STATE_PRODUCTION_USER);
+    CHECK_RESULT(signet_init_options_set_development(NULL, true), SIGNET_RESULT_NULL_POINTER);
+    CHECK_RESULT(signet_init_options_set_development(i, true), SIGNET_RESULT_OK);
+    CHECK_RESULT(signet_state_init(S(dir), o, i, &s), SIGNET_RESULT_OK);
+    bool created = false;
+    signet_state *other = NULL;
+    CHECK_RESULT(signet_state_open_or_create(S(dir), o, i, &other, &created), SIGNET_RESULT_INVALID_ARGUMENT);
+    signet_init_options_free(i);
+    if (!s) return;
+    size_t n = 0;
+    CHECK_RESULT(signet_state_status_json(s, (uint8_t *)json, sizeof json, &n), SIGNET_RESULT_OK);
+    CHECK(strstr(json, "\"token\":\"caller\"") != NULL);
+
+    char file[200];
+    snprintf(file, sizeof file, "%s/caller.bin", base);
+    write_text(file, "signed by a C token\n");
+    int before = ct.sign_calls;
+    CHECK_RESULT(signet_state_sign_file(s, S(file), 0), SIGNET_RESULT_OK);
+    CHECK(ct.sign_calls > before); /* the C callback made the signature */
+    openssl_verifies_file(s, file);
+    signet_state_free(s);
+
+    /* the state needs its token back */
+    signet_state_options *plain = opts_for("alice", NOW);
+    CHECK_RESULT(signet_state_open(S(dir), plain, &s), SIGNET_RESULT_STATE_CALLER_TOKEN_REQUIRED);
+    signet_state_options_free(plain);
+    CHECK_RESULT(signet_state_open(S(dir), o, &s), SIGNET_RESULT_OK);
+    uint8_t digest[32] = {7};
+    uint8_t sig[SIGNET_MAX_SIGNATURE_LEN];
+    size_t sig_len = 0;
+    CHECK_RESULT(signet_state_sign_digest(s, digest, sizeof digest, 0, sig, sizeof sig, &sig_len), SIGNET_RESULT_OK);
+    CHECK(openssl_verifies_digest(s, digest, sig, sig_len));
+    CHECK_RESULT(signet_state_sign_digest(s, digest, sizeof digest, 0, sig, sizeof sig, &sig_len),
+                 SIGNET_RESULT_SIGN_BUDGET_EXHAUSTED);
+    signet_state_free(s);
+    /* a state with its own key refuses a caller token */
+    CHECK_RESULT(signet_state_open(S(state_dir), o, &s), SIGNET_RESULT_STATE_CALLER_TOKEN_UNEXPECTED);
+    signet_state_options_free(o);
+    signet_token_free(ct.inner);
+}
+
 int main(void) {
     snprintf(base, sizeof base, "/tmp/signet-c-state-XXXXXX");
     if (!mkdtemp(base)) {
@@ -533,6 +622,7 @@ int main(void) {
     test_signing();
     test_budgets();
     test_grants();
+    test_caller_token();
     test_damaged();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
