@@ -45,6 +45,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     "$PY" -m pip install --quiet --disable-pip-version-check "${missing[@]}"
 fi
 
+# The PKCS#11 tests open states on throwaway SoftHSM2 tokens.
+source "$ROOT/scripts/lib/deps.sh"
+ensure_pkcs11_tools
+
 # The real install path: pip runs the declared build backend (maturin, in
 # pip's isolated build environment) on the source tree. --force-reinstall so
 # an unchanged version number still picks up the fresh build.

@@ -18,7 +18,7 @@ use signet_core::budget::{Actor, CertFingerprint, Role};
 use signet_core::token::{KeyHandle, KeyType};
 use signet_host::{
     BudgetInit, CallerKey, Clock, Decision, ExpectedSigner, InitOptions, OpenOptions, Output, PolicySpec,
-    RequestSpec, SignOptions,
+    RequestSpec, SignOptions, TokenKey,
 };
 
 use crate::args;
@@ -130,9 +130,12 @@ const _: () = assert!(signet_core::budget::DEFAULT_ALLOTMENT == 1000);
 /// `$XDG_DATA_HOME/signet`, else `~/.local/share/signet`), checking every part.
 ///
 /// A state whose key is held by the caller's token (made by `init_state`
-/// with `token=`) is opened with the same `token` and `key`.
+/// with `token=`) is opened with the same `token` and `key`. A state whose
+/// key is on a PKCS#11 token logs in with `pin` if given (else
+/// `$SIGNET_PKCS11_PIN`, or the PIN file its URI names).
 #[pyfunction]
-#[pyo3(signature = (path = None, *, user = None, now = None, token = None, key = None))]
+#[pyo3(signature = (path = None, *, user = None, now = None, token = None, key = None, pin = None))]
+#[allow(clippy::too_many_arguments)]
 pub fn open_state(
     py: Python<'_>,
     path: Option<PathBuf>,
@@ -140,11 +143,19 @@ pub fn open_state(
     now: Option<&Bound<'_, PyAny>>,
     token: Option<&Bound<'_, PyAny>>,
     key: Option<u32>,
+    pin: Option<String>,
 ) -> PyResult<State> {
+    let pin = pin.map(zeroize::Zeroizing::new);
     let options = open_options(user, now)?;
     let dir = state_dir(path)?;
     let (inner, token) = match caller_key(token, key)? {
-        None => (py.detach(|| signet_host::State::open(&dir, options)), None),
+        None => match pin {
+            Some(pin) => (
+                py.detach(|| signet_host::State::open_with_pin(&dir, options, &pin)),
+                None,
+            ),
+            None => (py.detach(|| signet_host::State::open(&dir, options)), None),
+        },
         Some((key, python)) => (
             py.detach(|| signet_host::State::open_with_caller_token(&dir, options, key)),
             python,
@@ -156,13 +167,18 @@ pub fn open_state(
 /// Creates a development state in `path`: a new key, its self-issued
 /// certificate and its budget (`force` replaces an existing signer).
 ///
-/// With `token` and `key`, the key is the one behind handle `key` in the
-/// caller's token (a `SoftwareToken`, or any object with the token
-/// methods) and the certificate is a bootstrap certificate it issues
-/// itself. Such a state is a production state (the OS user, the system
-/// clock, hardware key evidence required) unless `development=True`.
+/// With `token` a PKCS#11 URI (`pkcs11:...`), the key is on that token:
+/// generated there with `generate=True` (of `key_type`), else the key the
+/// URI names; the PIN comes from the URI's `pin-value` or `pin-source`, or
+/// `$SIGNET_PKCS11_PIN`. With `token` an object and `key` a handle, the key
+/// is the one behind `key` in the caller's token (a `SoftwareToken`, or any
+/// object with the token methods). Either way the certificate is a
+/// bootstrap certificate the key issues itself, and the state is a
+/// production state (the OS user, the system clock, hardware key evidence
+/// required); a caller's token may make a development state with
+/// `development=True`.
 #[pyfunction]
-#[pyo3(signature = (path, *, key_type = "ecc-p256", budget = 1000, days = 365, signer = None, force = false, user = None, now = None, token = None, key = None, development = None))]
+#[pyo3(signature = (path, *, key_type = "ecc-p256", budget = 1000, days = 365, signer = None, force = false, user = None, now = None, token = None, key = None, development = None, generate = false))]
 #[allow(clippy::too_many_arguments)]
 pub fn init_state(
     py: Python<'_>,
@@ -177,9 +193,31 @@ pub fn init_state(
     token: Option<&Bound<'_, PyAny>>,
     key: Option<u32>,
     development: Option<bool>,
+    generate: bool,
 ) -> PyResult<State> {
-    let init = init_options(key_type, budget, days, signer, force)?;
+    let mut init = init_options(key_type, budget, days, signer, force)?;
     let options = open_options(user, now)?;
+    if let Some(uri) = token.and_then(|t| t.extract::<String>().ok()) {
+        if key.is_some() || development == Some(true) {
+            return Err(raise(
+                "conflicting_arguments",
+                "a key on a PKCS#11 token (token=\"pkcs11:...\") makes a production state, named by its URI: no key= or development=True",
+                None,
+            ));
+        }
+        init.token = Some(TokenKey { uri, generate });
+        let inner = py
+            .detach(|| signet_host::State::init(&path, options, &init))
+            .map_err(host)?;
+        return Ok(State::new(inner, None));
+    }
+    if generate {
+        return Err(raise(
+            "conflicting_arguments",
+            "generate=True makes a key on a PKCS#11 token: pass token=\"pkcs11:...\"",
+            None,
+        ));
+    }
     let (inner, token) = match caller_key(token, key)? {
         None if development == Some(false) => {
             return Err(raise(

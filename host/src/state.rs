@@ -209,6 +209,16 @@ impl State {
         State::open_from(dir, options, KeySource::Config(None))
     }
 
+    /// Opens a state whose key is on a PKCS#11 token, logging in with `pin`
+    /// (instead of `$SIGNET_PKCS11_PIN` or the URI's `pin-source`).
+    ///
+    /// # Errors
+    /// As [`open`](Self::open); the `pkcs11_*` codes (`pkcs11_pin_incorrect`, ...).
+    pub fn open_with_pin(dir: &Path, options: OpenOptions, pin: &str) -> Result<State> {
+        let pin = PinSpec::Value(Zeroizing::new(pin.to_string()));
+        State::open_from(dir, options, KeySource::Config(Some(pin)))
+    }
+
     /// Opens a state whose key is held by the caller's token (one made by
     /// [`init_with_caller_token`](Self::init_with_caller_token)), checking
     /// that `key` is the certificate's key.

@@ -235,6 +235,7 @@ def open_state(
     now: Optional[TimeLike] = None,
     token: Optional[object] = None,
     key: Optional[int] = None,
+    pin: Optional[str] = None,
 ) -> State: ...
 def init_state(
     path: _Path,
@@ -249,6 +250,7 @@ def init_state(
     token: Optional[object] = None,
     key: Optional[int] = None,
     development: Optional[bool] = None,
+    generate: bool = False,
 ) -> State: ...
 def open_or_create_state(
     path: Optional[_Path] = None,
