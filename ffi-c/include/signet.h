@@ -1470,6 +1470,43 @@ signet_result signet_state_options_set_caller_token(signet_state_options *option
                                                     uint32_t key);
 
 /*
+ The PIN that opening a state whose key is on a PKCS#11 token logs in
+ with (instead of `$SIGNET_PKCS11_PIN` or the PIN file the state's URI
+ names). Copied, and wiped when the options are freed; never shown in
+ an error or a report.
+
+ # Errors
+ `SIGNET_RESULT_NULL_POINTER`, `SIGNET_RESULT_INVALID_UTF8`.
+
+ # Safety
+ `options` live; `pin` `pin_len` readable bytes.
+ */
+signet_result signet_state_options_set_pin(signet_state_options *options,
+                                           const uint8_t *pin,
+                                           size_t pin_len);
+
+/*
+ A key on a PKCS#11 token instead of a new software key: `uri` (UTF-8,
+ RFC 7512, e.g. `pkcs11:token=t;object=k;type=private?module-path=...`,
+ with the PIN as `pin-value`, `pin-source`, or `$SIGNET_PKCS11_PIN`),
+ generated there (of the init options' key type) when `generate` is
+ set, else the key the URI names. `signet_state_init` then makes a
+ production state (the OS user, the system clock) whose certificate is a
+ bootstrap certificate the token key issues itself.
+
+ # Errors
+ `SIGNET_RESULT_NULL_POINTER`, `SIGNET_RESULT_INVALID_UTF8`,
+ `SIGNET_RESULT_PKCS11_URI_INVALID` (nothing changed).
+
+ # Safety
+ `init` live; `uri` `uri_len` readable bytes.
+ */
+signet_result signet_init_options_set_pkcs11_key(signet_init_options *init,
+                                                 const uint8_t *uri,
+                                                 size_t uri_len,
+                                                 bool generate);
+
+/*
  Whether a state made around a caller token
  (`signet_state_options_set_caller_token`) is a development state, in
  which the acting user and the clock may be set and a software key may

@@ -19,12 +19,14 @@ use signet_core::budget::{Actor, CertFingerprint, Role};
 use signet_core::grant::{GrantError, MAX_APPROVERS, MAX_STEPS};
 use signet_core::time::UnixTime;
 use signet_host::{
-    CallerKey, Clock, Decision, InitOptions, OpenOptions, Output, PolicySpec, RequestSpec, SignOptions, State,
+    CallerKey, Clock, Decision, InitOptions, OpenOptions, Output, PolicySpec, RequestSpec, SignOptions,
+    State, TokenKey,
 };
 
 use core::ffi::c_void;
 
 use signet_core::token::KeyHandle;
+use zeroize::Zeroizing;
 
 use crate::result::signet_result;
 use crate::token::{CToken, signet_token_vtable};
@@ -39,6 +41,8 @@ pub struct signet_state_options {
     user: Option<String>,
     clock: Clock,
     caller: Option<CallerTokenSpec>,
+    /// The PIN of a PKCS#11 token key (wiped when the options are freed).
+    pin: Option<Zeroizing<String>>,
 }
 
 /// A caller token as set on the options: the callbacks, their `user`
@@ -333,6 +337,7 @@ pub unsafe extern "C" fn signet_state_options_new(
             user: None,
             clock: Clock::System,
             caller: None,
+            pin: None,
         };
         // SAFETY: checked non-NULL.
         unsafe { write(out, into_handle(options)) };
@@ -563,6 +568,63 @@ pub unsafe extern "C" fn signet_state_options_set_caller_token(
     })
 }
 
+/// The PIN that opening a state whose key is on a PKCS#11 token logs in
+/// with (instead of `$SIGNET_PKCS11_PIN` or the PIN file the state's URI
+/// names). Copied, and wiped when the options are freed; never shown in
+/// an error or a report.
+///
+/// # Errors
+/// `SIGNET_RESULT_NULL_POINTER`, `SIGNET_RESULT_INVALID_UTF8`.
+///
+/// # Safety
+/// `options` live; `pin` `pin_len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn signet_state_options_set_pin(
+    options: *mut signet_state_options,
+    pin: *const u8,
+    pin_len: usize,
+) -> signet_result {
+    boundary(|| {
+        // SAFETY: caller contract.
+        let (o, pin) = unsafe { (as_mut(options, "options")?, text(pin, pin_len, "pin")?) };
+        o.pin = Some(Zeroizing::new(pin.to_string()));
+        Ok(())
+    })
+}
+
+/// A key on a PKCS#11 token instead of a new software key: `uri` (UTF-8,
+/// RFC 7512, e.g. `pkcs11:token=t;object=k;type=private?module-path=...`,
+/// with the PIN as `pin-value`, `pin-source`, or `$SIGNET_PKCS11_PIN`),
+/// generated there (of the init options' key type) when `generate` is
+/// set, else the key the URI names. `signet_state_init` then makes a
+/// production state (the OS user, the system clock) whose certificate is a
+/// bootstrap certificate the token key issues itself.
+///
+/// # Errors
+/// `SIGNET_RESULT_NULL_POINTER`, `SIGNET_RESULT_INVALID_UTF8`,
+/// `SIGNET_RESULT_PKCS11_URI_INVALID` (nothing changed).
+///
+/// # Safety
+/// `init` live; `uri` `uri_len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn signet_init_options_set_pkcs11_key(
+    init: *mut signet_init_options,
+    uri: *const u8,
+    uri_len: usize,
+    generate: bool,
+) -> signet_result {
+    boundary(|| {
+        // SAFETY: caller contract.
+        let (i, uri) = unsafe { (as_mut(init, "init")?, text(uri, uri_len, "uri")?) };
+        signet_host::pkcs11::Pkcs11Uri::parse(uri).map_err(|e| host(&e))?;
+        i.init.token = Some(TokenKey {
+            uri: uri.to_string(),
+            generate,
+        });
+        Ok(())
+    })
+}
+
 /// Whether a state made around a caller token
 /// (`signet_state_options_set_caller_token`) is a development state, in
 /// which the acting user and the clock may be set and a software key may
@@ -584,6 +646,15 @@ pub unsafe extern "C" fn signet_init_options_set_development(
         unsafe { as_mut(init, "init")? }.development = development;
         Ok(())
     })
+}
+
+/// The PIN set on `options`, if any.
+///
+/// # Safety
+/// `options` NULL or live.
+unsafe fn options_pin(options: *const signet_state_options) -> Option<Zeroizing<String>> {
+    // SAFETY: caller contract.
+    unsafe { options.as_ref() }.and_then(|o| o.pin.clone())
 }
 
 /// The caller token set on `options`, if any.
@@ -624,6 +695,7 @@ pub unsafe extern "C" fn signet_state_open(
     boundary(|| {
         let out = out_ptr(out_state, "out_state")?;
         // SAFETY: caller contract.
+        let raw_options = options;
         let (dir, caller, options) = unsafe {
             (
                 utf8_path(path, path_len, "path")?,
@@ -631,9 +703,12 @@ pub unsafe extern "C" fn signet_state_open(
                 open_options(options),
             )
         };
-        let state = match caller {
-            Some(key) => State::open_with_caller_token(dir, options, key),
-            None => State::open(dir, options),
+        // SAFETY: caller contract.
+        let pin = unsafe { options_pin(raw_options) };
+        let state = match (caller, pin) {
+            (Some(key), _) => State::open_with_caller_token(dir, options, key),
+            (None, Some(pin)) => State::open_with_pin(dir, options, &pin),
+            (None, None) => State::open(dir, options),
         }
         .map_err(|e| host(&e))?;
         // SAFETY: checked non-NULL.
