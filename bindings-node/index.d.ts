@@ -109,6 +109,10 @@ export interface OpenOptions {
   /** A fixed clock (development states). Default: the system clock. */
   now?: HostTime;
 }
+export interface OpenStateOptions extends OpenOptions {
+  /** The PIN of a key on a PKCS#11 token. Default: `$SIGNET_PKCS11_PIN`, or the URI's `pin-source`. */
+  pin?: string;
+}
 export interface CreateOptions extends OpenOptions {
   /** Default `ecc-p256`. */
   keyType?: KeyType;
@@ -122,10 +126,17 @@ export interface CreateOptions extends OpenOptions {
 export interface InitOptions extends CreateOptions {
   /** Replace an existing signer (its budget stays with its certificate). */
   force?: boolean;
+  /**
+   * A key on a PKCS#11 token, named by its RFC 7512 URI (`pkcs11:token=...;object=...;type=private?module-path=...`,
+   * the PIN as `pin-value`, `pin-source` or `$SIGNET_PKCS11_PIN`): a production state (the OS user, the system clock).
+   */
+  token?: string;
+  /** Generate the key on the token (of `keyType`; sensitive, never extractable). Default: use the key the URI names. */
+  generate?: boolean;
 }
 
 /** Opens the state in `path` (default `$SIGNET_STATE`, else `$XDG_DATA_HOME/signet`), checking every part (fails closed). */
-export function openState(path?: string, options?: OpenOptions): State;
+export function openState(path?: string, options?: OpenStateOptions): State;
 /** Creates a development state in `path`: key, self-issued certificate, budget. */
 export function initState(path: string, options?: InitOptions): State;
 /** Opens the state in `path`, creating a development state only if `path` does not exist at all. */

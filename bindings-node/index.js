@@ -221,7 +221,7 @@ function checkSpki(input, options) {
 // ---------------------------------------------------------------- state
 
 function openArgs(o) {
-  return { user: optString('user', o.user), now: optTime('now', o.now) };
+  return { user: optString('user', o.user), now: optTime('now', o.now), pin: optString('pin', o.pin) };
 }
 
 function initArgs(o) {
@@ -231,6 +231,8 @@ function initArgs(o) {
     days: optNumber('days', o.days),
     signer: optString('signer', o.signer),
     force: optBool('force', o.force),
+    token: optString('token', o.token),
+    generate: optBool('generate', o.generate),
   };
 }
 
@@ -415,7 +417,7 @@ class State {
 /** Opens the state in `path` (default `$SIGNET_STATE`, else the XDG data directory); fails closed. */
 function openState(path, options) {
   const p = optString('path', path);
-  const o = readOptions(options, ['user', 'now']);
+  const o = readOptions(options, ['user', 'now', 'pin']);
   const open = openArgs(o);
   return new State(call(() => native.openState(p, open)));
 }
@@ -423,7 +425,7 @@ function openState(path, options) {
 /** Creates a development state in `path` (with `force`, replaces its signer). */
 function initState(path, options) {
   const p = reqString('path', path);
-  const o = readOptions(options, ['keyType', 'budget', 'days', 'signer', 'force', 'user', 'now']);
+  const o = readOptions(options, ['keyType', 'budget', 'days', 'signer', 'force', 'user', 'now', 'token', 'generate']);
   const open = openArgs(o);
   const init = initArgs(o);
   return new State(call(() => native.initState(p, open, init)));

@@ -46,13 +46,15 @@ pub struct OpenArgs {
     pub user: Option<String>,
     /// A fixed time: seconds since the epoch or RFC 3339 text.
     pub now: Option<Either<f64, String>>,
+    /// The PIN of a key on a PKCS#11 token (`openState` only).
+    pub pin: Option<String>,
 }
 
-fn open_options(a: OpenArgs) -> Res<OpenOptions> {
+fn open_options(a: &OpenArgs) -> Res<OpenOptions> {
     Ok(OpenOptions {
-        user: a.user,
-        clock: match a.now {
-            Some(t) => Clock::Fixed(time_arg("now", t)?),
+        user: a.user.clone(),
+        clock: match &a.now {
+            Some(t) => Clock::Fixed(time_arg("now", t.clone())?),
             None => Clock::System,
         },
         notice: None,
@@ -72,9 +74,19 @@ pub struct InitArgs {
     pub signer: Option<String>,
     /// Replace an existing signer.
     pub force: Option<bool>,
+    /// A key on a PKCS#11 token, by its RFC 7512 URI (a production state).
+    pub token: Option<String>,
+    /// Generate the key on the token.
+    pub generate: Option<bool>,
 }
 
 fn init_options(a: InitArgs) -> Res<InitOptions> {
+    if a.generate == Some(true) && a.token.is_none() {
+        return Err(Failure::new(
+            "conflicting_options",
+            "generate makes a key on a PKCS#11 token: pass token: \"pkcs11:...\"",
+        ));
+    }
     let defaults = InitOptions::default();
     Ok(InitOptions {
         key_type: match a.key_type {
@@ -85,6 +97,10 @@ fn init_options(a: InitArgs) -> Res<InitOptions> {
         days: opt(a.days, |n| u32_arg("days", n))?.unwrap_or(defaults.days),
         signer: a.signer,
         force: a.force.unwrap_or(defaults.force),
+        token: a.token.map(|uri| host::TokenKey {
+            uri,
+            generate: a.generate.unwrap_or(false),
+        }),
         ..defaults
     })
 }
@@ -105,7 +121,13 @@ fn wrap(state: host::State, created: bool) -> State {
 #[napi(catch_unwind)]
 pub fn open_state(env: Env, path: Option<String>, open: OpenArgs) -> napi::Result<State> {
     let run = || -> Res<State> {
-        let state = host::State::open(&state_dir(path)?, open_options(open)?)?;
+        let options = open_options(&open)?;
+        let dir = state_dir(path)?;
+        let pin = open.pin.map(zeroize::Zeroizing::new);
+        let state = match pin {
+            Some(pin) => host::State::open_with_pin(&dir, options, &pin)?,
+            None => host::State::open(&dir, options)?,
+        };
         Ok(wrap(state, false))
     };
     run().or_throw(&env)
@@ -115,7 +137,7 @@ pub fn open_state(env: Env, path: Option<String>, open: OpenArgs) -> napi::Resul
 #[napi(catch_unwind)]
 pub fn init_state(env: Env, path: String, open: OpenArgs, init: InitArgs) -> napi::Result<State> {
     let run = || -> Res<State> {
-        let state = host::State::init(Path::new(&path), open_options(open)?, &init_options(init)?)?;
+        let state = host::State::init(Path::new(&path), open_options(&open)?, &init_options(init)?)?;
         Ok(wrap(state, true))
     };
     run().or_throw(&env)
@@ -132,7 +154,7 @@ pub fn open_or_create_state(
 ) -> napi::Result<State> {
     let run = || -> Res<State> {
         let (state, created) =
-            host::State::open_or_create(&state_dir(path)?, open_options(open)?, &init_options(init)?)?;
+            host::State::open_or_create(&state_dir(path)?, open_options(&open)?, &init_options(init)?)?;
         Ok(wrap(state, created))
     };
     run().or_throw(&env)

@@ -28,6 +28,10 @@ const created: boolean = openOrCreateState('/tmp/state', { now: 1_780_000_000 })
 openOrCreateState('/tmp/state', { force: true });
 // @ts-expect-error not a key type
 initState('/tmp/state', { keyType: 'ed25519' });
+const onToken: State = initState('/tmp/hsm', { token: 'pkcs11:token=t;object=k;type=private', generate: true });
+const withPin: State = openState('/tmp/hsm', { pin: '1234' });
+// @ts-expect-error the PIN opens a state; openOrCreateState makes a software key
+openOrCreateState('/tmp/state', { pin: '1234' });
 const status: Status = state.status();
 const used: number = status.budget.used;
 const fp: string = state.fingerprint;
