@@ -101,6 +101,23 @@ describe('npm pack tarball', () => {
     }
   });
 
+  it('without an addon for the platform, install and require say how to build from source', () => {
+    // The installed package as it is on a platform it has no addon for.
+    const other = join(tmp, 'other-platform', 'node_modules', 'signet');
+    mkdirSync(other, { recursive: true });
+    for (const f of readdirSync(join(project, 'node_modules', 'signet'))) {
+      if (!f.endsWith('.node')) writeFileSync(join(other, f), readFileSync(join(project, 'node_modules', 'signet', f)));
+    }
+    const install = spawnSync(process.execPath, ['install.js'], { cwd: other, encoding: 'utf8' });
+    assert.equal(install.status, 1, install.stderr);
+    assert.match(install.stderr, new RegExp(`no prebuilt addon for ${addonFile().slice('signet.'.length, -'.node'.length)}`));
+    assert.match(install.stderr, /npm install \/path\/to\/signet\/bindings-node/);
+    assert.match(install.stderr, /cargo with Rust >= 1\.89/);
+    const load = spawnSync(process.execPath, ['-e', "require('signet')"], { cwd: join(other, '..', '..'), encoding: 'utf8' });
+    assert.notEqual(load.status, 0);
+    assert.match(load.stderr, /signet: no native addon for .*Build it from source.*needs cargo/);
+  });
+
   it('passes the shared API test (js/tests/api.test.mjs) as installed', () => {
     run(process.execPath, ['--test', join(ROOT, 'js', 'tests', 'api.test.mjs')], {
       env: { ...process.env, SIGNET_JS_TARGET: 'node', SIGNET_NODE_PACKAGE: join(project, 'node_modules', 'signet') },
