@@ -1,19 +1,18 @@
 // Types of the `signet` Node package (hand-written; checked with `tsc --strict`
 // against tests/types.ts). Numbers are range-checked by the package: a value
 // that is not a whole number in the argument's range throws `invalid_number`.
+// What the browser package offers too (the checks, their options and reports,
+// the error classes) is declared once, in the repository's js/shared.d.ts,
+// copied in here as shared.d.ts.
 
 /// <reference types="node" />
 
-/** Text (UTF-8) or raw bytes. */
-export type Input = string | Buffer | Uint8Array;
-/** A day: `YYYY-MM-DD` (UTC) or a `Date` (its UTC day). */
-export type Day = string | Date;
+import type { Domain, Input, SignetError } from './shared';
+export * from './shared';
+
 /** A point in time: a `Date`, or whole seconds since the Unix epoch. */
 export type Time = Date | number;
 
-export type Product = 'code_signing' | 'code_signing_ev';
-export type DeviceProfile = 'etoken-5110-cc' | 'etoken-5110-fips' | 'etoken-5110' | 'hsm' | 'keylocker';
-export type Severity = 'error' | 'warning';
 export type UsageLevel = 'normal' | 'warn80' | 'warn90' | 'exhausted';
 export type Role = 'administrator' | 'manager' | 'standard_user' | 'limited_user' | 'finance_manager';
 export type RequestStatus = 'open' | 'approved' | 'rejected' | 'cancelled' | 'expired';
@@ -24,60 +23,8 @@ export type SignatureAlgorithm =
   | 'ecdsa-sha256' | 'ecdsa-sha384' | 'ecdsa-sha512'
   | 'ecdsa-sha256-fixed' | 'ecdsa-sha384-fixed' | 'ecdsa-sha512-fixed';
 
-/** One problem found. Match on `code` (stable); `message` is for people. */
-export interface Finding {
-  severity: Severity;
-  /** `organization.contacts[0].job_title`, `key`, `signature`, `validity`; `""` is the whole document. */
-  path: string;
-  code: string;
-  message: string;
-}
-
-/** `valid` is false when any finding is an error. */
-export interface Report {
-  valid: boolean;
-  findings: Finding[];
-}
-
-export interface ValidateOrderOptions {
-  /** Default `code_signing`. */
-  product?: Product;
-  /** Effective date. Default: today (UTC). */
-  at?: Day;
-}
-
-/** Validates an order body (JSON text or bytes, or an object that is serialised to JSON). A body that is not JSON is a finding. */
-export function validateOrder(body: Input | object, options?: ValidateOrderOptions): Report;
-
-export interface CheckCsrOptions {
-  device?: DeviceProfile;
-  /** An order's `cs_provisioning_method`; gives the device it implies. Not together with `device`. */
-  provisioningMethod?: string;
-  at?: Day;
-}
-export interface CheckKeyOptions {
-  device?: DeviceProfile;
-  at?: Day;
-}
-export interface CheckCertificateOptions {
-  /** Checked for signing at midnight UTC of this day. Default: today. */
-  at?: Day;
-}
-
-/** Checks a CSR (PEM or DER). */
-export function checkCsr(input: Input, options?: CheckCsrOptions): Report;
-/** Checks a certificate (PEM or DER) for signing. */
-export function checkCertificate(input: Input, options?: CheckCertificateOptions): Report;
-/** Checks a public key (`SubjectPublicKeyInfo`, PEM or DER). */
-export function checkSpki(input: Input, options?: CheckKeyOptions): Report;
-
 /** The version of signet-core the addon wraps. */
 export function coreVersion(): string;
-
-/** Domains of the table of codes; each has its error class (`CLASS_BY_DOMAIN`). */
-export type Domain =
-  | 'invalid_request' | 'key_policy' | 'budget' | 'grant' | 'counter'
-  | 'token' | 'sign' | 'verification' | 'state' | 'usage';
 
 /** One row of the table of codes (`signet_core::codes::TABLE`), shared by every surface. */
 export interface CodeInfo {
@@ -470,30 +417,5 @@ export class Grant {
   revoke(): void;
 }
 
-
-/** Base class of every error the package throws. */
-export class SignetError extends Error {
-  constructor(code: string, message: string, fields?: Record<string, unknown>);
-  /** Stable snake_case code: a row of the table of codes, the same in every surface. */
-  readonly code: string;
-  /** The code's domain; it decides the class. */
-  readonly domain?: Domain;
-  /** What to do about it (errors of the state), if anything. */
-  readonly hint?: string;
-  /** Context of the failure (e.g. `total`, `used`, `notAfter`, `status`). */
-  readonly [field: string]: unknown;
-}
-export class InvalidRequestError extends SignetError {}
-export class KeyPolicyError extends SignetError {}
-export class BudgetError extends SignetError {}
-export class GrantError extends SignetError {}
-export class CounterError extends SignetError {}
-export class TokenError extends SignetError {}
-export class SignError extends SignetError {}
-export class VerificationError extends SignetError {}
-export class StateError extends SignetError {}
-export class UsageError extends SignetError {}
-/** The class of each domain (the same table as the browser package's). */
-export const CLASS_BY_DOMAIN: Readonly<Record<Domain, typeof SignetError>>;
 /** Converts an error from the native layer into its SignetError subclass. */
 export function toSignetError(e: unknown): SignetError;

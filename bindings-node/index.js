@@ -4,8 +4,8 @@
 // error a SignetError subclass chosen by its code's domain (errors.js).
 // Numbers are passed through unchanged: the native layer range-checks them.
 
-const { readdirSync } = require('node:fs');
 const { join } = require('node:path');
+const { addonFile, platformName } = require('./addon.js');
 const errors = require('./errors.js');
 
 const {
@@ -14,12 +14,16 @@ const {
 } = errors;
 
 function loadNative() {
-  const prefix = `signet.${process.platform}-${process.arch}`;
-  const file = readdirSync(__dirname).find((f) => f.startsWith(prefix) && f.endsWith('.node'));
-  if (!file) {
-    throw new Error(`signet: no native addon ${prefix}*.node in ${__dirname}; run \`npm install\` (or \`npm run build\`) there`);
+  const file = join(__dirname, addonFile());
+  try {
+    return require(file);
+  } catch (e) {
+    if (e && e.code === 'MODULE_NOT_FOUND' && e.message.includes(file)) {
+      throw new Error(`signet: no native addon for ${platformName()} (${file}). Build it from source: ` +
+        '`npm install /path/to/signet/bindings-node` in a checkout of the repository (needs cargo, Rust >= 1.89).');
+    }
+    throw e;
   }
-  return require(join(__dirname, file));
 }
 
 const native = loadNative();
@@ -189,7 +193,13 @@ function validateOrder(body, options) {
   const o = readOptions(options, ['product', 'at']);
   let input;
   if (body !== null && typeof body === 'object' && !(body instanceof Uint8Array)) {
-    input = Buffer.from(JSON.stringify(body), 'utf8');
+    let text;
+    try {
+      text = JSON.stringify(body);
+    } catch (e) {
+      throw fail('invalid_input_type', `the body object could not be serialised to JSON: ${e.message}`);
+    }
+    input = Buffer.from(text, 'utf8');
   } else {
     input = bytes('body', body);
   }

@@ -49,3 +49,10 @@ wasm=$OUT_DIR/signet_wasm_bg.wasm
 raw=$(wc -c <"$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 echo "wasm-build: $wasm: $raw bytes raw, $gz bytes gzip -9"
+
+# The shared error classes beside the generated module, which imports ./errors.js (one source for
+# the Node and browser packages: js/errors.js). Then the self-contained page: dist/.
+cp "$ROOT/js/errors.js" "$OUT_DIR/errors.js"
+# The glue and errors.js are ES modules; this says so to Node (the shared API test loads them there).
+printf '{ "type": "module" }\n' >"$OUT_DIR/package.json"
+"$ROOT/scripts/wasm-dist.sh"

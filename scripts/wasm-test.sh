@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Browser tests of the WASM package and the validation page, in headless Chromium.
+# Browser tests of the WASM package and the validation page (dist/), in headless Chromium, and the
+# shared JS API test (js/tests/api.test.mjs) on the module under Node.
 # Installs what it needs (idempotent): Debian chromium, the npm test project, the WASM build.
 # Usage: scripts/wasm-test.sh [node --test args...]
 set -euo pipefail
@@ -22,3 +23,6 @@ if ! cmp -s package-lock.json node_modules/.signet-installed-lock 2>/dev/null; t
     cp package-lock.json node_modules/.signet-installed-lock
 fi
 node --test "$@"
+
+# The API shared with the Node package (js/tests/), on this module instantiated in Node.
+SIGNET_JS_TARGET=wasm node --test "$ROOT/js/tests/api.test.mjs"

@@ -1,11 +1,11 @@
 'use strict';
-// The API around the checks: reports, the in-memory budgets and grants, the
-// table of codes, and installing the package into another project by path.
+// The API around the checks: reports, the in-memory budgets and grants, and the
+// table of codes. Installing the package: tests/package.test.js.
 const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { execFileSync } = require('node:child_process');
-const { readFileSync, writeFileSync } = require('node:fs');
+const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const signet = require('..');
 const { VECTORS, scratch, opensslKeyAndCert } = require('./helpers.js');
@@ -118,26 +118,5 @@ describe('the table of codes', () => {
     assert.equal(signet.codeInfo('no_such_code'), null);
     assert.equal(new Set(rows.map((r) => r.code)).size, rows.length);
     assert.equal(new Set(rows.map((r) => r.number)).size, rows.length);
-  });
-});
-
-describe('package', () => {
-  it('installs into another project by path; require and import work', (t) => {
-    const project = scratch(t);
-    const pkgDir = join(__dirname, '..');
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', pkgDir], { cwd: project, stdio: 'pipe', env: { ...process.env, npm_config_loglevel: 'error' } });
-    const cjs = execFileSync(process.execPath, ['-e',
-      "const s = require('signet'); const r = s.validateOrder('{}', { at: '2026-01-01' }); " +
-      "let e; try { s.validateOrder('{}', { product: 'x' }); } catch (x) { e = x; } " +
-      "console.log(JSON.stringify({ valid: r.valid, n: r.findings.length, err: e instanceof s.InvalidRequestError && e instanceof Error, code: e.code }))"],
-    { cwd: project, encoding: 'utf8' });
-    const got = JSON.parse(cjs);
-    assert.deepEqual(got, { valid: false, n: got.n, err: true, code: 'unknown_product' });
-    assert.ok(got.n > 0);
-    const esm = execFileSync(process.execPath, ['--input-type=module', '-e',
-      "import signet from 'signet'; import { checkSpki, openState, SignError, SignetError } from 'signet'; console.log(typeof signet.State, typeof openState, checkSpki('x', { at: '2026-01-01' }).valid, new SignError('c', 'm') instanceof SignetError)"],
-    { cwd: project, encoding: 'utf8' });
-    assert.equal(esm.trim(), 'function function false true');
   });
 });

@@ -40,8 +40,9 @@ describe('classes follow the table of codes', () => {
   });
 
   it('the browser package has the same classes for the same domains', async () => {
-    // bindings-wasm/js/errors.js is an ES module without imports: load it as one.
-    const text = readFileSync(join(ROOT, 'bindings-wasm', 'js', 'errors.js'), 'utf8');
+    // js/errors.js, which the browser package ships as it is and this package as CommonJS, is an
+    // ES module without imports: load it as one.
+    const text = readFileSync(join(ROOT, 'js', 'errors.js'), 'utf8');
     const wasm = await import(`data:text/javascript;base64,${Buffer.from(text).toString('base64')}`);
     const names = (table) => Object.fromEntries(Object.entries(table).map(([d, C]) => [d, C.name]));
     assert.deepEqual(names(wasm.CLASS_BY_DOMAIN), names(CLASS_BY_DOMAIN));

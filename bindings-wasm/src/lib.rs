@@ -30,102 +30,14 @@ pub use request::RequestError;
 /// The version of the core these bindings wrap.
 pub const CORE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
+// The declarations of everything this package exports are the ones the Node package shares
+// (js/shared.d.ts, written once for both); every export below is `skip_typescript`.
 #[wasm_bindgen(typescript_custom_section)]
-const TS_TYPES: &'static str = r#"
-/** Products an order can be validated for. */
-export type Product = "code_signing" | "code_signing_ev";
+const TS_TYPES: &'static str = include_str!("../../js/shared.d.ts");
 
-/** Input accepted by every check: text (JSON, PEM) or raw bytes (JSON, PEM or DER). */
-export type Input = string | Uint8Array;
-
-/** One problem found. Match on `code` (stable); `message` is for people and may change. */
-export interface Finding {
-  severity: "error" | "warning";
-  /** Where: `organization.contacts[0].job_title`; `""` is the whole document. */
-  path: string;
-  code: string;
-  message: string;
-}
-
-/** Every finding of one check, in document order. `valid` is false when any finding is an error. */
-export interface Report {
-  valid: boolean;
-  findings: Finding[];
-}
-
-/** Options of `validateOrder`. */
-export interface ValidateOrderOptions {
-  /** Default `"code_signing"`. */
-  product?: Product;
-  /** Effective date, `YYYY-MM-DD` (UTC). Default: today (UTC), read from the browser clock. */
-  at?: string;
-}
-
-/** Key-storage device profiles (`device` option). */
-export type DeviceProfile = "etoken-5110-cc" | "etoken-5110-fips" | "etoken-5110" | "hsm" | "keylocker";
-
-/** Options of `checkCsr`. Give `device`, or `provisioningMethod` to use the device it implies; not both. */
-export interface CheckCsrOptions {
-  device?: DeviceProfile;
-  /** An order's `cs_provisioning_method` (`email`, `keylocker`, `ship_token`, `client_app`). */
-  provisioningMethod?: string;
-  /** Date the key rules are evaluated on, `YYYY-MM-DD` (UTC). Default: today (UTC). */
-  at?: string;
-}
-
-/** Options of `checkSpki`. */
-export interface CheckSpkiOptions {
-  device?: DeviceProfile;
-  /** Date the key rules are evaluated on, `YYYY-MM-DD` (UTC). Default: today (UTC). */
-  at?: string;
-}
-
-/** Options of `checkCertificate`. */
-export interface CheckCertificateOptions {
-  /** Check for signing at midnight UTC starting this date, `YYYY-MM-DD`. Default: today (UTC). */
-  at?: string;
-}
-
-/** Domains of the table of codes; each has its error class. */
-export type Domain =
-  | "invalid_request" | "key_policy" | "budget" | "grant" | "counter"
-  | "token" | "sign" | "verification" | "state" | "usage";
-
-/** Base class of every error the bindings throw. */
-export class SignetError extends Error {
-  constructor(code: string, message: string);
-  /** Stable snake_case identifier, e.g. `"unknown_product"`. */
-  readonly code: string;
-  /** The code's domain in the table of codes (set on every error the bindings throw). */
-  readonly domain?: Domain;
-}
-
-/** The request is unusable (wrong input type, unknown option or product, bad date); nothing was checked. */
-export class InvalidRequestError extends SignetError {}
-/** The key policy refuses a key, CSR or certificate. */
-export class KeyPolicyError extends SignetError {}
-/** A budget rule refused. */
-export class BudgetError extends SignetError {}
-/** A signer policy, signing request or grant rule refused. */
-export class GrantError extends SignetError {}
-/** A signature counter (ledger) failed or is exhausted. */
-export class CounterError extends SignetError {}
-/** The token refused or failed. */
-export class TokenError extends SignetError {}
-/** The enforced sign path refused. */
-export class SignError extends SignetError {}
-/** A signature did not verify, or not from the expected signer. */
-export class VerificationError extends SignetError {}
-/** The state directory is missing, damaged or not writable. */
-export class StateError extends SignetError {}
-/** The bindings' API was misused. */
-export class UsageError extends SignetError {}
-
-/** The class of each domain (the same table as the Node package's). */
-export const CLASS_BY_DOMAIN: Readonly<Record<Domain, typeof SignetError>>;
-"#;
-
-#[wasm_bindgen(module = "/js/errors.js")]
+// `./errors.js` beside the generated module: the repository's js/errors.js, copied into pkg/ by
+// scripts/wasm-build.sh (the Node package copies the same file), so the classes are written once.
+#[wasm_bindgen(raw_module = "./errors.js")]
 extern "C" {
     /// `errorFor(domain, code, message)`: the class of the domain (js/errors.js).
     #[wasm_bindgen(js_name = errorFor)]
@@ -133,7 +45,7 @@ extern "C" {
 
     // Re-exported from the generated module so callers can `instanceof` them. Imported as
     // functions (a class is one) because only function imports honour `skip_typescript`;
-    // their precise types are in the TypeScript section above.
+    // their precise types are in js/shared.d.ts.
     #[wasm_bindgen(reexport, skip_typescript, js_name = SignetError)]
     fn reexport_signet_error();
     #[wasm_bindgen(reexport, skip_typescript, js_name = InvalidRequestError)]
@@ -170,20 +82,18 @@ impl From<RequestError> for JsValue {
 
 /// Validates a certificate order request body.
 ///
-/// `body` is the JSON text or its UTF-8 bytes. Returns the report; a body that
-/// is not JSON is a finding, not an exception.
+/// `body` is the JSON text or its UTF-8 bytes, or an object (serialised with
+/// `JSON.stringify`, as the Node package does). Returns the report; a body
+/// that is not JSON is a finding, not an exception.
 ///
 /// # Errors
 /// Throws `InvalidRequestError` for an input that is neither a string nor a
 /// `Uint8Array`, an options value that is not an object, an unknown option,
 /// an unknown product or a date that is not a valid `YYYY-MM-DD`.
-#[wasm_bindgen(js_name = validateOrder, unchecked_return_type = "Report")]
-pub fn validate_order(
-    #[wasm_bindgen(unchecked_param_type = "Input")] body: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "ValidateOrderOptions")] options: JsValue,
-) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = validateOrder, skip_typescript)]
+pub fn validate_order(body: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let opts = read_options(&options, &["product", "at"])?;
-    let body = input_bytes(&body)?;
+    let body = body_bytes(&body)?;
     let product = request::product(opts.get("product"))?;
     let at = date_or_today(opts.get("at"))?;
     let report = order::validate(&body, product, at);
@@ -203,11 +113,8 @@ pub fn validate_order(
 /// # Errors
 /// Throws `InvalidRequestError` as `validateOrder`, plus `unknown_device_profile`
 /// and `conflicting_options` (both `device` and `provisioningMethod`).
-#[wasm_bindgen(js_name = checkCsr, unchecked_return_type = "Report")]
-pub fn check_csr(
-    #[wasm_bindgen(unchecked_param_type = "Input")] input: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "CheckCsrOptions")] options: JsValue,
-) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = checkCsr, skip_typescript)]
+pub fn check_csr(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let opts = read_options(&options, &["device", "provisioningMethod", "at"])?;
     let input = input_bytes(&input)?;
     let at = date_or_today(opts.get("at"))?;
@@ -229,11 +136,8 @@ pub fn check_csr(
 ///
 /// # Errors
 /// Throws `InvalidRequestError` as `validateOrder`.
-#[wasm_bindgen(js_name = checkCertificate, unchecked_return_type = "Report")]
-pub fn check_certificate(
-    #[wasm_bindgen(unchecked_param_type = "Input")] input: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "CheckCertificateOptions")] options: JsValue,
-) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = checkCertificate, skip_typescript)]
+pub fn check_certificate(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let opts = read_options(&options, &["at"])?;
     let input = input_bytes(&input)?;
     let at = date_or_today(opts.get("at"))?;
@@ -245,11 +149,8 @@ pub fn check_certificate(
 ///
 /// # Errors
 /// Throws `InvalidRequestError` as `validateOrder`, plus `unknown_device_profile`.
-#[wasm_bindgen(js_name = checkSpki, unchecked_return_type = "Report")]
-pub fn check_spki(
-    #[wasm_bindgen(unchecked_param_type = "Input")] input: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "CheckSpkiOptions")] options: JsValue,
-) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = checkSpki, skip_typescript)]
+pub fn check_spki(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let opts = read_options(&options, &["device", "at"])?;
     let input = input_bytes(&input)?;
     let device = request::device(opts.get("device"))?;
@@ -317,7 +218,10 @@ fn read_options(options: &JsValue, allowed: &[&'static str]) -> Result<Options, 
     if options.is_undefined() || options.is_null() {
         return Ok(Options(Vec::new()));
     }
-    let Some(object) = options.dyn_ref::<Object>().filter(|_| options.is_object()) else {
+    let Some(object) = options
+        .dyn_ref::<Object>()
+        .filter(|_| options.is_object() && !Array::is_array(options))
+    else {
         return Err(RequestError::options_not_object());
     };
     let mut out = Vec::new();
@@ -330,9 +234,12 @@ fn read_options(options: &JsValue, allowed: &[&'static str]) -> Result<Options, 
         if value.is_undefined() {
             continue;
         }
-        match value.as_string() {
-            Some(s) => out.push((name, s)),
-            None => return Err(RequestError::option_not_string(name)),
+        match (value.as_string(), value.dyn_ref::<JsDate>()) {
+            (Some(s), _) => out.push((name, s)),
+            // A `Date` for a day, as in the Node package: its UTC day.
+            (None, Some(d)) if name == "at" => out.push((name, utc_day(d)?)),
+            (None, _) if name == "at" => return Err(RequestError::at_not_a_day()),
+            (None, _) => return Err(RequestError::option_not_string(name)),
         }
     }
     Ok(Options(out))
@@ -354,6 +261,27 @@ fn input_bytes(input: &JsValue) -> Result<Vec<u8>, RequestError> {
         Some(bytes) => Ok(bytes.to_vec()),
         None => Err(RequestError::input_type()),
     }
+}
+
+/// The bytes of an order body: `input_bytes`, or an object serialised to JSON.
+fn body_bytes(body: &JsValue) -> Result<Vec<u8>, RequestError> {
+    if body.is_object() && !body.is_instance_of::<Uint8Array>() {
+        let text = js_sys::JSON::stringify(body).map_err(|_| RequestError::body_not_json())?;
+        return text
+            .as_string()
+            .map(String::into_bytes)
+            .ok_or_else(RequestError::body_not_json);
+    }
+    input_bytes(body)
+}
+
+/// A `Date`'s UTC day as `YYYY-MM-DD`, for the core's date parser.
+fn utc_day(d: &JsDate) -> Result<String, RequestError> {
+    if d.get_time().is_nan() {
+        return Err(RequestError::at_not_a_day());
+    }
+    let date = request::date_from_utc_parts(d.get_utc_full_year(), d.get_utc_month(), d.get_utc_date())?;
+    Ok(date.to_string())
 }
 
 /// The `at` option, or today's date in UTC from the browser clock.

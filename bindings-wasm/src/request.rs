@@ -72,6 +72,20 @@ impl RequestError {
     pub(crate) fn option_not_string(name: &str) -> Self {
         Self::new("invalid_option_type", format!("option {name:?} must be a string"))
     }
+
+    pub(crate) fn at_not_a_day() -> Self {
+        Self::new(
+            "invalid_option_type",
+            "at must be a YYYY-MM-DD string or a valid Date".into(),
+        )
+    }
+
+    pub(crate) fn body_not_json() -> Self {
+        Self::new(
+            "invalid_input_type",
+            "the body object could not be serialised to JSON".into(),
+        )
+    }
 }
 
 /// The `product` option; `code_signing` when absent.
@@ -217,6 +231,8 @@ mod tests {
         assert_eq!(e.code, "unknown_option");
         assert!(e.message.contains("prodcut") && e.message.contains("product, at"));
         assert_eq!(RequestError::option_not_string("at").code, "invalid_option_type");
+        assert_eq!(RequestError::at_not_a_day().code, "invalid_option_type");
+        assert_eq!(RequestError::body_not_json().code, "invalid_input_type");
         assert_eq!(RequestError::conflicting("a", "b").code, "conflicting_options");
     }
 }

@@ -6,8 +6,10 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
 export const TESTS_DIR = fileURLToPath(new URL(".", import.meta.url));
-/** bindings-wasm/: served as the site root, so the page is /www/index.html and the package /pkg/. */
+/** bindings-wasm/ (the built package is SITE_ROOT/pkg/). */
 export const SITE_ROOT = resolve(TESTS_DIR, "..");
+/** The self-contained page (scripts/wasm-build.sh assembles it): served as the site root, page and /pkg/. */
+export const DIST = join(SITE_ROOT, "dist");
 export const REPO_ROOT = resolve(SITE_ROOT, "..");
 /** Shared vectors; SIGNET_VECTORS overrides (e.g. to run another branch's vectors). */
 export const VECTORS_DIR = process.env.SIGNET_VECTORS
@@ -23,15 +25,15 @@ const TYPES = {
   ".ts": "text/plain; charset=utf-8",
 };
 
-/** Serves SITE_ROOT on an ephemeral loopback port. Returns { base, requests, close }. */
-export async function startServer() {
+/** Serves `root` (default dist/) on an ephemeral loopback port. Returns { base, requests, close }. */
+export async function startServer(root = DIST) {
   const requests = [];
   const server = createServer(async (req, res) => {
     requests.push(req.url);
     try {
       const urlPath = decodeURIComponent(new URL(req.url, "http://x").pathname);
-      const file = normalize(join(SITE_ROOT, urlPath));
-      if (file !== SITE_ROOT && !file.startsWith(SITE_ROOT + sep)) throw new Error("outside root");
+      const file = normalize(join(root, urlPath));
+      if (file !== root && !file.startsWith(root + sep)) throw new Error("outside root");
       const info = await stat(file);
       const path = info.isDirectory() ? join(file, "index.html") : file;
       const body = await readFile(path);
@@ -70,8 +72,8 @@ export function launchBrowser() {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
 
-/** Opens the validation page and waits until the WASM module is initialised. */
-export async function openPage(browser, base) {
+/** Opens the validation page and waits until the WASM module is initialised (or, with `ready: "error"`, failed to load). */
+export async function openPage(browser, base, { ready = "true" } = {}) {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   const problems = [];
   const requests = [];
@@ -80,7 +82,7 @@ export async function openPage(browser, base) {
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(`console: ${m.text()}`);
   });
-  await page.goto(`${base}/www/index.html`);
-  await page.waitForSelector("body[data-ready=true]", { timeout: 15000 });
+  await page.goto(`${base}/`);
+  await page.waitForSelector(`body[data-ready=${ready}]`, { timeout: 15000 });
   return { page, problems, requests };
 }

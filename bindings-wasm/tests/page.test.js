@@ -223,7 +223,7 @@ describe("validation page", () => {
     assert.ok(pageRequests.length > 0);
     const foreign = pageRequests.filter((u) => !u.startsWith(`${server.base}/`));
     assert.deepEqual(foreign, []);
-    for (const p of server.requests) assert.match(p, /^\/(www|pkg)\//);
+    for (const p of server.requests) assert.match(p, /^\/($|index\.html$|app\.js$|style\.css$|pkg\/)/);
     assert.deepEqual(problems, []);
   });
 });

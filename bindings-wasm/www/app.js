@@ -1,6 +1,12 @@
 // Signet order checker page. All checking is done by the WASM module (signet-core);
 // this file only reads inputs, composes the request and renders the report.
-import init, { validateOrder, SignetError } from "../pkg/signet_wasm.js";
+//
+// The module is ./pkg/ beside this page (scripts/wasm-build.sh assembles dist/ that way). It is
+// imported dynamically, not statically: a static import that fails would stop this script before
+// it runs, leaving the page at "Loading" with no word of what went wrong.
+const MODULE = "./pkg/signet_wasm.js";
+let validateOrder;
+let SignetError;
 
 const $ = (id) => document.getElementById(id);
 
@@ -201,13 +207,23 @@ function renderReport(body, report, note) {
 
 function renderRequestError(err) {
   const box = $("request-error");
-  const code = err instanceof SignetError ? err.code : "internal";
+  const code = SignetError && err instanceof SignetError ? err.code : "internal";
   box.replaceChildren(el("strong", {}, "Cannot check: "), el("code", {}, code), " ", err.message);
   box.hidden = false;
   $("summary").replaceChildren();
   $("doc-findings").hidden = true;
   $("tree").replaceChildren();
   $("results").hidden = false;
+}
+
+/** Results are of the inputs they were computed from: any edit hides them until the next check. */
+function clearResults() {
+  $("results").hidden = true;
+  $("summary").replaceChildren();
+  delete $("summary").dataset.valid;
+  $("request-error").hidden = true;
+  $("doc-findings").hidden = true;
+  $("tree").replaceChildren();
 }
 
 function check() {
@@ -226,6 +242,20 @@ function check() {
 
 // ---------------------------------------------------------------- start
 
+/** Shows why the checker cannot run, on the page (the form stays disabled). */
+function showLoadError(err) {
+  const message = err && err.message ? err.message : String(err);
+  const box = $("load-error");
+  box.replaceChildren(
+    el("strong", {}, "The checker failed to load. "),
+    `The page needs its module (${MODULE} and signet_wasm_bg.wasm beside it), served over http(s) from the same folder: `,
+    el("code", {}, message),
+  );
+  box.hidden = false;
+  $("status").textContent = "The checker failed to load.";
+  document.body.dataset.ready = "error";
+}
+
 async function main() {
   $("at").value = todayUtc();
   wireFileInputs();
@@ -233,10 +263,16 @@ async function main() {
     e.preventDefault();
     check();
   });
+  for (const id of ["order-input", "csr-input", "product", "at"]) {
+    $(id).addEventListener("input", clearResults);
+    $(id).addEventListener("change", clearResults);
+  }
   try {
-    await init();
+    const m = await import(MODULE);
+    await m.default();
+    ({ validateOrder, SignetError } = m);
   } catch (err) {
-    $("status").textContent = `The checker failed to load: ${err.message}`;
+    showLoadError(err);
     return;
   }
   $("validate").disabled = false;

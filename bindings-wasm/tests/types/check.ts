@@ -31,6 +31,9 @@ if (first !== undefined) {
 }
 const options: ValidateOrderOptions = {};
 validateOrder("{}", options);
+// The same option shapes as the Node package (js/shared.d.ts): an object body, a Date for `at`.
+validateOrder({ certificate: {} }, { at: new Date() });
+checkSpki("x", { at: new Date(), device: "hsm" });
 
 try {
   validateOrder("{}", { at: "nope" });

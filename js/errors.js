@@ -1,19 +1,23 @@
-// Error classes thrown by the Signet WASM bindings: one per domain of the table of codes
-// (signet_core::codes), the same classes as the Node package (bindings-node/errors.js) and
-// Python, so a code is the same class everywhere. Defined in JS so they are real `Error`
-// subclasses (stack traces, `instanceof`); the Rust side calls `errorFor` with the code's domain
-// from the table, and the generated module re-exports the classes.
+// Error classes of the Signet JavaScript packages: one per domain of the table of codes
+// (signet_core::codes), so that a code is the same class in Node (bindings-node), the browser
+// (bindings-wasm) and Python. Both packages copy this file in when they are built or packed:
+// the browser package as it is (scripts/wasm-build.sh), the Node package as CommonJS (js/copy.js).
+// The native layers raise a code and its row's `domain`; `errorFor` builds the class for the
+// domain. CLASS_BY_DOMAIN is the one place that decides.
+//
+// Top-level exports are `export class|const|function NAME` only: js/copy.js relies on it.
 
-/** Base class of every error the bindings throw; `code` is a stable snake_case identifier. */
+/** Base class of every error the packages throw; `code` is a stable snake_case identifier. */
 export class SignetError extends Error {
-  constructor(code, message) {
+  constructor(code, message, fields) {
     super(message);
     this.name = new.target.name;
     this.code = code;
+    if (fields) Object.assign(this, fields);
   }
 }
 
-/** The request itself is malformed: input type, options, product, device, date. */
+/** The request itself is malformed: input type, options, numbers, names, dates, fingerprints, unreadable inputs. */
 export class InvalidRequestError extends SignetError {}
 /** The key policy refuses a key, CSR or certificate. */
 export class KeyPolicyError extends SignetError {}
@@ -31,7 +35,7 @@ export class SignError extends SignetError {}
 export class VerificationError extends SignetError {}
 /** The state directory is missing, damaged or not writable. */
 export class StateError extends SignetError {}
-/** The bindings' API was misused. */
+/** The packages' API was misused (a closed State, ...). */
 export class UsageError extends SignetError {}
 
 /** `signet_core::codes::Domain` names → classes. */
@@ -48,10 +52,10 @@ export const CLASS_BY_DOMAIN = Object.freeze({
   usage: UsageError,
 });
 
-/** The error of `domain` (a table domain name) with `code` and `message`. */
-export function errorFor(domain, code, message) {
+/** The error of `domain` (a table domain name) with `code`, `message` and context fields. */
+export function errorFor(domain, code, message, fields) {
   const Cls = CLASS_BY_DOMAIN[domain] ?? UsageError;
-  const e = new Cls(code, message);
-  e.domain = domain in CLASS_BY_DOMAIN ? domain : "usage";
+  const e = new Cls(code, message, fields);
+  e.domain = domain in CLASS_BY_DOMAIN ? domain : 'usage';
   return e;
 }
