@@ -16,6 +16,8 @@ W=${BENCH_DIR:-$T/bench}
 measure=3
 [ "${1:-}" = "--quick" ] && measure=1
 ensure_apt hyperfine valgrind openssl
+# Node 20+ may come from elsewhere than Debian (its npm package conflicts with such installs).
+command -v npm >/dev/null 2>&1 || ensure_apt nodejs npm
 mkdir -p "$W"
 
 rows=()
@@ -35,6 +37,7 @@ hf_mean() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['res
 echo "== build (release)"
 cargo build --release -q -p signet-cli
 cargo build --release -q -p signet-core --features soft-token --example sign_overhead
+cargo build --release -q -p signet-tests --example order_count
 SIGNET=$T/release/signet
 
 echo "== sign path vs raw token (callgrind, P-256, verify off, 200 signatures)"
@@ -55,6 +58,31 @@ for order in ship_token.json new_organization_keylocker.json; do
     row "order::validate vs serde_json::Value parse, $order (µs)" "$vu" "$pu" "$(ratio "$vu" "$pu")" \
         "cargo bench -p signet-tests --bench order_validation"
 done
+
+echo "== order validation vs JSON parse (callgrind instructions per call)"
+# Deterministic where the criterion times above are not on a shared machine.
+order_refs() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$T/release/examples/order_count" "$1" "$2" 2000 2>&1 |
+    awk '/refs:/ { gsub(/,/, "", $NF); print $NF }'; }
+for order in ship_token.json new_organization_keylocker.json; do
+    f=examples/orders/$order
+    setup=$(order_refs setup "$f"); v=$(order_refs validate "$f"); s=$(order_refs serde "$f")
+    per_v=$(( (v - setup) / 2000 )); per_s=$(( (s - setup) / 2000 ))
+    row "order::validate vs serde_json::Value parse, $order (instructions/call)" "$per_v" "$per_s" "$(ratio "$per_v" "$per_s")" \
+        "valgrind --tool=callgrind target/release/examples/order_count {setup,validate,serde} examples/orders/$order 2000"
+done
+
+echo "== order validation vs Python jsonschema (parse + validate)"
+if python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema >/dev/null 2>&1; then
+    python3 bench/order_jsonschema.py >"$W/jsonschema.log"
+    for order in ship_token.json new_organization_keylocker.json; do
+        js=$(awk -v o="$order" 'index($0, o) == 1 { for (i = 1; i <= NF; i++) if ($i == "jsonschema") { print $(i + 1); exit } }' "$W/jsonschema.log")
+        v=$(awk -v o="$order" 'index($0, o) && /signet validate/ { f = 1 } f && /time:/ { gsub(/[\[\]]/, ""); v = $4; if ($5 == "ns") v /= 1000; else if ($5 == "ms") v *= 1000; print v; exit }' "$W/order.log")
+        row "order::validate vs Python jsonschema (parse + validate), $order (µs)" "$v" "${js:-n/a}" "$(ratio "$v" "${js:-0}")" \
+            "cargo bench -p signet-tests --bench order_validation; python3 bench/order_jsonschema.py"
+    done
+else
+    row "order::validate vs Python jsonschema (µs)" "n/a" "not installed" "n/a" "pip install jsonschema; python3 bench/order_jsonschema.py"
+fi
 
 echo "== soft token vs openssl speed"
 cargo bench -q -p signet-tests --bench signatures -- --warm-up-time 1 --measurement-time "$measure" >"$W/sig.log" 2>&1
@@ -99,14 +127,40 @@ a=$(hf_mean "$W/batch.json" 0); b=$(hf_mean "$W/batch.json" 1)
 row "sign 300 small files, one process vs openssl cms -sign loop (s)" "$a" "$b" "$(ratio "$a" "$b")" \
     "hyperfine 'signet sign f1..f300' 'for f: openssl cms -sign ...'"
 
-echo "== WASM size"
+echo "== WASM size (scripts/wasm-build.sh: wasm profile + wasm-opt -Oz)"
+scripts/wasm-build.sh >"$W/wasm-build.log" 2>&1 || { tail -20 "$W/wasm-build.log"; exit 1; }
 wasm=bindings-wasm/pkg/signet_wasm_bg.wasm
-if [ -f "$wasm" ]; then
-    raw=$(wc -c <"$wasm"); gz=$(gzip -9 -c "$wasm" | wc -c)
-    row "browser module, gzip -9 (bytes; raw $raw)" "$gz" "153600" "$(ratio "$gz" 153600)" "scripts/wasm-build.sh; gzip -9 -c $wasm | wc -c"
-else
-    row "browser module, gzip -9 (bytes)" "not built" "153600" "n/a" "scripts/wasm-build.sh first"
-fi
+raw=$(wc -c <"$wasm"); gz=$(gzip -9 -c "$wasm" | wc -c)
+row "browser module, raw (bytes)" "$raw" "153600" "$(ratio "$raw" 153600)" "scripts/wasm-build.sh; wc -c < $wasm"
+row "browser module, gzip -9 (bytes) vs the 150 KiB goal" "$gz" "153600" "$(ratio "$gz" 153600)" "scripts/wasm-build.sh; gzip -9 -c $wasm \\| wc -c"
+
+echo "== browser: validateOrder vs JSON.parse, time to first result (headless Chromium)"
+ensure_apt chromium chromium-driver
+(
+    cd bindings-wasm/tests
+    if ! cmp -s package-lock.json node_modules/.signet-installed-lock 2>/dev/null; then
+        npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.signet-installed-lock
+    fi
+    node bench.js --json "$W/browser.json" >"$W/browser.log"
+)
+bj() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {'d': d}))" "$W/browser.json" "$1"; }
+bv=$(bj 'round(d["seed"]["validate"]["median"], 2)'); bp=$(bj 'round(d["seed"]["parse"]["median"], 2)')
+row "browser validateOrder vs JSON.parse, ship_token.json, median per call (µs)" "$bv" "$bp" "$(ratio "$bv" "$bp")" \
+    "node bindings-wasm/tests/bench.js (www/bench.html, batches of 500)"
+bv=$(bj 'round(d["seed"]["validate"]["p95"], 2)'); bp=$(bj 'round(d["seed"]["parse"]["p95"], 2)')
+row "browser validateOrder vs JSON.parse, ship_token.json, p95 per call (µs)" "$bv" "$bp" "$(ratio "$bv" "$bp")" \
+    "node bindings-wasm/tests/bench.js (www/bench.html, batches of 500)"
+bv=$(bj 'round(d["vectors"]["validateMedianUs"], 2)'); bp=$(bj 'round(d["vectors"]["parseMedianUs"], 2)'); n=$(bj 'd["vectors"]["count"]')
+row "browser validateOrder vs JSON.parse, $n order vectors, median per call (µs)" "$bv" "$bp" "$(ratio "$bv" "$bp")" \
+    "node bindings-wasm/tests/bench.js (www/bench.html, batches of 100)"
+bv=$(bj 'round(d["seed"]["validate"]["median"], 2)')
+row "browser validateOrder, ship_token.json, median per call vs the 10 µs goal (µs)" "$bv" "10" "$(ratio "$bv" 10)" \
+    "node bindings-wasm/tests/bench.js"
+fr=$(bj 'round(d["firstResultMs"]["median"], 1)'); pr=$(bj 'round(d["pageReadyMs"]["median"], 1)')
+row "browser: first validateOrder result after navigation start, bench.html, median of 5 loads (ms) vs the 250 ms goal" "$fr" "250" "$(ratio "$fr" 250)" \
+    "node bindings-wasm/tests/bench.js"
+row "browser: checker page ready after navigation start, index.html, median of 5 loads (ms) vs the 250 ms goal" "$pr" "250" "$(ratio "$pr" 250)" \
+    "node bindings-wasm/tests/bench.js"
 
 echo
 printf '| comparison | signet | anchor | signet / anchor | command |\n|---|---:|---:|---:|---|\n'

@@ -353,11 +353,15 @@ pub fn parse_with_limits(input: &[u8], limits: Limits) -> Result<Value, JsonErro
     }
     Parser {
         src: text.as_bytes(),
+        text,
         pos: 0,
         limits,
     }
     .run()
 }
+
+/// Objects with fewer members than this find duplicate keys by a linear search.
+const SMALL_OBJECT: usize = 16;
 
 /// A container being filled; the parser's explicit stack replaces recursion.
 enum Frame {
@@ -368,7 +372,9 @@ enum Frame {
     Object {
         offset: usize,
         members: Vec<Member>,
-        keys: BTreeSet<String>,
+        /// The keys of a large object, for duplicate detection; small objects (nearly all)
+        /// are searched linearly instead, without copying their keys.
+        keys: Option<BTreeSet<String>>,
         /// The key whose value is being parsed.
         pending: Option<String>,
     },
@@ -376,6 +382,8 @@ enum Frame {
 
 struct Parser<'a> {
     src: &'a [u8],
+    /// The same input as text (validated once, up front), so slices need no second check.
+    text: &'a str,
     pos: usize,
     limits: Limits,
 }
@@ -470,7 +478,7 @@ impl Parser<'_> {
                         let mut frame = Frame::Object {
                             offset: start,
                             members: Vec::new(),
-                            keys: BTreeSet::new(),
+                            keys: None,
                             pending: None,
                         };
                         self.read_key(&stack, &mut frame)?;
@@ -569,14 +577,31 @@ impl Parser<'_> {
             return Err(self.syntax(self.pos, "expected ':' after an object key"));
         }
         self.pos += 1;
-        if let Frame::Object { keys, pending, .. } = frame {
-            if keys.contains(&key) {
+        if let Frame::Object {
+            members,
+            keys,
+            pending,
+            ..
+        } = frame
+        {
+            let duplicate = match keys {
+                Some(set) => set.contains(&key),
+                None => members.iter().any(|m| m.key == key),
+            };
+            if duplicate {
                 return Err(JsonError::DuplicateKey {
                     at: self.at(start),
                     path: Self::path(stack, Some(&key)),
                 });
             }
-            keys.insert(key.clone());
+            // Past SMALL_OBJECT members a linear search would make a hostile object with
+            // many keys quadratic: index the keys from then on.
+            if keys.is_none() && members.len() >= SMALL_OBJECT {
+                *keys = Some(members.iter().map(|m| m.key.clone()).collect());
+            }
+            if let Some(set) = keys {
+                set.insert(key.clone());
+            }
             *pending = Some(key);
         }
         Ok(())
@@ -636,9 +661,8 @@ impl Parser<'_> {
                 return Err(self.syntax(self.pos, "expected a digit in the exponent"));
             }
         }
-        let bytes = self.src.get(start..self.pos).unwrap_or_default();
-        // The bytes are ASCII digits and signs checked above.
-        let literal = String::from(core::str::from_utf8(bytes).unwrap_or_default());
+        // ASCII digits and signs checked above, so both ends are character boundaries.
+        let literal = String::from(self.text.get(start..self.pos).unwrap_or_default());
         let int = if integral {
             literal.parse::<i64>().ok()
         } else {
@@ -668,17 +692,21 @@ impl Parser<'_> {
         let mut out = String::new();
         loop {
             // Copy a run of plain characters at once; the input is valid UTF-8
-            // and the run ends on an ASCII byte, so the slice is valid too.
+            // and the run starts and ends on an ASCII byte, so it is a `str` slice.
             let run_start = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
+            let rest = self.src.get(run_start..).unwrap_or_default();
+            let run_len = rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(rest.len());
+            self.pos += run_len;
+            let run = self.text.get(run_start..self.pos).unwrap_or_default();
+            if out.is_empty() && self.peek() == Some(b'"') {
+                // The common case, no escapes: one exact allocation.
                 self.pos += 1;
+                return Ok(String::from(run));
             }
-            if let Some(run) = self.src.get(run_start..self.pos) {
-                out.push_str(core::str::from_utf8(run).unwrap_or_default());
-            }
+            out.push_str(run);
             match self.peek() {
                 None => return Err(self.syntax(open, "unterminated string")),
                 Some(b'"') => {
@@ -881,6 +909,22 @@ mod tests {
         // Same key in different objects is fine; escapes are compared unescaped.
         assert!(parse(br#"{"a": {"a": 1}, "b": [{"a": 1}, {"a": 2}]}"#).is_ok());
         assert_eq!(code(br#"{"a": 1, "\u0061": 2}"#), "json_duplicate_key");
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_in_large_objects() {
+        // Around and past the size from which keys are indexed instead of searched.
+        for n in [SMALL_OBJECT - 1, SMALL_OBJECT, SMALL_OBJECT + 1, 200] {
+            let keys: Vec<String> = (0..n).map(|i| format!("\"k{i}\": {i}")).collect();
+            let ok = format!("{{{}}}", keys.join(", "));
+            assert!(parse(ok.as_bytes()).is_ok(), "{n}");
+            for dup in [0, n / 2, n - 1] {
+                let bad = format!("{{{}, \"k{dup}\": 0, \"z\": 1}}", keys.join(", "));
+                let err = parse(bad.as_bytes()).unwrap_err();
+                assert_eq!(err.code(), "json_duplicate_key", "{n} {dup}");
+                assert_eq!(err.path(), format!("k{dup}"));
+            }
+        }
     }
 
     #[test]

@@ -261,16 +261,39 @@ enum Payment {
     Profile,
 }
 
+// Paths are built by hand, not with `format!`: one exact allocation, no formatting machinery
+// (both showed in the profile, BENCHMARKS.md "Order validation").
 fn join(parent: &str, key: &str) -> String {
-    if parent.is_empty() {
-        String::from(key)
-    } else {
-        format!("{parent}.{key}")
+    let mut path = String::with_capacity(parent.len() + 1 + key.len());
+    if !parent.is_empty() {
+        path.push_str(parent);
+        path.push('.');
     }
+    path.push_str(key);
+    path
 }
 
 fn index(parent: &str, i: usize) -> String {
-    format!("{parent}[{i}]")
+    let mut digits = [0u8; 20];
+    let mut n = i;
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        if let (Some(d), Some(&c)) = (digits.get_mut(start), b"0123456789".get(n % 10)) {
+            *d = c;
+        }
+        n /= 10;
+        if n == 0 || start == 0 {
+            break;
+        }
+    }
+    let digits = core::str::from_utf8(digits.get(start..).unwrap_or_default()).unwrap_or_default();
+    let mut path = String::with_capacity(parent.len() + digits.len() + 2);
+    path.push_str(parent);
+    path.push('[');
+    path.push_str(digits);
+    path.push(']');
+    path
 }
 
 /// A JSON object being checked, with where it is.
@@ -372,20 +395,17 @@ impl Ctx {
             }
             Some(v) => v,
         };
-        let path = join(o.path, key);
+        // Paths are built only for a finding: most fields have none.
         match v.as_str() {
             None => {
-                self.wrong_type(v, path, "a string");
+                self.wrong_type(v, join(o.path, key), "a string");
                 None
             }
             Some(s) => {
                 if req == Required && s.is_empty() {
-                    self.error(
-                        v.offset,
-                        path.clone(),
-                        "empty_value",
-                        format!("{path} must not be empty"),
-                    );
+                    let path = join(o.path, key);
+                    let message = format!("{path} must not be empty");
+                    self.error(v.offset, path, "empty_value", message);
                 }
                 Some(s)
             }
@@ -434,38 +454,32 @@ impl Ctx {
         let Some(s) = self.string(o, key, req) else {
             return;
         };
-        let path = join(o.path, key);
         let offset = o.get(key).map_or(o.offset, |v| v.offset);
         let n = s.chars().count();
         if n > max {
-            self.error(
-                offset,
-                path.clone(),
-                "too_long",
-                format!("{path} is {n} characters, more than {max}"),
-            );
+            let path = join(o.path, key);
+            let message = format!("{path} is {n} characters, more than {max}");
+            self.error(offset, path, "too_long", message);
         } else if !s.is_empty() && !is_valid_email(s) {
-            self.error(
-                offset,
-                path.clone(),
-                "invalid_email",
-                format!("{path} is not a valid email address"),
-            );
+            let path = join(o.path, key);
+            let message = format!("{path} is not a valid email address");
+            self.error(offset, path, "invalid_email", message);
         }
     }
 
-    fn int_value(&mut self, v: &Value, path: String) -> Option<i64> {
+    fn int_value(&mut self, v: &Value, path: impl FnOnce() -> String) -> Option<i64> {
         match v.as_number() {
             Some(n) if n.is_integer_literal() => match n.as_i64() {
                 Some(i) => Some(i),
                 None => {
+                    let path = path();
                     let message = format!("{path} = {} does not fit a 64-bit integer", n.literal());
                     self.error(v.offset, path, "out_of_range", message);
                     None
                 }
             },
             _ => {
-                self.wrong_type(v, path, "an integer");
+                self.wrong_type(v, path(), "an integer");
                 None
             }
         }
@@ -479,11 +493,11 @@ impl Ctx {
             }
             return None;
         };
-        let path = join(o.path, key);
-        let i = self.int_value(v, path.clone())?;
+        let i = self.int_value(v, || join(o.path, key))?;
         if let Some((lo, hi)) = range
             && (i < lo || i > hi)
         {
+            let path = join(o.path, key);
             let message = if hi == i64::MAX {
                 format!("{path} is {i}; it must be at least {lo}")
             } else {
@@ -663,7 +677,7 @@ pub(crate) fn check_order(ctx: &mut Ctx, root: &Object, offset: usize) {
         }
     }
     if let Some(v) = root.get("enable_guest_access")
-        && let Some(i) = ctx.int_value(v, String::from("enable_guest_access"))
+        && let Some(i) = ctx.int_value(v, || String::from("enable_guest_access"))
         && i != 0
         && i != 1
     {
@@ -800,6 +814,22 @@ const NEW_ORG_FIELDS: &[&str] = &[
     "telephone",
 ];
 
+/// Every documented member of `organization`: the new-organization fields and the rest.
+const ORG_FIELDS: &[&str] = &[
+    "name",
+    "assumed_name",
+    "country",
+    "address",
+    "address2",
+    "city",
+    "state",
+    "zip",
+    "telephone",
+    "id",
+    "skip_duplicate_org_check",
+    "contacts",
+];
+
 fn check_organization(ctx: &mut Ctx, org: Obj<'_>) {
     let new_org = org.get("id").is_none();
     if !new_org {
@@ -860,9 +890,7 @@ fn check_organization(ctx: &mut Ctx, org: Obj<'_>) {
     if new_org {
         check_new_org_contacts(ctx, org);
     }
-    let mut known: Vec<&str> = Vec::from(NEW_ORG_FIELDS);
-    known.extend_from_slice(&["id", "skip_duplicate_org_check", "contacts"]);
-    ctx.unknown(org, &known);
+    ctx.unknown(org, ORG_FIELDS);
 }
 
 /// A new organization's contacts (seed 001, "Use a new organization": "Make
@@ -928,19 +956,17 @@ fn check_org_contact(ctx: &mut Ctx, c: Obj<'_>) {
     let by_user = match c.get("user_id") {
         None => false,
         Some(v) => {
-            let path = join(c.path, "user_id");
+            let path = || join(c.path, "user_id");
             if v.as_str().is_some() {
                 if v.as_str() == Some("") {
-                    ctx.error(
-                        v.offset,
-                        path.clone(),
-                        "empty_value",
-                        format!("{path} must not be empty"),
-                    );
+                    let path = path();
+                    let message = format!("{path} must not be empty");
+                    ctx.error(v.offset, path, "empty_value", message);
                 }
-            } else if let Some(id) = ctx.int_value(v, path.clone())
+            } else if let Some(id) = ctx.int_value(v, path)
                 && id < 1
             {
+                let path = path();
                 let message = format!("{path} is {id}; it must be at least 1");
                 ctx.error(v.offset, path, "out_of_range", message);
             }
@@ -1295,10 +1321,10 @@ fn check_card(ctx: &mut Ctx, card: Obj<'_>) {
         ctx.error(offset, path, "card_expired", message);
     }
     if let Some(v) = card.get("cvv") {
-        let path = join(card.path, "cvv");
-        if let Some(cvv) = ctx.int_value(v, path.clone())
+        if let Some(cvv) = ctx.int_value(v, || join(card.path, "cvv"))
             && !(100..=9999).contains(&cvv)
         {
+            let path = join(card.path, "cvv");
             let message = format!("{path} must be a three- or four-digit number");
             ctx.error(v.offset, path, "out_of_range", message);
         }
@@ -1326,4 +1352,19 @@ fn check_billing(ctx: &mut Ctx, addr: Obj<'_>) {
     ctx.string(addr, "country", Required);
     ctx.string(addr, "zip", Optional);
     ctx.unknown(addr, &["address", "address2", "city", "state", "country", "zip"]);
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::{index, join};
+
+    #[test]
+    fn paths_are_joined_as_documented() {
+        assert_eq!(join("", "organization"), "organization");
+        assert_eq!(join("organization", "contacts"), "organization.contacts");
+        for (i, want) in [(0, "a[0]"), (7, "a[7]"), (10, "a[10]"), (4096, "a[4096]")] {
+            assert_eq!(index("a", i), want);
+        }
+        assert_eq!(index("", usize::MAX), alloc::format!("[{}]", usize::MAX));
+    }
 }
