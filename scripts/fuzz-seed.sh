@@ -11,7 +11,7 @@ V=$ROOT/tests/vectors
 C=$ROOT/fuzz/corpus
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(order_json json_parse spki csr cert counter_recovery grant_budget_ops ffi_c state_files)
+[ ${#targets[@]} -gt 0 ] || targets=(order_json json_parse spki csr cert counter_recovery grant_budget_ops ffi_c state_files pkcs11_module)
 
 copy() { # copy DEST FILE... (missing globs are skipped)
     local dest=$1 f
@@ -88,6 +88,8 @@ seed_counter_recovery() { mkdir -p "$C/counter_recovery"; }
 seed_grant_budget_ops() { mkdir -p "$C/grant_budget_ops"; }
 # The target damages a state it makes itself (file choice, damage kind, bytes).
 seed_state_files() { mkdir -p "$C/state_files"; }
+# pkcs11_module: call sequences are structured (arbitrary); libFuzzer starts from nothing.
+seed_pkcs11_module() { mkdir -p "$C/pkcs11_module"; }
 
 for t in "${targets[@]}"; do
     "seed_$t"

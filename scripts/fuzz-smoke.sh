@@ -15,7 +15,7 @@ CARGO_FUZZ_VERSION=0.13.2
 seconds=${FUZZ_SECONDS:-20}
 toolchain=${FUZZ_TOOLCHAIN:-nightly}
 rss=${FUZZ_RSS_MB:-2048}
-all=(order_json json_parse spki csr cert counter_recovery grant_budget_ops ffi_c state_files)
+all=(order_json json_parse spki csr cert counter_recovery grant_budget_ops ffi_c state_files pkcs11_module)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs every Signet test: Rust (fmt, clippy, unit, integration, CLI), the thumbv7em
-# firmware build, C (ASan/UBSan + Valgrind), Python, Node, WASM in headless Chromium,
-# and a bounded fuzz smoke run. Installs what it needs (idempotent, quick when present).
+# firmware build, C (ASan/UBSan + Valgrind), Python, Node, the PKCS#11 module with real
+# clients, WASM in headless Chromium, and a bounded fuzz smoke run. Installs what it needs (idempotent, quick when present).
 #
 # Usage: scripts/test.sh [section...]
-#   sections: rust embedded c python node shared wasm fuzz   (default: all, in that order;
-#   shared needs what c, python and node build)
+#   sections: rust embedded c python node shared module wasm fuzz   (default: all, in that
+#   order; shared needs what c, python and node build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -41,10 +41,11 @@ section_c() { step "c: C ABI under ASan/UBSan and Valgrind"; scripts/c-test.sh; 
 section_python() { step "python: pip install, stubtest, pytest"; scripts/python-test.sh; }
 section_node() { step "node: npm install, tsc, node:test"; scripts/node-test.sh; }
 section_shared() { step "shared: CLI, Python, Node and C sign against one state and one budget"; scripts/shared-state-test.sh; }
+section_module() { step "module: the PKCS#11 module with pkcs11-tool, OpenSSL, osslsigncode, jarsigner"; scripts/pkcs11-module-test.sh; }
 section_wasm() { step "wasm: build, headless Chromium tests"; scripts/wasm-test.sh; }
 section_fuzz() { step "fuzz: bounded smoke run of every target"; scripts/fuzz-smoke.sh; }
 
-all=(rust embedded c python node shared wasm fuzz)
+all=(rust embedded c python node shared module wasm fuzz)
 sections=("$@")
 [ ${#sections[@]} -gt 0 ] || sections=("${all[@]}")
 start=$SECONDS

@@ -206,6 +206,10 @@ pub const HOST: [&str; 46] = [
     "cert_key_mismatch",
 ];
 
+/// Errors of the PKCS#11 module (`signet-pkcs11`): what it writes to its log
+/// beside host's codes (the `CKR_` value is what the application sees).
+pub const PKCS11_MODULE: [&str; 2] = ["pkcs11_module_config", "pkcs11_module_mechanism"];
+
 /// What a code is about: every surface derives its error class from it, so
 /// the same code raises the same class in Python, Node and the browser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -1436,6 +1440,19 @@ pub const TABLE: &[Code] = &[
         Domain::KeyPolicy,
         "The certificate is not for the state's key.",
     ),
+    // 8200-8229: the PKCS#11 module.
+    code(
+        "pkcs11_module_config",
+        8200,
+        Domain::State,
+        "The PKCS#11 module has no usable configuration: SIGNET_STATE or SIGNET_PKCS11_CONFIG is missing or wrong, or the state's certificate cannot be served.",
+    ),
+    code(
+        "pkcs11_module_mechanism",
+        8201,
+        Domain::InvalidRequest,
+        "The PKCS#11 mechanism, its parameters or its input do not fit the state's one signature algorithm.",
+    ),
     code(
         "ffi_null_pointer",
         9001,
@@ -1529,7 +1546,7 @@ pub fn by_number(number: u32) -> Option<&'static Code> {
 }
 
 /// Every list, with the error type it belongs to.
-pub const ERROR_CODE_LISTS: [(&str, &[&str]); 16] = [
+pub const ERROR_CODE_LISTS: [(&str, &[&str]); 17] = [
     ("time::DateError", &DATE),
     ("json::JsonError", &JSON),
     ("order::ResponseError", &RESPONSE),
@@ -1546,6 +1563,7 @@ pub const ERROR_CODE_LISTS: [(&str, &[&str]); 16] = [
     ("cms::CmsError", &CMS),
     ("sign::SignError", &SIGN),
     ("signet-host", &HOST),
+    ("signet-pkcs11", &PKCS11_MODULE),
 ];
 
 /// Every error code, in [`ERROR_CODE_LISTS`] order.

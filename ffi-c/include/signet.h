@@ -422,6 +422,10 @@ enum signet_result_value {
   SIGNET_RESULT_STATE_PRODUCTION_CLOCK = 8113,
   /** The certificate is not for the state's key. (`cert_key_mismatch`) */
   SIGNET_RESULT_CERT_KEY_MISMATCH = 8114,
+  /** The PKCS#11 module has no usable configuration: SIGNET_STATE or SIGNET_PKCS11_CONFIG is missing or wrong, or the state's certificate cannot be served. (`pkcs11_module_config`) */
+  SIGNET_RESULT_PKCS11_MODULE_CONFIG = 8200,
+  /** The PKCS#11 mechanism, its parameters or its input do not fit the state's one signature algorithm. (`pkcs11_module_mechanism`) */
+  SIGNET_RESULT_PKCS11_MODULE_MECHANISM = 8201,
   /** A required pointer argument is NULL. (`ffi_null_pointer`) */
   SIGNET_RESULT_NULL_POINTER = 9001,
   /** A text argument is not UTF-8. (`ffi_invalid_utf8`) */

@@ -32,7 +32,7 @@ fn every_core_code_has_a_distinct_number() {
                 o if o.starts_with("grant") => 4000..5000,
                 o if o.starts_with("counter") => 5000..6000,
                 o if o.starts_with("sign::") => 7000..8000,
-                "signet-host" => 8000..9000,
+                "signet-host" | "signet-pkcs11" => 8000..9000,
                 _ => 6000..7000,
             };
             assert!(range.contains(&n), "{owner}: {code} = {n} outside {range:?}");
