@@ -99,11 +99,15 @@ export interface SignOptions {
   /** The grant to sign under. Default: the acting user's only active grant, when a signer policy requires one. */
   grant?: number;
 }
-export interface SignFileOptions extends SignOptions {
+export interface TimestampOptions {
+  /** RFC 3161 timestamp authorities (`http://` only), tried in order. Default: `[timestamp] urls` in `signet.toml`. Without a usable timestamp nothing is written (`timestamp_failed`) and the signature stays counted. */
+  tsa?: string[];
+}
+export interface SignFileOptions extends SignOptions, TimestampOptions {
   /** Where the signature goes. Default `FILE.p7s`. */
   output?: string;
 }
-export interface SignFilesOptions extends SignOptions {
+export interface SignFilesOptions extends SignOptions, TimestampOptions {
   /** Each signature as `DIR/<name>.p7s`. Default: next to each file. */
   outputDir?: string;
 }
@@ -197,6 +201,8 @@ export interface SignedFile {
   grant: number | null;
   remaining: number;
   level: UsageLevel;
+  /** The embedded RFC 3161 timestamp (UNIX seconds), when one was asked for. */
+  timestamp: number | null;
 }
 export interface SignedBatch {
   signed: SignedFile[];
@@ -223,6 +229,16 @@ export interface Verified {
   algorithm: SignatureAlgorithm;
   /** `any_signer`: integrity only, who signed was not checked. */
   signer_check: 'state_certificate' | 'certificate' | 'trust_anchor' | 'any_signer';
+  /** The signature's RFC 3161 timestamp, checked over the signature value (the TSA's chain is not judged). */
+  timestamp: TimestampReport | null;
+}
+export interface TimestampReport {
+  /** genTime, UNIX seconds. */
+  time: number;
+  /** The TSA certificate's subject. */
+  tsa: string;
+  tsa_fingerprint: string;
+  serial_number: string;
 }
 export interface PolicyRecord {
   fingerprint: string;

@@ -135,6 +135,10 @@ function strings(name, v) {
   return v.map((s, i) => reqString(`${name}[${i}]`, s));
 }
 
+function optStrings(name, v) {
+  return v === undefined || v === null ? undefined : strings(name, v);
+}
+
 /** string (UTF-8) | Buffer | Uint8Array → Buffer. */
 function bytes(name, v) {
   if (typeof v === 'string') return Buffer.from(v, 'utf8');
@@ -262,13 +266,18 @@ function signDigestArgs(digest, options) {
 }
 
 function signFileArgs(file, options) {
-  const o = readOptions(options, ['output', 'grant']);
-  return [reqString('file', file), optString('output', o.output), optNumber('grant', o.grant)];
+  const o = readOptions(options, ['output', 'grant', 'tsa']);
+  return [reqString('file', file), optString('output', o.output), optNumber('grant', o.grant), optStrings('tsa', o.tsa)];
 }
 
 function signFilesArgs(files, options) {
-  const o = readOptions(options, ['outputDir', 'grant']);
-  return [strings('files', files), optString('outputDir', o.outputDir), optNumber('grant', o.grant)];
+  const o = readOptions(options, ['outputDir', 'grant', 'tsa']);
+  return [
+    strings('files', files),
+    optString('outputDir', o.outputDir),
+    optNumber('grant', o.grant),
+    optStrings('tsa', o.tsa),
+  ];
 }
 
 /** The digest signature is hex in the host's report (and the CLI's JSON); a Buffer here. */

@@ -253,28 +253,34 @@ fn which(state: &host::State, fingerprint: Option<&str>) -> Res<CertFingerprint>
     }
 }
 
-fn sign_options(grant: Option<f64>) -> Res<SignOptions> {
+fn sign_options(grant: Option<f64>, tsa: Option<Vec<String>>) -> Res<SignOptions> {
     Ok(SignOptions {
         grant: opt(grant, |g| u64_arg("grant", g))?,
+        tsa: tsa.unwrap_or_default(),
     })
 }
 
 fn digest_job(digest: Buffer, grant: Option<f64>) -> Res<Job> {
-    let options = sign_options(grant)?;
+    let options = sign_options(grant, None)?;
     let digest = digest.to_vec();
     Ok(Box::new(move |s| json(&s.sign_digest(&digest, &options)?)))
 }
 
-fn file_job(file: String, output: Option<String>, grant: Option<f64>) -> Res<Job> {
-    let options = sign_options(grant)?;
+fn file_job(file: String, output: Option<String>, grant: Option<f64>, tsa: Option<Vec<String>>) -> Res<Job> {
+    let options = sign_options(grant, tsa)?;
     let output = output.map_or(Output::Beside, |o| Output::File(o.into()));
     Ok(Box::new(move |s| {
         json(&s.sign_file(Path::new(&file), &output, &options)?)
     }))
 }
 
-fn files_job(files: Vec<String>, output_dir: Option<String>, grant: Option<f64>) -> Res<Job> {
-    let options = sign_options(grant)?;
+fn files_job(
+    files: Vec<String>,
+    output_dir: Option<String>,
+    grant: Option<f64>,
+    tsa: Option<Vec<String>>,
+) -> Res<Job> {
+    let options = sign_options(grant, tsa)?;
     let output = output_dir.map_or(Output::Beside, |d| Output::Dir(d.into()));
     let files: Vec<PathBuf> = files.into_iter().map(PathBuf::from).collect();
     Ok(Box::new(move |s| json(&s.sign_files(&files, &output, &options)?)))
@@ -420,8 +426,9 @@ impl State {
         file: String,
         output: Option<String>,
         grant: Option<f64>,
+        tsa: Option<Vec<String>>,
     ) -> napi::Result<String> {
-        self.run(&env, |s| file_job(file, output, grant)?(s))
+        self.run(&env, |s| file_job(file, output, grant, tsa)?(s))
     }
 
     /// `signFile` on the thread pool.
@@ -432,8 +439,9 @@ impl State {
         file: String,
         output: Option<String>,
         grant: Option<f64>,
+        tsa: Option<Vec<String>>,
     ) -> napi::Result<AsyncTask<Op>> {
-        let job = file_job(file, output, grant).or_throw(&env)?;
+        let job = file_job(file, output, grant, tsa).or_throw(&env)?;
         self.spawn(&env, job)
     }
 
@@ -445,8 +453,9 @@ impl State {
         files: Vec<String>,
         output_dir: Option<String>,
         grant: Option<f64>,
+        tsa: Option<Vec<String>>,
     ) -> napi::Result<String> {
-        self.run(&env, |s| files_job(files, output_dir, grant)?(s))
+        self.run(&env, |s| files_job(files, output_dir, grant, tsa)?(s))
     }
 
     /// `signFiles` on the thread pool.
@@ -457,8 +466,9 @@ impl State {
         files: Vec<String>,
         output_dir: Option<String>,
         grant: Option<f64>,
+        tsa: Option<Vec<String>>,
     ) -> napi::Result<AsyncTask<Op>> {
-        let job = files_job(files, output_dir, grant).or_throw(&env)?;
+        let job = files_job(files, output_dir, grant, tsa).or_throw(&env)?;
         self.spawn(&env, job)
     }
 

@@ -35,7 +35,7 @@ describe('signFile: detached CMS that OpenSSL verifies', () => {
       // The receipt: the signature's record in the audit log (record 1 is the state's creation).
       assert.equal(audit.seq, 2);
       assert.match(audit.hash, /^[0-9a-f]{64}$/);
-      assert.deepEqual(r, { file: artifact, signature: `${artifact}.p7s`, counter_index: 0, grant: null, remaining: 9, level: 'normal' });
+      assert.deepEqual(r, { file: artifact, signature: `${artifact}.p7s`, counter_index: 0, grant: null, remaining: 9, level: 'normal', timestamp: null });
       opensslVerify(artifact, r.signature);
       // The signer is the state's certificate: it verifies as its own trust anchor.
       opensslVerify(artifact, r.signature, certPem(state, dir));

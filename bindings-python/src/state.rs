@@ -325,7 +325,10 @@ impl State {
         digest: &[u8],
         grant: Option<u64>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = SignOptions { grant };
+        let options = SignOptions {
+            grant,
+            ..SignOptions::default()
+        };
         let signed = py
             .detach(|| self.inner.sign_digest(digest, &options))
             .map_err(|e| self.fail(py, e))?;
@@ -335,16 +338,20 @@ impl State {
     }
 
     /// Signs one file: a detached CMS signature in `FILE.p7s` (or `output`).
-    #[pyo3(signature = (path, *, output = None, grant = None))]
+    #[pyo3(signature = (path, *, output = None, grant = None, tsa = None))]
     fn sign_file<'py>(
         &self,
         py: Python<'py>,
         path: PathBuf,
         output: Option<PathBuf>,
         grant: Option<u64>,
+        tsa: Option<Vec<String>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let output = output.map_or(Output::Beside, Output::File);
-        let options = SignOptions { grant };
+        let options = SignOptions {
+            grant,
+            tsa: tsa.unwrap_or_default(),
+        };
         let signed = py
             .detach(|| self.inner.sign_file(&path, &output, &options))
             .map_err(|e| self.fail(py, e))?;
@@ -353,16 +360,20 @@ impl State {
 
     /// Signs a batch of files, all or nothing: `FILE.p7s` beside each, or
     /// `output_dir/NAME.p7s`.
-    #[pyo3(signature = (paths, *, output_dir = None, grant = None))]
+    #[pyo3(signature = (paths, *, output_dir = None, grant = None, tsa = None))]
     fn sign_files<'py>(
         &self,
         py: Python<'py>,
         paths: Vec<PathBuf>,
         output_dir: Option<PathBuf>,
         grant: Option<u64>,
+        tsa: Option<Vec<String>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let output = output_dir.map_or(Output::Beside, Output::Dir);
-        let options = SignOptions { grant };
+        let options = SignOptions {
+            grant,
+            tsa: tsa.unwrap_or_default(),
+        };
         let signed = py
             .detach(|| self.inner.sign_files(&paths, &output, &options))
             .map_err(|e| self.fail(py, e))?;

@@ -56,6 +56,7 @@ def test_sign_file_verified_by_openssl(state, tmp_path):
         "grant": None,
         "remaining": 9,
         "level": "normal",
+        "timestamp": None,
     }
     ok, signer = openssl_verify(artifact, signed["signature"], tmp_path)
     assert ok and signer == state.certificate_der

@@ -92,6 +92,11 @@ pub struct SignArgs {
     /// Write each signature as DIR/<name>.p7s.
     #[arg(long, value_name = "DIR")]
     output_dir: Option<PathBuf>,
+    /// Timestamp each signature (RFC 3161) with this TSA, http:// only;
+    /// repeat for fallbacks, tried in order (default: [timestamp] urls in
+    /// signet.toml). Without a usable timestamp nothing is written.
+    #[arg(long, value_name = "URL")]
+    tsa: Vec<String>,
 }
 
 /// Options of `verify`.
@@ -174,7 +179,10 @@ pub fn run_sign(a: SignArgs, g: &Global) -> Run {
         (None, Some(d)) => Output::Dir(d),
         (None, None) => Output::Beside,
     };
-    let options = SignOptions { grant: a.grant };
+    let options = SignOptions {
+        grant: a.grant,
+        tsa: a.tsa,
+    };
     let tty = std::io::stderr().is_terminal();
     if tty && a.files.len() > 1 {
         note(&format!("signet: signing {} files", a.files.len()));
@@ -189,7 +197,14 @@ pub fn run_sign(a: SignArgs, g: &Global) -> Run {
     answer(g.json, to_value(&batch), || {
         let mut out = String::new();
         for s in &batch.signed {
-            out.push_str(&format!("{}\n", s.signature));
+            match s.timestamp {
+                Some(t) => out.push_str(&format!(
+                    "{} (timestamped {})\n",
+                    s.signature,
+                    format_rfc3339(signet_core::time::UnixTime(t))
+                )),
+                None => out.push_str(&format!("{}\n", s.signature)),
+            }
         }
         out.push_str(&format!("{} signatures remaining\n", batch.remaining));
         out
@@ -222,10 +237,18 @@ pub fn run_verify(a: VerifyArgs, g: &Global) -> Run {
             "any_signer" => format!("integrity only; signer NOT checked: {}", verified.subject),
             _ => format!("signed by {}", verified.subject),
         };
-        format!(
+        let mut out = format!(
             "{}: signature OK ({}, {who}, certificate {})\n",
             verified.file, verified.algorithm, verified.certificate_fingerprint
-        )
+        );
+        if let Some(t) = &verified.timestamp {
+            out.push_str(&format!(
+                "timestamp {} by {} (token intact and over this signature; the TSA's chain is not checked)\n",
+                format_rfc3339(signet_core::time::UnixTime(t.time)),
+                t.tsa
+            ));
+        }
+        out
     });
     Ok(Outcome::Ok)
 }

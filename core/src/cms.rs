@@ -90,6 +90,9 @@ pub enum CmsError {
     MissingMessageDigest,
     /// The content's digest is not the signed `messageDigest`: the file changed.
     ContentDigestMismatch,
+    /// A timestamp token is not good for this signature (its code passes
+    /// through: `tsp_*`).
+    Timestamp(crate::tsp::TspError),
 }
 
 impl crate::ErrorCode for CmsError {
@@ -107,6 +110,7 @@ impl crate::ErrorCode for CmsError {
             CmsError::UnsupportedAlgorithm => "cms_unsupported_algorithm",
             CmsError::MissingMessageDigest => "cms_missing_message_digest",
             CmsError::ContentDigestMismatch => "cms_content_digest_mismatch",
+            CmsError::Timestamp(e) => crate::ErrorCode::code(e),
         }
     }
 }
@@ -139,6 +143,7 @@ impl fmt::Display for CmsError {
             CmsError::ContentDigestMismatch => {
                 f.write_str("the content does not match the signed messageDigest")
             }
+            CmsError::Timestamp(e) => write!(f, "timestamp: {e}"),
         }
     }
 }
@@ -327,6 +332,9 @@ pub struct Verified {
     pub certificate_der: Vec<u8>,
     /// The signature algorithm of the signer.
     pub algorithm: SignatureAlgorithm,
+    /// The signer's RFC 3161 timestamp, checked over its signature value
+    /// (the first, when there are several).
+    pub timestamp: Option<crate::tsp::TimeStamp>,
 }
 
 fn hash_from_oid(oid: &der::asn1::ObjectIdentifier) -> Option<crate::token::HashAlgorithm> {
@@ -340,26 +348,20 @@ fn hash_from_oid(oid: &der::asn1::ObjectIdentifier) -> Option<crate::token::Hash
     .find(|h| h.oid() == *oid)
 }
 
-/// Verifies a detached CMS `SignedData` (DER `ContentInfo`, a `.p7s` file)
-/// over `content` with the certificate embedded in it: the first signer's
-/// certificate is found by issuer and serial number, the content's digest must
-/// equal the signed `messageDigest` attribute, and the signature over the DER
-/// signed attributes must verify with the certificate's key. Works for files
-/// made by [`Prepared::finish`] and by `openssl cms -sign` (SHA-2, RSA PKCS#1
-/// v1.5 or PSS with the hash's salt length, ECDSA). It does not judge the
-/// certificate's trust.
-///
-/// # Errors
-/// [`CmsError::Malformed`], [`CmsError::NoSigner`],
-/// [`CmsError::SignerCertificateMissing`], [`CmsError::UnsupportedAlgorithm`],
-/// [`CmsError::MissingMessageDigest`], [`CmsError::ContentDigestMismatch`],
-/// [`CmsError::Signature`], [`CmsError::Encoding`].
-pub fn verify_detached(p7s_der: &[u8], content: &[u8]) -> Result<Verified, CmsError> {
-    let info = ContentInfo::from_der(p7s_der).map_err(|_| CmsError::Malformed)?;
-    if info.content_type != oids::ID_SIGNED_DATA {
-        return Err(CmsError::Malformed);
-    }
-    let sd: SignedData = info.content.decode_as().map_err(|_| CmsError::Malformed)?;
+/// The first signer of `sd`, its certificate (found by issuer and serial
+/// number among `sd`'s certificates), its signature algorithm and digest
+/// algorithm.
+pub(crate) fn signer(
+    sd: &SignedData,
+) -> Result<
+    (
+        &SignerInfo,
+        &Certificate,
+        SignatureAlgorithm,
+        crate::token::HashAlgorithm,
+    ),
+    CmsError,
+> {
     let si = sd.signer_infos.0.iter().next().ok_or(CmsError::NoSigner)?;
     let SignerIdentifier::IssuerAndSerialNumber(ias) = &si.sid else {
         return Err(CmsError::SignerCertificateMissing);
@@ -401,6 +403,18 @@ pub fn verify_detached(p7s_der: &[u8], content: &[u8]) -> Result<Verified, CmsEr
     } else {
         return Err(CmsError::UnsupportedAlgorithm);
     };
+    Ok((si, cert, algorithm, hash))
+}
+
+/// Checks that `si`'s signed `messageDigest` is `content_digest` and that its
+/// signature over the DER signed attributes verifies with `cert`'s key.
+pub(crate) fn check_signed(
+    si: &SignerInfo,
+    cert: &Certificate,
+    algorithm: SignatureAlgorithm,
+    hash: crate::token::HashAlgorithm,
+    content_digest: &[u8],
+) -> Result<(), CmsError> {
     let attrs = si.signed_attrs.as_ref().ok_or(CmsError::MissingMessageDigest)?;
     let signed_digest = attrs
         .iter()
@@ -408,9 +422,7 @@ pub fn verify_detached(p7s_der: &[u8], content: &[u8]) -> Result<Verified, CmsEr
         .and_then(|a| a.values.iter().next())
         .and_then(|v| v.decode_as::<OctetString>().ok())
         .ok_or(CmsError::MissingMessageDigest)?;
-    let content_digest = hash.digest(content);
-    let same: bool =
-        subtle::ConstantTimeEq::ct_eq(signed_digest.as_bytes(), content_digest.as_bytes()).into();
+    let same: bool = subtle::ConstantTimeEq::ct_eq(signed_digest.as_bytes(), content_digest).into();
     if !same {
         return Err(CmsError::ContentDigestMismatch);
     }
@@ -426,11 +438,101 @@ pub fn verify_detached(p7s_der: &[u8], content: &[u8]) -> Result<Verified, CmsEr
         hash.digest(&attrs_der).as_bytes(),
         si.signature.as_bytes(),
     )
-    .map_err(CmsError::Signature)?;
+    .map_err(CmsError::Signature)
+}
+
+fn signed_data(p7s_der: &[u8]) -> Result<SignedData, CmsError> {
+    let info = ContentInfo::from_der(p7s_der).map_err(|_| CmsError::Malformed)?;
+    if info.content_type != oids::ID_SIGNED_DATA {
+        return Err(CmsError::Malformed);
+    }
+    info.content.decode_as().map_err(|_| CmsError::Malformed)
+}
+
+/// Every timestamp token in `si`'s unsigned attributes, checked over its
+/// signature value; the first one's findings. `None` without one.
+fn timestamp_of(si: &SignerInfo) -> Result<Option<crate::tsp::TimeStamp>, CmsError> {
+    let mut first = None;
+    let tokens = si
+        .unsigned_attrs
+        .iter()
+        .flat_map(|attrs| attrs.iter())
+        .filter(|a| a.oid == crate::tsp::ID_AA_SIGNATURE_TIME_STAMP_TOKEN)
+        .flat_map(|a| a.values.iter());
+    for token in tokens {
+        let der = token.to_der().map_err(enc)?;
+        let (stamp, _) =
+            crate::tsp::check_token(&der, si.signature.as_bytes()).map_err(CmsError::Timestamp)?;
+        first.get_or_insert(stamp);
+    }
+    Ok(first)
+}
+
+/// Verifies a detached CMS `SignedData` (DER `ContentInfo`, a `.p7s` file)
+/// over `content` with the certificate embedded in it: the first signer's
+/// certificate is found by issuer and serial number, the content's digest must
+/// equal the signed `messageDigest` attribute, and the signature over the DER
+/// signed attributes must verify with the certificate's key. Works for files
+/// made by [`Prepared::finish`] and by `openssl cms -sign` (SHA-2, RSA PKCS#1
+/// v1.5 or PSS with the hash's salt length, ECDSA). An RFC 3161 timestamp
+/// token in the signer's unsigned attributes is checked too (see
+/// [`crate::tsp::check_token`]). It does not judge the certificate's trust,
+/// nor the TSA's.
+///
+/// # Errors
+/// [`CmsError::Malformed`], [`CmsError::NoSigner`],
+/// [`CmsError::SignerCertificateMissing`], [`CmsError::UnsupportedAlgorithm`],
+/// [`CmsError::MissingMessageDigest`], [`CmsError::ContentDigestMismatch`],
+/// [`CmsError::Signature`], [`CmsError::Encoding`], [`CmsError::Timestamp`].
+pub fn verify_detached(p7s_der: &[u8], content: &[u8]) -> Result<Verified, CmsError> {
+    let sd = signed_data(p7s_der)?;
+    let (si, cert, algorithm, hash) = signer(&sd)?;
+    check_signed(si, cert, algorithm, hash, hash.digest(content).as_bytes())?;
+    let timestamp = timestamp_of(si)?;
     Ok(Verified {
         certificate_der: cert.to_der().map_err(enc)?,
         algorithm,
+        timestamp,
     })
+}
+
+/// The signature octets of the first signer of a `.p7s`: what an RFC 3161
+/// timestamp is requested over.
+///
+/// # Errors
+/// [`CmsError::Malformed`], [`CmsError::NoSigner`].
+pub fn signature_value(p7s_der: &[u8]) -> Result<Vec<u8>, CmsError> {
+    let sd = signed_data(p7s_der)?;
+    let si = sd.signer_infos.0.iter().next().ok_or(CmsError::NoSigner)?;
+    Ok(si.signature.as_bytes().to_vec())
+}
+
+/// Adds a timestamp token (DER, as the TSA sent it) to the first signer of a
+/// `.p7s` as its `id-aa-signatureTimeStampToken` unsigned attribute, after
+/// checking it over that signer's signature value. The signed attributes and
+/// the signature are untouched (unsigned attributes are outside what is
+/// signed), so the signature stays valid.
+///
+/// # Errors
+/// [`CmsError::Malformed`], [`CmsError::NoSigner`], [`CmsError::Timestamp`]
+/// (the token is not good for this signature), [`CmsError::Encoding`].
+pub fn attach_timestamp(p7s_der: &[u8], token_der: &[u8]) -> Result<Vec<u8>, CmsError> {
+    let mut sd = signed_data(p7s_der)?;
+    let mut infos = sd.signer_infos.0.into_vec();
+    let si = infos.first_mut().ok_or(CmsError::NoSigner)?;
+    crate::tsp::check_token(token_der, si.signature.as_bytes()).map_err(CmsError::Timestamp)?;
+    let token = Any::from_der(token_der).map_err(|_| CmsError::Timestamp(crate::tsp::TspError::Malformed))?;
+    let attr = attribute(crate::tsp::ID_AA_SIGNATURE_TIME_STAMP_TOKEN, token)?;
+    let mut unsigned = si.unsigned_attrs.take().unwrap_or_default();
+    unsigned.insert(attr).map_err(enc)?;
+    si.unsigned_attrs = Some(unsigned);
+    sd.signer_infos = SignerInfos::try_from(infos).map_err(enc)?;
+    ContentInfo {
+        content_type: oids::ID_SIGNED_DATA,
+        content: Any::encode_from(&sd).map_err(enc)?,
+    }
+    .to_der()
+    .map_err(enc)
 }
 
 #[cfg(test)]

@@ -157,7 +157,7 @@ pub const SIGN: [&str; 16] = [
 /// Errors of the std host layer (`signet-host`): the state directory, its
 /// records and ledgers, inputs and outputs, and the lookups the surfaces
 /// share. Listed here so that this table stays the one source of codes.
-pub const HOST: [&str; 46] = [
+pub const HOST: [&str; 48] = [
     "state_not_initialised",
     "state_exists",
     "state_incomplete",
@@ -204,6 +204,8 @@ pub const HOST: [&str; 46] = [
     "state_production_user",
     "state_production_clock",
     "cert_key_mismatch",
+    "timestamp_failed",
+    "timestamp_url_invalid",
 ];
 
 /// Errors of the PKCS#11 module (`signet-pkcs11`): what it writes to its log
@@ -1453,6 +1455,85 @@ pub const TABLE: &[Code] = &[
         Domain::InvalidRequest,
         "The PKCS#11 mechanism, its parameters or its input do not fit the state's one signature algorithm.",
     ),
+    // 8150-8169: RFC 3161 timestamps.
+    code(
+        "tsp_malformed",
+        8150,
+        Domain::Verification,
+        "The timestamp response or token is not DER of its RFC 3161 structure.",
+    ),
+    code(
+        "tsp_rejected",
+        8151,
+        Domain::Verification,
+        "The TSA did not grant the timestamp (status other than granted or grantedWithMods).",
+    ),
+    code(
+        "tsp_no_token",
+        8152,
+        Domain::Verification,
+        "The TSA granted the timestamp but sent no token.",
+    ),
+    code(
+        "tsp_imprint_mismatch",
+        8153,
+        Domain::Verification,
+        "The timestamp token's message imprint is not the hash of the signature value.",
+    ),
+    code(
+        "tsp_nonce_mismatch",
+        8154,
+        Domain::Verification,
+        "The timestamp token's nonce is not the one sent.",
+    ),
+    code(
+        "tsp_unsupported_algorithm",
+        8155,
+        Domain::Verification,
+        "The timestamp token uses a hash or signature algorithm Signet does not verify.",
+    ),
+    code(
+        "tsp_signer_certificate_missing",
+        8156,
+        Domain::Verification,
+        "The TSA's certificate is not in the timestamp token.",
+    ),
+    code(
+        "tsp_certificate_not_for_timestamping",
+        8157,
+        Domain::Verification,
+        "The TSA's certificate lacks a critical extendedKeyUsage of timeStamping only.",
+    ),
+    code(
+        "tsp_message_digest_mismatch",
+        8158,
+        Domain::Verification,
+        "The timestamp token's signed messageDigest or contentType does not match its TSTInfo.",
+    ),
+    code(
+        "tsp_signature_invalid",
+        8159,
+        Domain::Verification,
+        "The timestamp token's signature does not verify with the TSA's certificate.",
+    ),
+    code(
+        "tsp_encoding",
+        8160,
+        Domain::Verification,
+        "Encoding the timestamp request failed.",
+    ),
+    code(
+        "timestamp_failed",
+        8161,
+        Domain::Sign,
+        "No timestamp authority gave a usable timestamp: the signature was counted but not written.",
+    ),
+    code(
+        "timestamp_url_invalid",
+        8162,
+        Domain::InvalidRequest,
+        "A timestamp authority URL is not an http:// URL.",
+    ),
     code(
         "ffi_null_pointer",
         9001,
@@ -1902,6 +1983,26 @@ mod tests {
             CmsError::MissingMessageDigest.code(),
             CmsError::ContentDigestMismatch.code(),
         ];
+        use crate::tsp::TspError;
+        let tsp = [
+            TspError::Malformed,
+            TspError::Rejected {
+                status: 2,
+                text: None,
+            },
+            TspError::NoToken,
+            TspError::ImprintMismatch,
+            TspError::NonceMismatch,
+            TspError::UnsupportedAlgorithm,
+            TspError::SignerCertificateMissing,
+            TspError::NotTimestampingCertificate,
+            TspError::MessageDigestMismatch,
+            TspError::SignatureInvalid,
+            TspError::Encoding,
+        ];
+        // A timestamp error inside a CMS verification keeps its code.
+        assert_eq!(CmsError::Timestamp(TspError::NoToken).code(), "tsp_no_token");
+        let codes = codes.into_iter().chain(tsp.iter().map(|e| e.code()));
         for code in codes {
             let row = super::lookup(code).unwrap_or_else(|| panic!("{code} has no row in TABLE"));
             assert!(matches!(

@@ -23,6 +23,8 @@ pub mod policy;
 pub mod sign;
 pub mod time;
 pub mod token;
+#[cfg(feature = "alloc")]
+pub mod tsp;
 pub mod verify;
 
 /// How serious a finding is: shared by order validation and key policy, so a

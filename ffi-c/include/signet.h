@@ -426,6 +426,32 @@ enum signet_result_value {
   SIGNET_RESULT_PKCS11_MODULE_CONFIG = 8200,
   /** The PKCS#11 mechanism, its parameters or its input do not fit the state's one signature algorithm. (`pkcs11_module_mechanism`) */
   SIGNET_RESULT_PKCS11_MODULE_MECHANISM = 8201,
+  /** The timestamp response or token is not DER of its RFC 3161 structure. (`tsp_malformed`) */
+  SIGNET_RESULT_TSP_MALFORMED = 8150,
+  /** The TSA did not grant the timestamp (status other than granted or grantedWithMods). (`tsp_rejected`) */
+  SIGNET_RESULT_TSP_REJECTED = 8151,
+  /** The TSA granted the timestamp but sent no token. (`tsp_no_token`) */
+  SIGNET_RESULT_TSP_NO_TOKEN = 8152,
+  /** The timestamp token's message imprint is not the hash of the signature value. (`tsp_imprint_mismatch`) */
+  SIGNET_RESULT_TSP_IMPRINT_MISMATCH = 8153,
+  /** The timestamp token's nonce is not the one sent. (`tsp_nonce_mismatch`) */
+  SIGNET_RESULT_TSP_NONCE_MISMATCH = 8154,
+  /** The timestamp token uses a hash or signature algorithm Signet does not verify. (`tsp_unsupported_algorithm`) */
+  SIGNET_RESULT_TSP_UNSUPPORTED_ALGORITHM = 8155,
+  /** The TSA's certificate is not in the timestamp token. (`tsp_signer_certificate_missing`) */
+  SIGNET_RESULT_TSP_SIGNER_CERTIFICATE_MISSING = 8156,
+  /** The TSA's certificate lacks a critical extendedKeyUsage of timeStamping only. (`tsp_certificate_not_for_timestamping`) */
+  SIGNET_RESULT_TSP_CERTIFICATE_NOT_FOR_TIMESTAMPING = 8157,
+  /** The timestamp token's signed messageDigest or contentType does not match its TSTInfo. (`tsp_message_digest_mismatch`) */
+  SIGNET_RESULT_TSP_MESSAGE_DIGEST_MISMATCH = 8158,
+  /** The timestamp token's signature does not verify with the TSA's certificate. (`tsp_signature_invalid`) */
+  SIGNET_RESULT_TSP_SIGNATURE_INVALID = 8159,
+  /** Encoding the timestamp request failed. (`tsp_encoding`) */
+  SIGNET_RESULT_TSP_ENCODING = 8160,
+  /** No timestamp authority gave a usable timestamp: the signature was counted but not written. (`timestamp_failed`) */
+  SIGNET_RESULT_TIMESTAMP_FAILED = 8161,
+  /** A timestamp authority URL is not an http:// URL. (`timestamp_url_invalid`) */
+  SIGNET_RESULT_TIMESTAMP_URL_INVALID = 8162,
   /** A required pointer argument is NULL. (`ffi_null_pointer`) */
   SIGNET_RESULT_NULL_POINTER = 9001,
   /** A text argument is not UTF-8. (`ffi_invalid_utf8`) */

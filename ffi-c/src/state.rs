@@ -187,6 +187,7 @@ unsafe fn opt<T: Copy>(p: *const T) -> Option<T> {
 fn sign_options(grant: u64) -> SignOptions {
     SignOptions {
         grant: (grant != 0).then_some(grant),
+        ..SignOptions::default()
     }
 }
 

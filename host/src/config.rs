@@ -19,6 +19,9 @@
 //!
 //! [store]
 //! kind = "file"              # budgets, grants and ledgers under this directory
+//!
+//! [timestamp]                # optional: RFC 3161 timestamps on every signed file
+//! urls = ["http://timestamp.digicert.com"]   # tried in order; http:// only
 //! ```
 //! Unknown keys are refused, so a typo never silently means the default.
 //! A PKCS#11 URI here never holds `pin-value` (the PIN comes from
@@ -51,6 +54,24 @@ pub struct Config {
     /// Where budgets, grants and ledgers live.
     #[serde(default)]
     pub store: StoreConfig,
+    /// RFC 3161 timestamp authorities.
+    #[serde(default, skip_serializing_if = "TimestampConfig::is_empty")]
+    pub timestamp: TimestampConfig,
+}
+
+/// `[timestamp]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimestampConfig {
+    /// TSA URLs (`http://` only), tried in order; empty: no timestamps.
+    #[serde(default)]
+    pub urls: Vec<String>,
+}
+
+impl TimestampConfig {
+    fn is_empty(&self) -> bool {
+        self.urls.is_empty()
+    }
 }
 
 /// `[signer]`.
@@ -110,6 +131,7 @@ impl Config {
             },
             token: TokenConfig::default(),
             store: StoreConfig::default(),
+            timestamp: TimestampConfig::default(),
         }
     }
 
@@ -127,6 +149,7 @@ impl Config {
                 uri: Some(uri.without_pin_value().to_string()),
             },
             store: StoreConfig::default(),
+            timestamp: TimestampConfig::default(),
         }
     }
 
@@ -145,6 +168,7 @@ impl Config {
                 uri: None,
             },
             store: StoreConfig::default(),
+            timestamp: TimestampConfig::default(),
         }
     }
 
@@ -231,6 +255,12 @@ impl Config {
                 ),
             ));
         }
+        crate::timestamp::check_urls(&config.timestamp.urls).map_err(|e| {
+            Error::failed(
+                "state_config_invalid",
+                format!("signet.toml: [timestamp] urls: {}", e.message()),
+            )
+        })?;
         Ok(config)
     }
 
@@ -290,6 +320,17 @@ mod tests {
             "state_config_invalid"
         );
         assert_eq!(Config::parse("][").unwrap_err().code(), "state_config_invalid");
+        // No [timestamp] table unless it names a TSA.
+        assert!(!text.contains("[timestamp]"), "{text}");
+        let tsa =
+            format!("{text}\n[timestamp]\nurls = [\"http://tsa.example/\", \"http://127.0.0.1:8080\"]\n");
+        let parsed = Config::parse(&tsa).unwrap();
+        assert_eq!(parsed.timestamp.urls.len(), 2);
+        assert_eq!(Config::parse(&parsed.to_toml()).unwrap(), parsed);
+        let https = tsa.replace("http://tsa", "https://tsa");
+        assert_eq!(Config::parse(&https).unwrap_err().code(), "state_config_invalid");
+        let typo = tsa.replace("urls", "url");
+        assert_eq!(Config::parse(&typo).unwrap_err().code(), "state_config_invalid");
     }
 
     #[test]

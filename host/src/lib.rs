@@ -17,6 +17,7 @@ pub mod report;
 pub mod sign;
 pub mod state;
 pub mod store;
+pub mod timestamp;
 pub mod user;
 
 pub use budgets::BudgetInit;

@@ -157,6 +157,9 @@ pub struct SignedFile {
     pub remaining: u64,
     /// The usage level after this one.
     pub level: &'static str,
+    /// The RFC 3161 timestamp embedded in the signature (UNIX seconds), when
+    /// one was asked for.
+    pub timestamp: Option<i64>,
 }
 
 /// A signed digest.
@@ -213,6 +216,22 @@ pub struct Verified {
     /// `trust_anchor` or `any_signer` (integrity only: who signed was not
     /// checked).
     pub signer_check: &'static str,
+    /// The signature's RFC 3161 timestamp, checked over the signature value
+    /// (its TSA's trust is not judged).
+    pub timestamp: Option<TimestampReport>,
+}
+
+/// An RFC 3161 timestamp in a signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimestampReport {
+    /// The token's genTime (UNIX seconds).
+    pub time: i64,
+    /// The TSA certificate's subject.
+    pub tsa: String,
+    /// The TSA certificate's SHA-256, hex.
+    pub tsa_fingerprint: String,
+    /// The token's serial number, hex.
+    pub serial_number: String,
 }
 
 /// A grant and its use.

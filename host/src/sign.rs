@@ -10,6 +10,14 @@
 //! batch, so no other signer can take what was counted on. If writing a
 //! signature fails after it was made, it stays counted (fail closed) and the
 //! error names exactly which files were signed.
+//!
+//! # Timestamps
+//! With TSA URLs (in [`SignOptions::tsa`], else `[timestamp] urls` in
+//! `signet.toml`) every signature of a batch gets an RFC 3161 timestamp
+//! before anything is written (see [`crate::timestamp`]). When no TSA gives a
+//! usable one for a signature, nothing of the batch is written
+//! (`timestamp_failed`) and its signatures stay counted: they were made, and
+//! the budget fails closed.
 
 use std::cell::Cell;
 use std::io::Read;
@@ -32,6 +40,11 @@ pub struct SignOptions {
     /// The grant to use; without one, the acting user's only active grant
     /// for the certificate (when its signer policy requires one).
     pub grant: Option<u64>,
+    /// RFC 3161 timestamp authorities (`http://` URLs), tried in order, for
+    /// the signatures of files; empty: those of `signet.toml`, if any.
+    /// Signatures of bare digests ([`State::sign_digest`]) are not CMS and
+    /// get no timestamp.
+    pub tsa: Vec<String>,
 }
 
 /// Where signatures of a batch go.
@@ -114,6 +127,7 @@ pub(crate) struct Made {
     receipt: Receipt,
     signature: Vec<u8>,
     event: crate::audit::Event,
+    timestamp: Option<i64>,
 }
 
 /// A signature refused in a session, with its record.
@@ -328,6 +342,7 @@ impl State {
                             receipt,
                             signature,
                             event,
+                            timestamp: None,
                         })
                     }
                     Err(e) => {
@@ -501,6 +516,12 @@ impl State {
             .iter()
             .map(|(file, _)| hash_file(file, hash))
             .collect::<Result<Vec<_>>>()?;
+        let tsa = match options.tsa.as_slice() {
+            [] => self.config.timestamp.urls.clone(),
+            urls => urls.to_vec(),
+        };
+        // Before anything is counted: a URL this build cannot ask.
+        crate::timestamp::check_urls(&tsa)?;
         let count = u64::try_from(plan.len()).unwrap_or(u64::MAX);
         self.with_signer(count, options, |sign| {
             // Sign everything first, then record everything in one write,
@@ -517,12 +538,61 @@ impl State {
                     }
                 }
             }
+            // Timestamps before the audit write, so that the batch's one
+            // record per signature states what became of it. The ledger
+            // stays locked meanwhile (bounded by the TSA timeouts): the
+            // session is one unit of reserve, sign, record, settle.
+            let mut untimestamped = None;
+            if !tsa.is_empty() {
+                for m in &mut made {
+                    match crate::timestamp::stamp(&tsa, &m.signature) {
+                        Ok((p7s, stamp)) => {
+                            m.signature = p7s;
+                            m.timestamp = Some(stamp.time.as_secs());
+                        }
+                        Err(failures) => {
+                            untimestamped = Some(failures);
+                            break;
+                        }
+                    }
+                }
+            }
+            if untimestamped.is_some() {
+                // Audit outcome `timestamp_failed` with `counted` 1 for every
+                // signature of the batch: each was made and committed in the
+                // ledger (fail closed), so the log counts it, which keeps
+                // `audit verify`'s ledger cross-check true; the outcome is
+                // not `ok` because none is released (as with
+                // `sign_verify_failed`, also counted and not released).
+                for m in &mut made {
+                    m.event.outcome = "timestamp_failed".into();
+                }
+            }
             let mut events: Vec<crate::audit::Event> = made.iter().map(|m| m.event.clone()).collect();
             if let Some(r) = &refusal {
                 events.push(r.event.clone());
+            }
+            if refusal.is_some() || untimestamped.is_some() {
                 logged.set(true);
             }
             let receipts = self.record(&events).map_err(unreleased)?;
+            if let Some(failures) = untimestamped {
+                let files: Vec<String> = plan
+                    .iter()
+                    .take(made.len())
+                    .map(|(file, _)| file.display().to_string())
+                    .collect();
+                let e = crate::timestamp::failed(&failures, &files);
+                return Err(match refusal {
+                    // The refusal that stopped the batch is named too.
+                    Some(r) => Error::failed(
+                        e.code(),
+                        format!("{}; then {} [{}]", e.message(), r.error.message(), r.error.code()),
+                    )
+                    .with_hint(e.hint().unwrap_or_default()),
+                    None => e,
+                });
+            }
             let mut signed = Vec::with_capacity(made.len());
             let mut crossed = Vec::new();
             let mut remaining = 0;
@@ -536,6 +606,7 @@ impl State {
                     });
                 }
                 remaining = receipt.signatures_remaining;
+                let timestamp = m.timestamp;
                 signatures.push((out, m.signature));
                 signed.push(SignedFile {
                     audit,
@@ -545,6 +616,7 @@ impl State {
                     grant: receipt.grant_id.map(|g| g.0),
                     remaining: receipt.signatures_remaining,
                     level: receipt.level.name(),
+                    timestamp,
                 });
             }
             for (i, (out, signature)) in signatures.iter().enumerate() {
@@ -684,6 +756,15 @@ pub fn verify_file(
         subject: crate::key::subject(&v.certificate_der),
         algorithm: v.algorithm.name(),
         signer_check: check,
+        timestamp: match v.timestamp {
+            Some(t) => Some(crate::report::TimestampReport {
+                time: t.time.as_secs(),
+                tsa: crate::key::subject(&t.tsa_certificate_der),
+                tsa_fingerprint: crate::hex(&crate::key::fingerprint(&t.tsa_certificate_der)?.0),
+                serial_number: crate::hex(&t.serial_number),
+            }),
+            None => None,
+        },
     })
 }
 

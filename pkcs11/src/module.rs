@@ -476,7 +476,10 @@ impl Module {
     /// validity, assigned signer, grant, budget reserve and commit, verify
     /// before release, audit record), and gives PKCS#11's form of it.
     fn sign_digest(&self, digest: &[u8]) -> Ck<Vec<u8>> {
-        let options = SignOptions { grant: self.grant };
+        let options = SignOptions {
+            grant: self.grant,
+            ..SignOptions::default()
+        };
         let signed = match self.state.sign_digest(digest, &options) {
             Ok(s) => s,
             Err(e) => {

@@ -59,7 +59,10 @@ impl Run {
                         f
                     })
                     .collect();
-                let options = SignOptions { grant: num("grant") };
+                let options = SignOptions {
+                    grant: num("grant"),
+                    ..SignOptions::default()
+                };
                 state
                     .sign_files(&files, &Output::Beside, &options)
                     .map(|_| ())

@@ -74,6 +74,7 @@ from ._types import (
     StatusReport,
     TimeLike,
     UsageLevel,
+    TimestampReport,
     Verified,
 )
 
@@ -190,6 +191,7 @@ __all__ = [
     "UsageLevel",
     "validate_order",
     "VerificationError",
+    "TimestampReport",
     "Verified",
     "verify_digest",
 ]

@@ -164,9 +164,21 @@ class State:
     def certificate_der(self) -> bytes: ...
     def status(self) -> StatusReport: ...
     def sign_digest(self, digest: bytes, *, grant: Optional[int] = None) -> SignedDigest: ...
-    def sign_file(self, path: _Path, *, output: Optional[_Path] = None, grant: Optional[int] = None) -> SignedFile: ...
+    def sign_file(
+        self,
+        path: _Path,
+        *,
+        output: Optional[_Path] = None,
+        grant: Optional[int] = None,
+        tsa: Optional[Sequence[str]] = None,
+    ) -> SignedFile: ...
     def sign_files(
-        self, paths: Sequence[_Path], *, output_dir: Optional[_Path] = None, grant: Optional[int] = None
+        self,
+        paths: Sequence[_Path],
+        *,
+        output_dir: Optional[_Path] = None,
+        grant: Optional[int] = None,
+        tsa: Optional[Sequence[str]] = None,
     ) -> SignedBatch: ...
     def verify_file(
         self,

@@ -27,6 +27,7 @@ __all__ = [
     "SignedDigest",
     "SignedFile",
     "SignedBatch",
+    "TimestampReport",
     "Verified",
     "PolicyStep",
     "PolicyReport",
@@ -138,6 +139,8 @@ class SignedFile(TypedDict):
     grant: Optional[int]
     remaining: int
     level: UsageLevel
+    timestamp: Optional[int]
+    """The embedded RFC 3161 timestamp (UNIX seconds), when one was asked for."""
 
 
 class SignedBatch(TypedDict):
@@ -146,6 +149,15 @@ class SignedBatch(TypedDict):
     signed: List[SignedFile]
     crossed: List[Crossing]
     remaining: int
+
+
+class TimestampReport(TypedDict):
+    """An RFC 3161 timestamp in a signature."""
+
+    time: int
+    tsa: str
+    tsa_fingerprint: str
+    serial_number: str
 
 
 class Verified(TypedDict):
@@ -157,6 +169,8 @@ class Verified(TypedDict):
     subject: str
     algorithm: str
     signer_check: SignerCheck
+    timestamp: Optional[TimestampReport]
+    """The RFC 3161 timestamp, checked over the signature value (the TSA's chain is not judged)."""
 
 
 class PolicyStep(TypedDict):
