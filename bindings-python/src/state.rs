@@ -14,10 +14,10 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 use serde::Serialize;
 use signet_core::budget::{Actor, CertFingerprint, Role};
-use signet_core::token::KeyType;
+use signet_core::token::{KeyType, SignatureAlgorithm};
 use signet_host::{
     BudgetInit, Clock, Decision, ExpectedSigner, InitOptions, OpenOptions, Output, PolicySpec, RequestSpec,
-    SignOptions,
+    SignOptions, TokenKey,
 };
 
 use crate::args;
@@ -56,20 +56,44 @@ fn state_dir(path: Option<PathBuf>) -> PyResult<PathBuf> {
     signet_host::layout::resolve_state_dir(path.as_deref()).map_err(host)
 }
 
+/// The key of `init`: `token`/`generate` as the CLI's `--token URI
+/// [--generate TYPE]` (the URI is moved into `TokenKey`, which wipes it).
+struct Key {
+    token: Option<String>,
+    generate: bool,
+    algorithm: Option<String>,
+}
+
 fn init_options(
     key_type: &str,
     budget: u64,
     days: u32,
     signer: Option<String>,
     force: bool,
+    key: Key,
 ) -> PyResult<InitOptions> {
+    if key.generate && key.token.is_none() {
+        return Err(crate::errors::raise(
+            "conflicting_arguments",
+            "generate=True generates the key on a token: pass token= (a PKCS#11 URI) too",
+            None,
+        ));
+    }
     Ok(InitOptions {
         key_type: args::parse::<KeyType>(key_type)?,
+        algorithm: key
+            .algorithm
+            .as_deref()
+            .map(args::parse::<SignatureAlgorithm>)
+            .transpose()?,
+        token: key.token.map(|uri| TokenKey {
+            uri,
+            generate: key.generate,
+        }),
         budget,
         days,
         signer,
         force,
-        ..InitOptions::default()
     })
 }
 
@@ -95,10 +119,11 @@ pub fn open_state(
     Ok(State { inner })
 }
 
-/// Creates a development state in `path`: a new key, its self-issued
-/// certificate and its budget (`force` replaces an existing signer).
+/// Creates a state in `path`: a key, its self-issued certificate and its
+/// budget (`force` replaces an existing signer). With `token` (a PKCS#11
+/// URI) the key is on the token, generated there when `generate`.
 #[pyfunction]
-#[pyo3(signature = (path, *, key_type = "ecc-p256", budget = 1000, days = 365, signer = None, force = false, user = None, now = None))]
+#[pyo3(signature = (path, *, key_type = "ecc-p256", budget = 1000, days = 365, signer = None, force = false, user = None, now = None, token = None, generate = false, algorithm = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn init_state(
     py: Python<'_>,
@@ -110,8 +135,16 @@ pub fn init_state(
     force: bool,
     user: Option<String>,
     now: Option<&Bound<'_, PyAny>>,
+    token: Option<String>,
+    generate: bool,
+    algorithm: Option<String>,
 ) -> PyResult<State> {
-    let init = init_options(key_type, budget, days, signer, force)?;
+    let key = Key {
+        token,
+        generate,
+        algorithm,
+    };
+    let init = init_options(key_type, budget, days, signer, force, key)?;
     let options = open_options(user, now)?;
     let inner = py
         .detach(|| signet_host::State::init(&path, options, &init))
@@ -134,7 +167,12 @@ pub fn open_or_create_state<'py>(
     user: Option<String>,
     now: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Bound<'py, PyTuple>> {
-    let init = init_options(key_type, budget, days, signer, false)?;
+    let key = Key {
+        token: None,
+        generate: false,
+        algorithm: None,
+    };
+    let init = init_options(key_type, budget, days, signer, false, key)?;
     let options = open_options(user, now)?;
     let dir = state_dir(path)?;
     let (inner, created) = py
