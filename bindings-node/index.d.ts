@@ -69,6 +69,8 @@ export function checkCsr(input: Input, options?: CheckCsrOptions): Report;
 /** Checks a certificate (PEM or DER) for signing. */
 export function checkCertificate(input: Input, options?: CheckCertificateOptions): Report;
 /** Checks a public key (`SubjectPublicKeyInfo`, PEM or DER). */
+export function checkPublicKey(input: Input, options?: CheckKeyOptions): Report;
+/** @deprecated The earlier name of {@link checkPublicKey}. */
 export function checkSpki(input: Input, options?: CheckKeyOptions): Report;
 
 /** The version of signet-core the addon wraps. */

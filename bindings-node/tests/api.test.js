@@ -35,6 +35,22 @@ describe('validateOrder', () => {
   });
 });
 
+describe('one spelling of each name', () => {
+  it('checkPublicKey is the public-key check; checkSpki is its deprecated alias', () => {
+    assert.equal(signet.checkSpki, signet.checkPublicKey);
+    const spki = readFileSync(join(VECTORS, 'keys', 'p384.spki.der'));
+    assert.equal(signet.checkPublicKey(spki, { device: 'hsm', at: '2026-01-01' }).valid, true);
+  });
+  it('core accepts documented aliases and answers with canonical names', (t) => {
+    const dir = scratch(t);
+    const state = signet.initState(join(dir, 's'), { keyType: 'p384', user: 'alice', budget: 3 });
+    assert.equal(state.status().key_type, 'ecc-p384');
+    state.close();
+    assert.throws(() => signet.initState(join(dir, 't'), { keyType: 'P384', user: 'alice' }),
+      (e) => e.code === 'unknown_key_type');
+  });
+});
+
 describe('budgets', () => {
   it('purchases, signer reassignment and revocation', () => {
     const b = new signet.Budget({ fingerprint: FP.toString('hex'), notBefore: new Date((NOW - DAY) * 1000), notAfter: NOW + DAY, signer: 'alice' });
@@ -136,7 +152,7 @@ describe('package', () => {
     assert.deepEqual(got, { valid: false, n: got.n, err: true, code: 'unknown_product' });
     assert.ok(got.n > 0);
     const esm = execFileSync(process.execPath, ['--input-type=module', '-e',
-      "import signet from 'signet'; import { checkSpki, openState, SignError, SignetError } from 'signet'; console.log(typeof signet.State, typeof openState, checkSpki('x', { at: '2026-01-01' }).valid, new SignError('c', 'm') instanceof SignetError)"],
+      "import signet from 'signet'; import { checkPublicKey, openState, SignError, SignetError } from 'signet'; console.log(typeof signet.State, typeof openState, checkPublicKey('x', { at: '2026-01-01' }).valid, new SignError('c', 'm') instanceof SignetError)"],
     { cwd: project, encoding: 'utf8' });
     assert.equal(esm.trim(), 'function function false true');
   });
