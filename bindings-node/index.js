@@ -225,11 +225,11 @@ function checkCertificate(input, options) {
   return call(() => native.checkCertificate(data, day(o.at)));
 }
 
-function checkSpki(input, options) {
+function checkPublicKey(input, options) {
   const o = readOptions(options, ['device', 'at']);
   const data = bytes('input', input);
   const device = optString('device', o.device);
-  return call(() => native.checkSpki(data, device, day(o.at)));
+  return call(() => native.checkPublicKey(data, device, day(o.at)));
 }
 
 // ---------------------------------------------------------------- state
@@ -633,7 +633,9 @@ module.exports = {
   validateOrder,
   checkCsr,
   checkCertificate,
-  checkSpki,
+  checkPublicKey,
+  /** @deprecated The earlier name of checkPublicKey. */
+  checkSpki: checkPublicKey,
   openState,
   initState,
   openOrCreateState,

@@ -48,7 +48,7 @@ export interface CheckKeyOptions {
   /** The day the key rules are evaluated on. Default: today (UTC). */
   at?: Day;
 }
-/** The options of `checkSpki` (the same as `CheckKeyOptions`). */
+/** The options of `checkPublicKey` (the same as `CheckKeyOptions`). */
 export type CheckSpkiOptions = CheckKeyOptions;
 export interface CheckCertificateOptions {
   /** Checked for signing at midnight UTC of this day. Default: today (UTC). */
@@ -65,6 +65,8 @@ export function checkCsr(input: Input, options?: CheckCsrOptions): Report;
 /** Checks a certificate (PEM or DER) for signing: validity and the signing-time key rule. */
 export function checkCertificate(input: Input, options?: CheckCertificateOptions): Report;
 /** Checks a public key (`SubjectPublicKeyInfo`, PEM or DER) with the key rules. */
+export function checkPublicKey(input: Input, options?: CheckKeyOptions): Report;
+/** @deprecated The earlier name of {@link checkPublicKey}. */
 export function checkSpki(input: Input, options?: CheckKeyOptions): Report;
 
 /** Domains of the table of codes; each has its error class (`CLASS_BY_DOMAIN`). */

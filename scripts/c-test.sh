@@ -12,7 +12,7 @@ ensure_apt gcc g++ valgrind libssl-dev openssl pkg-config cmake make
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 OUT="$TARGET/c-test"
 rm -rf "$OUT"
-mkdir -p "$OUT/prefix/include" "$OUT/prefix/lib/cmake/signet" "$OUT/prefix/lib/pkgconfig"
+mkdir -p "$OUT"
 
 echo "== cargo: library, header check, result table, vector expectations, scenario steps"
 cargo build -p signet-ffi --release
@@ -89,16 +89,41 @@ expect_invalid() {
     [ "$rc" -eq 1 ] && [[ $out == "valid=0 findings="* ]] || { echo "$1: rc=$rc output=$out"; return 1; }
 }
 
-echo "== install layout, pkg-config, CMake"
-cp "$INC/signet.h" "$OUT/prefix/include/"
-cp "$LIBDIR/libsignet.a" "$LIBDIR/libsignet.so" "$OUT/prefix/lib/"
-cp "$ROOT/ffi-c/cmake/signetConfig.cmake" "$OUT/prefix/lib/cmake/signet/"
-"$ROOT/scripts/ffi-pkgconfig.sh" "$OUT/prefix" "$OUT/prefix/lib/pkgconfig/signet.pc"
-# shellcheck disable=SC2046
-gcc "${CFLAGS[@]}" "$ROOT/ffi-c/examples/cmake/main.c" $(PKG_CONFIG_PATH="$OUT/prefix/lib/pkgconfig" pkg-config --cflags --static --libs signet) \
-    -Wl,-rpath,"$OUT/prefix/lib" -o "$OUT/pkgconfig_example"
-expect_invalid "$OUT/pkgconfig_example"
-cmake -S "$ROOT/ffi-c/examples/cmake" -B "$OUT/cmake-build" -DCMAKE_PREFIX_PATH="$OUT/prefix" >/dev/null
-cmake --build "$OUT/cmake-build" >/dev/null
-expect_invalid "$OUT/cmake-build/validate_order"
+echo "== README install: scripts/ffi-install.sh, pkg-config (shared, static), CMake, as written"
+# The one ```sh block of the README's "Install and link", run from the checkout.
+awk '/^## Install and link/{s=1} s && /^```sh$/{p=1; next} p && /^```$/{exit} p' "$ROOT/ffi-c/README.md" \
+    >"$OUT/readme_install.sh"
+grep -q 'ffi-install.sh' "$OUT/readme_install.sh"
+PREFIX="$OUT/prefix" BUILD="$OUT/build"
+mkdir -p "$BUILD"
+(cd "$ROOT" && PREFIX="$PREFIX" BUILD="$BUILD" bash -euo pipefail "$OUT/readme_install.sh") >"$OUT/readme_install.log"
+for f in include/signet.h lib/libsignet.a lib/libsignet.so lib/pkgconfig/signet.pc lib/pkgconfig/signet-static.pc \
+    lib/cmake/signet/signetConfig.cmake lib/cmake/signet/signetConfigVersion.cmake; do
+    test -s "$PREFIX/$f" || { echo "install: $f missing"; exit 1; }
+done
+# Each program printed the valid order's answer.
+[ "$(grep -c '^valid=1 findings=0$' "$OUT/readme_install.log")" -eq 5 ] || { cat "$OUT/readme_install.log"; exit 1; }
+export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"
+pkg-config --libs signet | grep -q -- '-lsignet'
+pkg-config --static --libs signet | grep -q -- '-ldl'
+pkg-config --libs signet-static | grep -q -- "$PREFIX/lib/libsignet.a"
+needed() { readelf -d "$1" | awk '/NEEDED/{print $NF}'; }
+# The shared programs load libsignet.so from the prefix; the static ones need no libsignet.
+for b in "$BUILD/validate_shared" "$BUILD/validate_env" "$BUILD/cmake-shared/validate_order"; do
+    needed "$b" | grep -q 'libsignet.so' || { echo "$b: does not need libsignet.so"; exit 1; }
+done
+ldd "$BUILD/validate_shared" | grep -q "$PREFIX/lib/libsignet.so"
+for b in "$BUILD/validate_static" "$BUILD/cmake-static/validate_order"; do
+    if needed "$b" | grep -q libsignet; then echo "$b: links libsignet.so"; exit 1; fi
+done
+# Without the rpath or LD_LIBRARY_PATH the shared library is not found (what the README warns of).
+rc=0
+env -u LD_LIBRARY_PATH "$BUILD/validate_env" '{}' 2>"$OUT/noenv.err" || rc=$?
+[ "$rc" -ne 0 ] && grep -q 'libsignet.so: cannot open shared object file' "$OUT/noenv.err"
+# The static programs still run with the prefix gone; the example exits 1 for an invalid order.
+mv "$PREFIX/lib" "$PREFIX/lib.moved"
+expect_invalid "$BUILD/validate_static"
+expect_invalid "$BUILD/cmake-static/validate_order"
+mv "$PREFIX/lib.moved" "$PREFIX/lib"
+expect_invalid "$BUILD/validate_shared"
 echo "c-test: all sections passed"

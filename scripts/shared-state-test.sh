@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 T=$CARGO_TARGET_DIR
-PY=${SIGNET_PY_VENV:-$T/python-venv}/bin/python
+PY=${SIGNET_PY_VENV:-$T/python-test-venv}/bin/python
 N=${SHARED_N:-200}
 
 cargo build --release -q -p signet-cli -p signet-ffi

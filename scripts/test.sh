@@ -37,8 +37,8 @@ section_rust() {
     if [ -n "$dups" ]; then echo "duplicate crates in signet-core's tree:"; echo "$dups"; exit 1; fi
 }
 section_embedded() { step "embedded: thumbv7em-none-eabihf firmware, every feature set (fails on any std leak)"; scripts/embedded.sh --no-record; }
-section_c() { step "c: C ABI under ASan/UBSan and Valgrind"; scripts/c-test.sh; }
-section_python() { step "python: pip install, stubtest, pytest"; scripts/python-test.sh; }
+section_c() { step "c: C ABI under ASan/UBSan and Valgrind, install with pkg-config and CMake"; scripts/c-test.sh; }
+section_python() { step "python: abi3 wheel, fresh venv without cargo, stubtest, mypy --strict, pytest"; scripts/python-test.sh; }
 section_node() { step "node: npm install, tsc, node:test"; scripts/node-test.sh; }
 section_shared() { step "shared: CLI, Python, Node and C sign against one state and one budget"; scripts/shared-state-test.sh; }
 section_module() { step "module: the PKCS#11 module with pkcs11-tool, OpenSSL, osslsigncode, jarsigner"; scripts/pkcs11-module-test.sh; }

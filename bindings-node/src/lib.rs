@@ -23,7 +23,7 @@ mod state;
 
 pub use error::{Failure, Field, domain_of};
 pub use objects::{Budget, Grant, SignerPolicy, SigningRequest};
-pub use policy::{check_certificate, check_csr, check_spki};
+pub use policy::{check_certificate, check_csr, check_public_key};
 pub use state::{State, init_state, open_or_create_state, open_state, verify_file};
 
 use napi::Env;

@@ -68,7 +68,12 @@ pub fn check_certificate(env: Env, input: Buffer, at: String) -> napi::Result<Re
 
 /// Checks a public key (`SubjectPublicKeyInfo`, PEM or DER) on `at` for `device`.
 #[napi(catch_unwind)]
-pub fn check_spki(env: Env, input: Buffer, device_name: Option<String>, at: String) -> napi::Result<Report> {
+pub fn check_public_key(
+    env: Env,
+    input: Buffer,
+    device_name: Option<String>,
+    at: String,
+) -> napi::Result<Report> {
     let run = || -> Res<Report> {
         let at = date(&at)?;
         Ok(report(&policy::check_spki(

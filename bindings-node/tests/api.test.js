@@ -35,6 +35,22 @@ describe('validateOrder', () => {
   });
 });
 
+describe('one spelling of each name', () => {
+  it('checkPublicKey is the public-key check; checkSpki is its deprecated alias', () => {
+    assert.equal(signet.checkSpki, signet.checkPublicKey);
+    const spki = readFileSync(join(VECTORS, 'keys', 'p384.spki.der'));
+    assert.equal(signet.checkPublicKey(spki, { device: 'hsm', at: '2026-01-01' }).valid, true);
+  });
+  it('core accepts documented aliases and answers with canonical names', (t) => {
+    const dir = scratch(t);
+    const state = signet.initState(join(dir, 's'), { keyType: 'p384', user: 'alice', budget: 3 });
+    assert.equal(state.status().key_type, 'ecc-p384');
+    state.close();
+    assert.throws(() => signet.initState(join(dir, 't'), { keyType: 'P384', user: 'alice' }),
+      (e) => e.code === 'unknown_key_type');
+  });
+});
+
 describe('budgets', () => {
   it('purchases, signer reassignment and revocation', () => {
     const b = new signet.Budget({ fingerprint: FP.toString('hex'), notBefore: new Date((NOW - DAY) * 1000), notAfter: NOW + DAY, signer: 'alice' });

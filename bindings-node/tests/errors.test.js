@@ -79,7 +79,7 @@ describe('InvalidRequestError', () => {
   it('core codes: product, dates, device profile, user ids (with fields)', () => {
     throwsClass(() => signet.validateOrder('{}', { product: 'Code_Signing' }), InvalidRequestError, 'unknown_product');
     throwsClass(() => signet.validateOrder('{}', { at: '2026-3-1' }), InvalidRequestError, 'date_format');
-    throwsClass(() => signet.checkSpki('x', { at: '2025-02-29' }), InvalidRequestError, 'date_out_of_range');
+    throwsClass(() => signet.checkPublicKey('x', { at: '2025-02-29' }), InvalidRequestError, 'date_out_of_range');
     throwsClass(() => signet.checkCsr('x', { device: 'yubikey', at: '2025-01-01' }), InvalidRequestError, 'unknown_device_profile');
     const e = throwsClass(() => new signet.Budget({ fingerprint: FP, notBefore: 0, notAfter: 1, signer: 'x'.repeat(65) }), InvalidRequestError, 'user_id_too_long');
     assert.deepEqual([e.max, e.actual], [64, 65]);

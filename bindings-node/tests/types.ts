@@ -2,7 +2,7 @@
 // Each @ts-expect-error must be a type error, or tsc fails on the unused directive.
 import {
   Budget, Grant, InvalidRequestError, SignError, SignetError, SignerPolicy, SigningRequest, State, UsageError,
-  CLASS_BY_DOMAIN, checkCertificate, checkCsr, checkSpki, codeInfo, codes, initState, openOrCreateState, openState,
+  CLASS_BY_DOMAIN, checkCertificate, checkCsr, checkPublicKey, codeInfo, codes, initState, openOrCreateState, openState,
   validateOrder, verifyFile,
 } from 'signet';
 import type {
@@ -16,7 +16,7 @@ const sev: 'error' | 'warning' | undefined = first?.severity;
 const ok: boolean = report.valid && checkCsr('pem', { device: 'hsm', at: '2026-01-01' }).valid;
 checkCsr(Buffer.from(''), { provisioningMethod: 'email' });
 checkCertificate(new Uint8Array(0), { at: '2026-01-01' });
-checkSpki('pem');
+checkPublicKey('pem');
 // @ts-expect-error an unknown product is a type error
 validateOrder('{}', { product: 'ev' });
 

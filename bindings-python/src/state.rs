@@ -15,7 +15,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 use serde::Serialize;
 use signet_core::budget::{Actor, CertFingerprint, Role};
-use signet_core::token::{KeyHandle, KeyType};
+use signet_core::token::{KeyHandle, KeyType, SignatureAlgorithm};
 use signet_host::{
     BudgetInit, CallerKey, Clock, Decision, ExpectedSigner, InitOptions, OpenOptions, Output, PolicySpec,
     RequestSpec, SignOptions, TokenKey,
@@ -111,14 +111,19 @@ fn init_options(
     days: u32,
     signer: Option<String>,
     force: bool,
+    algorithm: Option<String>,
 ) -> PyResult<InitOptions> {
     Ok(InitOptions {
         key_type: args::parse::<KeyType>(key_type)?,
+        algorithm: algorithm
+            .as_deref()
+            .map(args::parse::<SignatureAlgorithm>)
+            .transpose()?,
+        token: None,
         budget,
         days,
         signer,
         force,
-        ..InitOptions::default()
     })
 }
 
@@ -176,9 +181,10 @@ pub fn open_state(
 /// bootstrap certificate the key issues itself, and the state is a
 /// production state (the OS user, the system clock, hardware key evidence
 /// required); a caller's token may make a development state with
-/// `development=True`.
+/// `development=True`. `algorithm` names the signature algorithm when
+/// the key type has several (default: the key type's).
 #[pyfunction]
-#[pyo3(signature = (path, *, key_type = "ecc-p256", budget = 1000, days = 365, signer = None, force = false, user = None, now = None, token = None, key = None, development = None, generate = false))]
+#[pyo3(signature = (path, *, key_type = "ecc-p256", budget = 1000, days = 365, signer = None, force = false, user = None, now = None, token = None, key = None, development = None, generate = false, algorithm = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn init_state(
     py: Python<'_>,
@@ -194,8 +200,9 @@ pub fn init_state(
     key: Option<u32>,
     development: Option<bool>,
     generate: bool,
+    algorithm: Option<String>,
 ) -> PyResult<State> {
-    let mut init = init_options(key_type, budget, days, signer, force)?;
+    let mut init = init_options(key_type, budget, days, signer, force, algorithm)?;
     let options = open_options(user, now)?;
     if let Some(uri) = token.and_then(|t| t.extract::<String>().ok()) {
         if key.is_some() || development == Some(true) {
@@ -256,7 +263,7 @@ pub fn open_or_create_state<'py>(
     user: Option<String>,
     now: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Bound<'py, PyTuple>> {
-    let init = init_options(key_type, budget, days, signer, false)?;
+    let init = init_options(key_type, budget, days, signer, false, None)?;
     let options = open_options(user, now)?;
     let dir = state_dir(path)?;
     let (inner, created) = py

@@ -413,3 +413,11 @@ def test_no_lock_is_held_across_python_code(state):
     cert.verify_directly_issued_by(cert)
     assert len(token.seen) == 2 and token.seen[1] > token.seen[0]
     assert state.grant_show(1)["grant"]["used"] == 4  # type: ignore[index]
+
+
+def test_generate_needs_a_token(tmp_path):
+    # generate=True makes the key on a PKCS#11 token; without token= it is refused, nothing made.
+    raises(signet.InvalidRequestError, "conflicting_arguments", signet.init_state, tmp_path / "s", generate=True)
+    assert not (tmp_path / "s").exists()
+    raises(signet.InvalidRequestError, "unknown_signature_algorithm", signet.init_state, tmp_path / "s",
+           algorithm="ecdsa-md5")

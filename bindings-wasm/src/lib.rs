@@ -149,14 +149,24 @@ pub fn check_certificate(input: JsValue, options: JsValue) -> Result<JsValue, Js
 ///
 /// # Errors
 /// Throws `InvalidRequestError` as `validateOrder`, plus `unknown_device_profile`.
-#[wasm_bindgen(js_name = checkSpki, skip_typescript)]
-pub fn check_spki(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+#[wasm_bindgen(js_name = checkPublicKey, skip_typescript)]
+pub fn check_public_key(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let opts = read_options(&options, &["device", "at"])?;
     let input = input_bytes(&input)?;
     let device = request::device(opts.get("device"))?;
     let at = date_or_today(opts.get("at"))?;
     let findings = policy::check_spki(&input, device, at);
     policy_report(&findings)
+}
+
+/// The earlier name of `checkPublicKey` (deprecated; the same words as
+/// Python's `check_public_key` and C's `signet_public_key_check` now).
+///
+/// # Errors
+/// As `checkPublicKey`.
+#[wasm_bindgen(js_name = checkSpki, skip_typescript)]
+pub fn check_spki(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    check_public_key(input, options)
 }
 
 /// One finding, borrowed from either core report type.

@@ -214,7 +214,7 @@ describe("key policy checks", () => {
 
   it("a CSR is not a certificate, and not a public key", async () => {
     const cert = await call("checkCertificate", csr.pem, { at: "2025-06-01" });
-    const spki = await call("checkSpki", csr.pem, { at: "2025-06-01" });
+    const spki = await call("checkPublicKey", csr.pem, { at: "2025-06-01" });
     assert.equal(cert.report.valid, false);
     assert.equal(cert.report.findings[0].path, "");
     assert.equal(spki.report.valid, false);
@@ -225,10 +225,10 @@ describe("key policy checks", () => {
     ["checkCsr", [csr.pem, { device: "yubikey" }], "unknown_device_profile"],
     ["checkCsr", [csr.pem, { device: "hsm", provisioningMethod: "email" }], "conflicting_options"],
     ["checkCsr", [csr.pem, { product: "code_signing" }], "unknown_option"],
-    ["checkSpki", [csr.pem, { device: "etoken" }], "unknown_device_profile"],
+    ["checkPublicKey", [csr.pem, { device: "etoken" }], "unknown_device_profile"],
     ["checkCertificate", [csr.pem, { device: "hsm" }], "unknown_option"],
     ["checkCertificate", [csr.pem, { at: "2025-13-01" }], "date_out_of_range"],
-    ["checkSpki", [null], "invalid_input_type"],
+    ["checkPublicKey", [null], "invalid_input_type"],
   ];
   for (const [fn, args, code] of errors) {
     it(`${fn} ${JSON.stringify(args[1] ?? args[0])} → ${code}`, async () => {

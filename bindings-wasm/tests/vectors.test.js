@@ -109,7 +109,7 @@ describe("key vectors (tests/vectors/keys)", () => {
         all.map((v) =>
           v.checks.map((c) => {
             const m = window.__signet;
-            const fn = { csr: m.checkCsr, cert: m.checkCertificate, spki: m.checkSpki }[c.as ?? v.kind];
+            const fn = { csr: m.checkCsr, cert: m.checkCertificate, spki: m.checkPublicKey }[c.as ?? v.kind];
             if (!fn) return { skipped: `no check for kind ${c.as ?? v.kind}` };
             const input = v.format === "pem" ? new TextDecoder().decode(new Uint8Array(v.bytes)) : new Uint8Array(v.bytes);
             const opts = { at: c.at };

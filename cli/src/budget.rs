@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use signet_core::budget::{Actor, CertFingerprint, Role};
 use signet_host::report::BudgetReport;
 use signet_host::{BudgetInit, State};
@@ -64,8 +64,8 @@ fn cert_der(path: &std::path::Path) -> signet_host::Result<Vec<u8>> {
 #[derive(Debug, Clone, Args)]
 pub struct ActorArgs {
     /// The acting user's account role.
-    #[arg(long, value_enum, default_value = "standard-user")]
-    role: RoleArg,
+    #[arg(long, value_name = "ROLE", default_value = "standard_user", value_parser = crate::names::role())]
+    role: Role,
     /// Acting from a subaccount.
     #[arg(long)]
     subaccount: bool,
@@ -74,30 +74,11 @@ pub struct ActorArgs {
     keylocker_lead: bool,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum RoleArg {
-    #[value(alias = "administrator")]
-    Administrator,
-    Manager,
-    #[value(alias = "standard_user")]
-    StandardUser,
-    #[value(alias = "limited_user")]
-    LimitedUser,
-    #[value(alias = "finance_manager")]
-    FinanceManager,
-}
-
 impl ActorArgs {
     fn actor(&self, state: &State) -> Actor {
         Actor {
             id: state.user().clone(),
-            role: match self.role {
-                RoleArg::Administrator => Role::Administrator,
-                RoleArg::Manager => Role::Manager,
-                RoleArg::StandardUser => Role::StandardUser,
-                RoleArg::LimitedUser => Role::LimitedUser,
-                RoleArg::FinanceManager => Role::FinanceManager,
-            },
+            role: self.role,
             subaccount: self.subaccount,
             keylocker_lead: self.keylocker_lead,
         }

@@ -71,7 +71,7 @@ pub struct CsrCheckArgs {
     /// The CSR file, or - for standard input.
     file: PathBuf,
     /// Key-storage device: etoken-5110-cc, etoken-5110-fips, etoken-5110 (either model), hsm, keylocker.
-    #[arg(long, value_name = "PROFILE", value_parser = parse_device)]
+    #[arg(long, value_name = "PROFILE", value_parser = crate::names::device())]
     device: Option<DeviceProfile>,
     /// Check as of this date (YYYY-MM-DD, UTC). Default: today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
@@ -87,10 +87,6 @@ pub struct CertCheckArgs {
     /// RFC 3339 or UNIX seconds. Default: now.
     #[arg(long, value_name = "TIME")]
     at: Option<String>,
-}
-
-fn parse_device(s: &str) -> Result<DeviceProfile, String> {
-    s.parse::<DeviceProfile>().map_err(|e| e.to_string())
 }
 
 /// Runs `signet csr ...`.

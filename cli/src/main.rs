@@ -13,6 +13,7 @@ mod audit;
 mod budget;
 mod grant;
 mod keycheck;
+mod names;
 mod output;
 mod sign;
 mod validate;

@@ -6,7 +6,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use serde_json::json;
 use signet_core::token::{KeyType, SignatureAlgorithm};
 use signet_host::clock::format_rfc3339;
@@ -16,40 +16,13 @@ use signet_host::{ExpectedSigner, InitOptions, Output, SignOptions, State, Token
 use crate::Global;
 use crate::output::{Outcome, Run, answer, line, note, to_value};
 
-/// Key types `init` and `keygen` make (aliases of core's names).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum KeyTypeArg {
-    /// ECDSA P-256 with SHA-256 (default; core name `ecc-p256`).
-    #[value(alias = "ecc-p256")]
-    P256,
-    /// ECDSA P-384 with SHA-384 (`ecc-p384`).
-    #[value(alias = "ecc-p384")]
-    P384,
-    /// RSA 3072, PKCS#1 v1.5 with SHA-256 (`rsa-3072`).
-    #[value(alias = "rsa-3072")]
-    Rsa3072,
-    /// RSA 4096, PKCS#1 v1.5 with SHA-384 (`rsa-4096`).
-    #[value(alias = "rsa-4096")]
-    Rsa4096,
-}
-
-impl KeyTypeArg {
-    fn key_type(self) -> KeyType {
-        match self {
-            KeyTypeArg::P256 => KeyType::EccP256,
-            KeyTypeArg::P384 => KeyType::EccP384,
-            KeyTypeArg::Rsa3072 => KeyType::Rsa { bits: 3072 },
-            KeyTypeArg::Rsa4096 => KeyType::Rsa { bits: 4096 },
-        }
-    }
-}
-
 /// Options of `init` and `keygen`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Key type of a new software key (development state).
-    #[arg(long, value_enum, default_value = "p256", conflicts_with = "token")]
-    key_type: KeyTypeArg,
+    /// Key type of a new software key (development state). Core's names;
+    /// p256, p384, rsa3072, rsa4096 are accepted as aliases.
+    #[arg(long, value_name = "TYPE", default_value = "ecc-p256", value_parser = crate::names::key_type(), conflicts_with = "token")]
+    key_type: KeyType,
     /// Use the key on a PKCS#11 token that this RFC 7512 URI names
     /// (pkcs11:token=T;object=K;type=private?module-path=M): a production
     /// state. The PIN comes from $SIGNET_PKCS11_PIN or pin-source=file:PATH
@@ -57,8 +30,8 @@ pub struct InitArgs {
     #[arg(long, value_name = "URI")]
     token: Option<String>,
     /// Generate the key on the token (non-extractable, sensitive, sign-only).
-    #[arg(long, value_enum, value_name = "TYPE", requires = "token")]
-    generate: Option<KeyTypeArg>,
+    #[arg(long, value_name = "TYPE", value_parser = crate::names::key_type(), requires = "token")]
+    generate: Option<KeyType>,
     /// Signature algorithm (default: the key type's), e.g. rsa-pss-sha256.
     #[arg(long, value_name = "NAME", value_parser = parse_algorithm)]
     algorithm: Option<SignatureAlgorithm>,
@@ -127,8 +100,8 @@ fn parse_algorithm(s: &str) -> Result<SignatureAlgorithm, String> {
 /// `signet init` and `signet keygen`.
 pub fn run_init(a: InitArgs, g: &Global) -> Run {
     let key_type = match a.generate {
-        Some(t) => t.key_type(),
-        None => a.key_type.key_type(),
+        Some(t) => t,
+        None => a.key_type,
     };
     let on_token = a.token.is_some();
     let pin_in_uri = a.token.as_deref().is_some_and(|u| u.contains("pin-value="));

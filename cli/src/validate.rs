@@ -52,7 +52,7 @@ pub fn print_report(json_out: bool, report: &Report, text: impl FnOnce() -> Stri
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Product being ordered.
-    #[arg(long, value_name = "PRODUCT", default_value = "code_signing", value_parser = parse_product)]
+    #[arg(long, value_name = "PRODUCT", default_value = "code_signing", value_parser = crate::names::product())]
     product: Product,
     /// Order date the date-dependent rules are evaluated on (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
@@ -60,10 +60,6 @@ pub struct ValidateArgs {
     /// The order request body, or `-` for standard input.
     #[arg(value_name = "FILE|-")]
     input: PathBuf,
-}
-
-fn parse_product(s: &str) -> Result<Product, String> {
-    s.parse::<Product>().map_err(|e| e.to_string())
 }
 
 /// Runs the subcommand.

@@ -311,17 +311,18 @@ fn full_path(name: &str, generate: &str, key_type: &str) {
 
 #[test]
 fn p256_on_the_token_full_path() {
-    full_path("p256", "p256", "ecc-p256");
+    full_path("p256", "ecc-p256", "ecc-p256");
 }
 
 #[test]
 fn p384_on_the_token_full_path() {
+    // `p384`: the documented alias of core's `ecc-p384`.
     full_path("p384", "p384", "ecc-p384");
 }
 
 #[test]
 fn rsa3072_on_the_token_full_path() {
-    full_path("rsa3072", "rsa3072", "rsa-3072");
+    full_path("rsa3072", "rsa-3072", "rsa-3072");
 }
 
 #[test]
@@ -332,7 +333,7 @@ fn rsa4096_on_the_token_full_path() {
 #[test]
 fn a_certificate_for_another_key_is_not_imported() {
     let hsm = Hsm::new("mismatch");
-    hsm.ok(&["init", "--token", &hsm.uri("k"), "--generate", "p256"]);
+    hsm.ok(&["init", "--token", &hsm.uri("k"), "--generate", "ecc-p256"]);
     hsm.openssl_ok(&[
         "req",
         "-x509",
@@ -442,7 +443,7 @@ fn wrong_pin_missing_module_and_production_rules_have_their_codes() {
     let bad_pin = format!("{}&pin-value=0000", hsm.uri("k"));
     let o = hsm.signet_as(
         "alice",
-        &["init", "--token", &bad_pin, "--generate", "p256", "--json"],
+        &["init", "--token", &bad_pin, "--generate", "ecc-p256", "--json"],
     );
     assert_eq!(common::error_code(&o, 1), "pkcs11_pin_incorrect");
     assert!(
@@ -451,7 +452,7 @@ fn wrong_pin_missing_module_and_production_rules_have_their_codes() {
     );
     let no_module = "pkcs11:token=t;object=k;type=private?module-path=/nonexistent/libnothing.so";
     assert_eq!(
-        hsm.fails(&["init", "--token", no_module, "--generate", "p256"], 2),
+        hsm.fails(&["init", "--token", no_module, "--generate", "ecc-p256"], 2),
         "pkcs11_module_missing"
     );
     let no_token = format!(
@@ -459,11 +460,11 @@ fn wrong_pin_missing_module_and_production_rules_have_their_codes() {
         module().display()
     );
     assert_eq!(
-        hsm.fails(&["init", "--token", &no_token, "--generate", "p256"], 2),
+        hsm.fails(&["init", "--token", &no_token, "--generate", "ecc-p256"], 2),
         "pkcs11_token_missing"
     );
     assert_eq!(
-        hsm.fails(&["init", "--token", "pkcs11:tokn=t", "--generate", "p256"], 2),
+        hsm.fails(&["init", "--token", "pkcs11:tokn=t", "--generate", "ecc-p256"], 2),
         "pkcs11_uri_invalid"
     );
     assert_eq!(
@@ -478,7 +479,7 @@ fn wrong_pin_missing_module_and_production_rules_have_their_codes() {
                 "--token",
                 &hsm.uri("k"),
                 "--generate",
-                "p256",
+                "ecc-p256",
                 "--now",
                 "2026-03-01T00:00:00Z"
             ],
@@ -486,7 +487,7 @@ fn wrong_pin_missing_module_and_production_rules_have_their_codes() {
         ),
         "state_production_clock"
     );
-    hsm.ok(&["init", "--token", &hsm.uri("k"), "--generate", "p256"]);
+    hsm.ok(&["init", "--token", &hsm.uri("k"), "--generate", "ecc-p256"]);
     assert_eq!(
         hsm.fails(&["status", "--user", "mallory"], 1),
         "state_production_user"
@@ -499,7 +500,14 @@ fn wrong_pin_missing_module_and_production_rules_have_their_codes() {
     // Generating over an existing key is refused.
     assert_eq!(
         hsm.fails(
-            &["init", "--token", &hsm.uri("k"), "--generate", "p256", "--force"],
+            &[
+                "init",
+                "--token",
+                &hsm.uri("k"),
+                "--generate",
+                "ecc-p256",
+                "--force"
+            ],
             2
         ),
         "pkcs11_key_exists"
@@ -533,7 +541,7 @@ fn budgets_and_grants_hold_through_the_token() {
         "--token",
         &hsm.uri("k"),
         "--generate",
-        "p256",
+        "ecc-p256",
         "--signer",
         "alice",
         "--budget",
@@ -599,7 +607,7 @@ fn concurrent_signers_on_one_token_count_every_signature() {
         "--token",
         &hsm.uri("k"),
         "--generate",
-        "p256",
+        "ecc-p256",
         "--signer",
         "alice",
         "--budget",
@@ -661,7 +669,7 @@ fn a_token_without_the_mechanism_is_refused() {
         "slots.mechanisms = CKM_EC_KEY_PAIR_GEN,CKM_RSA_PKCS_KEY_PAIR_GEN,CKM_RSA_PKCS\n",
     );
     assert_eq!(
-        hsm.fails(&["init", "--token", &hsm.uri("ec"), "--generate", "p256"], 2),
+        hsm.fails(&["init", "--token", &hsm.uri("ec"), "--generate", "ecc-p256"], 2),
         "pkcs11_mechanism_unsupported"
     );
     assert_eq!(
@@ -671,7 +679,7 @@ fn a_token_without_the_mechanism_is_refused() {
                 "--token",
                 &hsm.uri("pss"),
                 "--generate",
-                "rsa3072",
+                "rsa-3072",
                 "--algorithm",
                 "rsa-pss-sha256"
             ],
@@ -695,7 +703,7 @@ fn a_token_without_the_mechanism_is_refused() {
     );
     assert!(!objects.contains("label:"), "{objects}");
     // PKCS#1 v1.5 is there: the same kind of key signs with it.
-    let init = hsm.ok(&["init", "--token", &hsm.uri("v15"), "--generate", "rsa3072"]);
+    let init = hsm.ok(&["init", "--token", &hsm.uri("v15"), "--generate", "rsa-3072"]);
     assert_eq!(init["algorithm"], "rsa-pkcs1v15-sha256");
     std::fs::write(hsm.dir.join("f"), b"x").unwrap();
     hsm.ok(&["sign", "f"]);

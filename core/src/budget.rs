@@ -142,9 +142,27 @@ impl Role {
         Role::FinanceManager,
     ];
 
-    /// The role called [`name`](Self::name) `name`, if any.
+    /// Other spellings [`from_name`](Self::from_name) and `from_str` accept
+    /// (alias, role): the `signet` command's earlier hyphenated names. Every
+    /// surface answers with the canonical [`name`](Self::name) only.
+    pub const ALIASES: [(&'static str, Role); 3] = [
+        ("standard-user", Role::StandardUser),
+        ("limited-user", Role::LimitedUser),
+        ("finance-manager", Role::FinanceManager),
+    ];
+
+    /// The role called [`name`](Self::name) `name` (or one of its
+    /// [`ALIASES`](Self::ALIASES)), if any.
     pub fn from_name(name: &str) -> Option<Role> {
-        Self::ALL.into_iter().find(|r| r.name() == name)
+        Self::ALL
+            .into_iter()
+            .find(|r| r.name() == name)
+            .or_else(|| Self::ALIASES.iter().find(|(a, _)| *a == name).map(|(_, r)| *r))
+    }
+
+    /// The canonical name ([`name`](Self::name)), as the other named types spell it.
+    pub const fn as_str(self) -> &'static str {
+        self.name()
     }
 
     /// Whether this role may buy signatures (subaccounts aside).
@@ -855,6 +873,17 @@ mod tests {
         assert_eq!(Role::from_name("Administrator"), None);
         assert_eq!("manager".parse::<Role>(), Ok(Role::Manager));
         assert_eq!("boss".parse::<Role>(), Err(UnknownRole));
+        // Documented aliases only; the canonical name is what comes back.
+        assert_eq!(
+            "standard-user".parse::<Role>().map(Role::as_str),
+            Ok("standard_user")
+        );
+        assert_eq!("finance-manager".parse::<Role>(), Ok(Role::FinanceManager));
+        assert_eq!("Standard-User".parse::<Role>(), Err(UnknownRole));
+        for (alias, r) in Role::ALIASES {
+            assert_eq!(Role::from_name(alias), Some(r));
+            assert_ne!(r.as_str(), alias);
+        }
     }
 
     #[test]

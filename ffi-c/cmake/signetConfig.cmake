@@ -1,7 +1,7 @@
-# find_package(signet) support. Expects the install layout
+# find_package(signet) support, installed by scripts/ffi-install.sh PREFIX:
 #   <prefix>/include/signet.h, <prefix>/lib/libsignet.a, <prefix>/lib/libsignet.so
-# with this file at <prefix>/lib/cmake/signet/signetConfig.cmake, or set
-# signet_ROOT / CMAKE_PREFIX_PATH to <prefix>. Defines signet::signet (static
+# with this file at <prefix>/lib/cmake/signet/signetConfig.cmake; set
+# CMAKE_PREFIX_PATH (or signet_ROOT) to <prefix>. Defines signet::signet (static
 # library, the default) and signet::shared.
 get_filename_component(_signet_prefix "${CMAKE_CURRENT_LIST_DIR}/../../.." ABSOLUTE)
 find_path(SIGNET_INCLUDE_DIR signet.h HINTS "${_signet_prefix}/include" NO_DEFAULT_PATH)

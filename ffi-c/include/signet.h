@@ -1232,13 +1232,31 @@ signet_result signet_csr_check(const uint8_t *input,
 
 /*
  Checks a public key (`SubjectPublicKeyInfo`, PEM or DER) against the key
- rules on `at` for the device profile `device` (NULL for none).
+ rules on `at` for the device profile `device` (NULL for none). The same
+ check as Python's `check_public_key` and Node's `checkPublicKey`.
 
  # Errors
  As `signet_csr_check`.
 
  # Safety
  As `signet_csr_check`.
+ */
+signet_result signet_public_key_check(const uint8_t *input,
+                                      size_t input_len,
+                                      const uint8_t *device,
+                                      size_t device_len,
+                                      signet_date at,
+                                      signet_report **out_report);
+
+/*
+ Deprecated: the earlier name of `signet_public_key_check`, kept so that
+ existing programs still link; new code uses `signet_public_key_check`.
+
+ # Errors
+ As `signet_public_key_check`.
+
+ # Safety
+ As `signet_public_key_check`.
  */
 signet_result signet_spki_check(const uint8_t *input,
                                 size_t input_len,

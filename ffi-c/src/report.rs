@@ -211,7 +211,8 @@ pub unsafe extern "C" fn signet_csr_check(
 }
 
 /// Checks a public key (`SubjectPublicKeyInfo`, PEM or DER) against the key
-/// rules on `at` for the device profile `device` (NULL for none).
+/// rules on `at` for the device profile `device` (NULL for none). The same
+/// check as Python's `check_public_key` and Node's `checkPublicKey`.
 ///
 /// # Errors
 /// As `signet_csr_check`.
@@ -219,7 +220,7 @@ pub unsafe extern "C" fn signet_csr_check(
 /// # Safety
 /// As `signet_csr_check`.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn signet_spki_check(
+pub unsafe extern "C" fn signet_public_key_check(
     input: *const u8,
     input_len: usize,
     device: *const u8,
@@ -241,8 +242,29 @@ pub unsafe extern "C" fn signet_spki_check(
     }
 }
 
+/// Deprecated: the earlier name of `signet_public_key_check`, kept so that
+/// existing programs still link; new code uses `signet_public_key_check`.
+///
+/// # Errors
+/// As `signet_public_key_check`.
+///
+/// # Safety
+/// As `signet_public_key_check`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn signet_spki_check(
+    input: *const u8,
+    input_len: usize,
+    device: *const u8,
+    device_len: usize,
+    at: signet_date,
+    out_report: *mut *mut signet_report,
+) -> signet_result {
+    // SAFETY: the same contract.
+    unsafe { signet_public_key_check(input, input_len, device, device_len, at, out_report) }
+}
+
 /// The body shared by the key checks that take a device profile and a date
-/// (`signet_csr_check`, `signet_spki_check`): they differ only in the core check.
+/// (`signet_csr_check`, `signet_public_key_check`): they differ only in the core check.
 ///
 /// # Safety
 /// As `signet_csr_check`.

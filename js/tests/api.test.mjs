@@ -55,7 +55,7 @@ function throwsCode(fn, className, code) {
 
 describe(`shared JavaScript API (${TARGET})`, () => {
   it('exports the shared functions and classes', () => {
-    for (const f of ['validateOrder', 'checkCsr', 'checkCertificate', 'checkSpki']) assert.equal(typeof s[f], 'function', f);
+    for (const f of ['validateOrder', 'checkCsr', 'checkCertificate', 'checkPublicKey', 'checkSpki']) assert.equal(typeof s[f], 'function', f);
     assert.deepEqual(Object.keys(s.CLASS_BY_DOMAIN).sort(), [
       'budget', 'counter', 'grant', 'invalid_request', 'key_policy', 'sign', 'state', 'token', 'usage', 'verification',
     ]);
@@ -114,7 +114,7 @@ describe(`shared JavaScript API (${TARGET})`, () => {
     const dir = join(VECTORS, 'keys');
     const vectors = readJson(join(dir, 'index.json')).vectors;
     assert.ok(vectors.length >= 70, `only ${vectors.length} vectors`);
-    const checks = { csr: s.checkCsr, cert: s.checkCertificate, spki: s.checkSpki };
+    const checks = { csr: s.checkCsr, cert: s.checkCertificate, spki: s.checkPublicKey };
     for (const v of vectors) {
       const bytes = new Uint8Array(readFileSync(join(dir, v.file)));
       const input = v.format === 'pem' ? new TextDecoder().decode(bytes) : bytes;
@@ -139,7 +139,7 @@ describe(`shared JavaScript API (${TARGET})`, () => {
     assert.equal(afterDay.valid, false);
     assert.deepEqual(s.checkCsr(csr, { at: new Date(Date.UTC(2021, 4, 27, 23, 59, 59)) }), before);
     assert.deepEqual(s.checkCsr(csr, { at: new Date(Date.UTC(2021, 4, 28, 0, 0, 0)) }), afterDay);
-    for (const [fn, input] of [[s.validateOrder, '{}'], [s.checkCsr, csr], [s.checkSpki, 'x'], [s.checkCertificate, 'x']]) {
+    for (const [fn, input] of [[s.validateOrder, '{}'], [s.checkCsr, csr], [s.checkPublicKey, 'x'], [s.checkCertificate, 'x']]) {
       assert.deepEqual(fn(input), fn(input, { at: todayUtc() }));
       assert.deepEqual(fn(input, { at: new Date() }), fn(input, { at: todayUtc() }));
     }
@@ -149,7 +149,7 @@ describe(`shared JavaScript API (${TARGET})`, () => {
     const cases = [
       [() => s.validateOrder(42), 'invalid_input_type'],
       [() => s.checkCsr(null), 'invalid_input_type'],
-      [() => s.checkSpki([1, 2]), 'invalid_input_type'],
+      [() => s.checkPublicKey([1, 2]), 'invalid_input_type'],
       [() => s.validateOrder('{}', 'code_signing'), 'invalid_options'],
       [() => s.validateOrder('{}', ['code_signing']), 'invalid_options'],
       [() => s.validateOrder('{}', { prodcut: 'code_signing' }), 'unknown_option'],
@@ -159,8 +159,8 @@ describe(`shared JavaScript API (${TARGET})`, () => {
       [() => s.validateOrder('{}', { at: 20250601 }), 'invalid_option_type'],
       [() => s.validateOrder('{}', { at: new Date(Number.NaN) }), 'invalid_option_type'],
       [() => s.validateOrder('{}', { at: '2025-6-1' }), 'date_format'],
-      [() => s.checkSpki('x', { at: '2025-02-29' }), 'date_out_of_range'],
-      [() => s.checkSpki('x', { device: 'yubikey' }), 'unknown_device_profile'],
+      [() => s.checkPublicKey('x', { at: '2025-02-29' }), 'date_out_of_range'],
+      [() => s.checkPublicKey('x', { device: 'yubikey' }), 'unknown_device_profile'],
       [() => s.checkCsr('x', { device: 'hsm', provisioningMethod: 'email' }), 'conflicting_options'],
     ];
     for (const [fn, code] of cases) {

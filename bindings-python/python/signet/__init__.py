@@ -1,12 +1,33 @@
 """Signet: order validation, key policy, signature budgets and grants, and
-enforced signing for code-signing keys.
+enforced signing for code-signing keys, over the Rust core (``signet._native``).
 
-A thin layer over the Rust crates (``signet._native``): every rule lives in
-the core, and the state directory, its budgets, grants, ledgers and the sign
-path in the host layer, reached through :class:`State` (``open_state``,
-``init_state``, ``open_or_create_state``), the same system as the ``signet``
-command. Errors are :class:`SignetError` subclasses with a stable ``code``;
-the class follows from the code's domain.
+Checks without a state: ``validate_order``, ``check_csr``, ``check_public_key``,
+``check_certificate`` and ``key_info`` return a ``Report`` of findings.
+Signing: ``open_state``/``init_state``/``open_or_create_state`` give a ``State``
+(the state directory the ``signet`` command uses: key, certificate, budgets,
+grants, ledgers); its methods return plain dicts typed by TypedDicts
+(``signet.StatusReport``, ``signet.SignedFile``, ...; see ``signet._types``).
+
+Errors: every refusal or failure raises a ``SignetError`` with a stable
+``.code`` (``signet.error_codes()`` lists them); the class follows from the
+code's domain:
+
+    SignetError
+    ├── InvalidRequestError (also ValueError)   invalid_request
+    ├── KeyPolicyError (also ValueError)        key_policy
+    ├── BudgetError                             budget
+    │   └── BudgetExhaustedError                (also a SignError)
+    ├── GrantError                              grant
+    ├── CounterError                            counter
+    ├── TokenError                              token
+    ├── SignError                               sign
+    │   └── VerificationError                   verification
+    ├── StateError                              state
+    └── UsageError                              usage
+
+The subclasses and the TypedDicts are ``signet.<Name>`` attributes; they are
+left out of ``__all__`` so that this page lists the API, not the attributes
+every exception and dict inherits. Guide: bindings-python/README.md.
 """
 
 from __future__ import annotations
@@ -16,20 +37,18 @@ import json as _json
 from typing import Any, Mapping, Protocol, Union, runtime_checkable
 
 from . import _native
-from ._errors import (
-    BudgetError,
-    BudgetExhaustedError,
-    CounterError,
-    GrantError,
-    InvalidRequestError,
-    KeyPolicyError,
-    SignError,
-    SignetError,
-    StateError,
-    TokenError,
-    UsageError,
-    VerificationError,
-)
+from ._errors import BudgetError as BudgetError
+from ._errors import BudgetExhaustedError as BudgetExhaustedError
+from ._errors import CounterError as CounterError
+from ._errors import GrantError as GrantError
+from ._errors import InvalidRequestError as InvalidRequestError
+from ._errors import KeyPolicyError as KeyPolicyError
+from ._errors import SignError as SignError
+from ._errors import SignetError
+from ._errors import StateError as StateError
+from ._errors import TokenError as TokenError
+from ._errors import UsageError as UsageError
+from ._errors import VerificationError as VerificationError
 from ._native import (
     CORE_VERSION,
     Finding,
@@ -49,34 +68,40 @@ from ._native import (
     self_signed_certificate,
     verify_digest,
 )
+# Names of closed sets (Literal types): in __all__.
 from ._types import (
-    ApprovalReport,
-    BudgetReport,
+    Algorithm,
     BudgetState,
-    CertificateReport,
-    CodeInfo,
-    Crossing,
+    Device,
     Domain,
-    GrantReport,
     GrantStatus,
     KeyType,
-    PolicyReport,
-    PolicyStep,
-    RejectionReport,
-    RequestReport,
+    Product,
     RequestStatus,
     Role,
-    SignedBatch,
-    SignedDigest,
-    AuditReceipt,
-    SignedFile,
     SignerCheck,
-    StatusReport,
     TimeLike,
     UsageLevel,
-    TimestampReport,
-    Verified,
 )
+
+# Report types (TypedDicts): public attributes, not in __all__ (see above).
+from ._types import ApprovalReport as ApprovalReport
+from ._types import AuditReceipt as AuditReceipt
+from ._types import BudgetReport as BudgetReport
+from ._types import CertificateReport as CertificateReport
+from ._types import CodeInfo as CodeInfo
+from ._types import Crossing as Crossing
+from ._types import GrantReport as GrantReport
+from ._types import PolicyReport as PolicyReport
+from ._types import PolicyStep as PolicyStep
+from ._types import RejectionReport as RejectionReport
+from ._types import RequestReport as RequestReport
+from ._types import SignedBatch as SignedBatch
+from ._types import SignedDigest as SignedDigest
+from ._types import SignedFile as SignedFile
+from ._types import StatusReport as StatusReport
+from ._types import TimestampReport as TimestampReport
+from ._types import Verified as Verified
 
 __version__ = CORE_VERSION
 
@@ -84,18 +109,14 @@ Body = Union[str, bytes, Mapping[str, Any]]
 DateLike = Union[_dt.date, str, None]
 
 
-def validate_order(body: Body, product: str = "code_signing", at: DateLike = None) -> Report:
-    """Validate a CertCentral code-signing order body for ``product``
-    (``code_signing`` or ``code_signing_ev``) as of ``at`` (a ``date``, an ISO
-    ``YYYY-MM-DD`` string, or None for today in UTC).
+def validate_order(body: Body, product: Product = "code_signing", at: DateLike = None) -> Report:
+    """Validate a CertCentral code-signing order body for ``product`` as of
+    ``at`` (a ``date``, ``YYYY-MM-DD``, or None: today, UTC).
 
-    ``body`` is the raw request body (``str`` or ``bytes``), checked exactly as
-    sent: duplicate keys, encoding and syntax errors are findings. A ``dict``
-    is serialized with ``json.dumps`` first; a dict cannot hold duplicate
-    keys, so that class of finding cannot occur for it.
-
-    Never raises for a bad body (that is what the report is for); raises
-    :class:`InvalidRequestError` for an unknown ``product`` or a bad ``at``.
+    ``body`` (``str``/``bytes``) is checked exactly as sent, so duplicate keys
+    and syntax errors are findings; a ``dict`` is ``json.dumps``-ed first. A
+    bad body gives findings, never an exception; an unknown ``product`` or bad
+    ``at`` raises :class:`InvalidRequestError`.
     """
     if isinstance(body, Mapping):
         body = _json.dumps(body, ensure_ascii=False, allow_nan=False)
@@ -104,19 +125,11 @@ def validate_order(body: Body, product: str = "code_signing", at: DateLike = Non
 
 @runtime_checkable
 class Token(Protocol):
-    """What Signet needs from a token (an HSM, PKCS#11 module, cloud KMS...),
-    for :func:`self_signed_certificate`.
-
-    Any object with these three methods can be passed where a token is
-    expected. Keys are referred to by integer handle and never leave the
-    token. Before ``sign_digest`` is called, Signet checks the request against
-    ``key_attributes(handle)`` (usage flag, the one permitted algorithm,
-    digest length), so a token need not repeat that check. No lock of
-    Signet's is held while these methods run: they may call into Signet.
-
-    To report a failure with a specific kind, raise :class:`TokenError` with a
-    token code (e.g. ``code="token_hardware"``); any other exception is
-    reported as ``token_other`` with the original as ``__cause__``.
+    """A token for :func:`self_signed_certificate`: any object with these
+    three methods. Keys are integer handles and never leave the token; Signet
+    checks each request against ``key_attributes`` before ``sign_digest``. To
+    fail with a specific kind raise ``TokenError(msg, code="token_hardware")``;
+    any other exception becomes ``token_other`` (kept as ``__cause__``).
     """
 
     def key_attributes(self, handle: int) -> KeyAttributes:
@@ -127,71 +140,48 @@ class Token(Protocol):
         """The key's DER SubjectPublicKeyInfo."""
         ...
 
-    def sign_digest(self, handle: int, algorithm: str, digest: bytes) -> bytes:
-        """Sign a precomputed ``digest`` with ``algorithm`` (e.g. ``ecdsa-sha256``:
-        DER signature; ``ecdsa-sha256-fixed``: r||s; ``rsa-pss-sha256``:
-        salt of the hash's length)."""
+    def sign_digest(self, handle: int, algorithm: Algorithm, digest: bytes) -> bytes:
+        """Sign a precomputed ``digest`` (``ecdsa-*``: DER; ``*-fixed``: r||s;
+        ``rsa-pss-*``: salt of the hash's length)."""
         ...
 
 
 __all__ = [
-    "ApprovalReport",
-    "Body",
-    "BudgetError",
-    "BudgetExhaustedError",
-    "BudgetReport",
-    "BudgetState",
-    "CertificateReport",
-    "check_certificate",
+    # functions
+    "validate_order",
     "check_csr",
     "check_public_key",
-    "CodeInfo",
-    "CORE_VERSION",
-    "CounterError",
-    "Crossing",
-    "DateLike",
-    "Domain",
-    "error_codes",
-    "Finding",
-    "GrantError",
-    "GrantReport",
-    "GrantStatus",
-    "init_state",
-    "InvalidRequestError",
+    "check_certificate",
     "key_info",
-    "KeyAttributes",
-    "KeyInfo",
-    "KeyPolicyError",
-    "KeyType",
-    "open_or_create_state",
     "open_state",
-    "PolicyReport",
-    "PolicyStep",
-    "RejectionReport",
+    "init_state",
+    "open_or_create_state",
+    "error_codes",
+    "verify_digest",
+    "self_signed_certificate",
+    # classes
+    "State",
     "Report",
-    "RequestReport",
+    "Finding",
+    "KeyInfo",
+    "KeyAttributes",
+    "SoftwareToken",
+    "Token",
+    "SignetError",
+    # names and type aliases
+    "Algorithm",
+    "Body",
+    "BudgetState",
+    "DateLike",
+    "Device",
+    "Domain",
+    "GrantStatus",
+    "KeyType",
+    "Product",
     "RequestStatus",
     "Role",
-    "self_signed_certificate",
-    "SignedBatch",
-    "SignedDigest",
-    "AuditReceipt",
-    "SignedFile",
     "SignerCheck",
-    "SignError",
-    "SignetError",
-    "SoftwareToken",
-    "State",
-    "StateError",
-    "StatusReport",
     "TimeLike",
-    "Token",
-    "TokenError",
-    "UsageError",
     "UsageLevel",
-    "validate_order",
-    "VerificationError",
-    "TimestampReport",
-    "Verified",
-    "verify_digest",
+    "CORE_VERSION",
 ]

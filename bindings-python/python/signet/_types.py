@@ -12,6 +12,9 @@ from typing import List, Literal, Optional, TypedDict, Union
 
 __all__ = [
     "KeyType",
+    "Algorithm",
+    "Device",
+    "Product",
     "Role",
     "BudgetState",
     "UsageLevel",
@@ -38,8 +41,31 @@ __all__ = [
     "CodeInfo",
 ]
 
-#: Key types ``init_state`` makes.
+# The closed sets of names are core's canonical spellings (the same on every
+# surface); core also accepts a few documented aliases (``p256``,
+# ``standard-user``...), which type checkers flag on purpose.
+
+#: Key types Signet makes (software token, PKCS#11 generation).
 KeyType = Literal["ecc-p256", "ecc-p384", "rsa-3072", "rsa-4096"]
+#: Signature algorithms (a key permits exactly one).
+Algorithm = Literal[
+    "ecdsa-sha256",
+    "ecdsa-sha384",
+    "ecdsa-sha512",
+    "ecdsa-sha256-fixed",
+    "ecdsa-sha384-fixed",
+    "ecdsa-sha512-fixed",
+    "rsa-pkcs1v15-sha256",
+    "rsa-pkcs1v15-sha384",
+    "rsa-pkcs1v15-sha512",
+    "rsa-pss-sha256",
+    "rsa-pss-sha384",
+    "rsa-pss-sha512",
+]
+#: Key-storage device profiles (``etoken-5110``: either 5110 model).
+Device = Literal["etoken-5110-cc", "etoken-5110-fips", "etoken-5110", "hsm", "keylocker"]
+#: Products that can be ordered.
+Product = Literal["code_signing", "code_signing_ev"]
 #: Account roles (who may buy signatures).
 Role = Literal["administrator", "manager", "standard_user", "limited_user", "finance_manager"]
 #: A budget's state now.
@@ -103,7 +129,7 @@ class StatusReport(TypedDict):
     token: str
     certificate: CertificateReport
     key_type: str
-    algorithm: str
+    algorithm: Algorithm
     signer: str
     grant_required: bool
     budget: BudgetReport
@@ -121,7 +147,7 @@ class SignedDigest(TypedDict):
 
     audit: AuditReceipt
     signature: bytes
-    algorithm: str
+    algorithm: Algorithm
     counter_index: int
     grant: Optional[int]
     remaining: int
@@ -167,7 +193,7 @@ class Verified(TypedDict):
     signature: str
     certificate_fingerprint: str
     subject: str
-    algorithm: str
+    algorithm: Algorithm
     signer_check: SignerCheck
     timestamp: Optional[TimestampReport]
     """The RFC 3161 timestamp, checked over the signature value (the TSA's chain is not judged)."""

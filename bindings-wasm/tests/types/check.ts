@@ -5,6 +5,7 @@ import init, {
   validateOrder,
   checkCsr,
   checkCertificate,
+  checkPublicKey,
   checkSpki,
   type DeviceProfile,
   SignetError,
@@ -33,7 +34,9 @@ const options: ValidateOrderOptions = {};
 validateOrder("{}", options);
 // The same option shapes as the Node package (js/shared.d.ts): an object body, a Date for `at`.
 validateOrder({ certificate: {} }, { at: new Date() });
-checkSpki("x", { at: new Date(), device: "hsm" });
+checkPublicKey("x", { at: new Date(), device: "hsm" });
+// The deprecated earlier name still type-checks.
+checkSpki("x", { device: "hsm" });
 
 try {
   validateOrder("{}", { at: "nope" });
@@ -65,7 +68,7 @@ console.log(notAString, notASeverity, noSuchField);
 const csrReport: Report = checkCsr("-----BEGIN CERTIFICATE REQUEST-----", { device: "hsm", at: "2025-06-01" });
 checkCsr(new Uint8Array([48]), { provisioningMethod: "email" });
 const certReport: Report = checkCertificate(new Uint8Array([48]), { at: "2025-06-01" });
-const spkiReport: Report = checkSpki("-----BEGIN PUBLIC KEY-----", { device: "keylocker" });
+const spkiReport: Report = checkPublicKey("-----BEGIN PUBLIC KEY-----", { device: "keylocker" });
 const device: DeviceProfile = "etoken-5110-fips";
 // @ts-expect-error unknown device profile
 checkCsr("x", { device: "yubikey" });

@@ -176,6 +176,9 @@ pub enum Product {
 }
 
 impl Product {
+    /// Every product. Product names have no aliases.
+    pub const ALL: [Product; 2] = [Product::CodeSigning, Product::CodeSigningEv];
+
     /// The product identifier, `code_signing` or `code_signing_ev`.
     pub const fn as_str(self) -> &'static str {
         match self {

@@ -219,6 +219,12 @@ impl DeviceProfile {
         }
     }
 
+    /// The canonical name ([`name`](Self::name)), as the other named types
+    /// spell it. Device names have no aliases.
+    pub const fn as_str(self) -> &'static str {
+        self.name()
+    }
+
     /// A human description, e.g. `eToken 5110 CC`.
     pub const fn description(self) -> &'static str {
         match self {

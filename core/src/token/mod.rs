@@ -55,6 +55,30 @@ pub enum KeyType {
 }
 
 impl KeyType {
+    /// The key types Signet makes (software token, PKCS#11 generation), in
+    /// the order every surface lists them. Their canonical names are the
+    /// [`Display`](fmt::Display) form: `ecc-p256`, `ecc-p384`, `rsa-3072`,
+    /// `rsa-4096`.
+    pub const STANDARD: [KeyType; 4] = [
+        KeyType::EccP256,
+        KeyType::EccP384,
+        KeyType::Rsa { bits: 3072 },
+        KeyType::Rsa { bits: 4096 },
+    ];
+
+    /// Other spellings [`from_str`](core::str::FromStr::from_str) accepts
+    /// (alias, key type): the `signet` command's earlier `p256`, `p384`,
+    /// `rsa3072`, `rsa4096`, and the curve names `P-256`, `P-384`. Every
+    /// surface answers with the canonical name only.
+    pub const ALIASES: [(&'static str, KeyType); 6] = [
+        ("p256", KeyType::EccP256),
+        ("p384", KeyType::EccP384),
+        ("rsa3072", KeyType::Rsa { bits: 3072 }),
+        ("rsa4096", KeyType::Rsa { bits: 4096 }),
+        ("P-256", KeyType::EccP256),
+        ("P-384", KeyType::EccP384),
+    ];
+
     /// Key size in bits (modulus size for RSA, field size for ECC).
     pub const fn bits(self) -> u16 {
         match self {
@@ -151,8 +175,12 @@ impl std::error::Error for UnknownKeyType {}
 impl core::str::FromStr for KeyType {
     type Err = UnknownKeyType;
 
-    /// Parses the [`Display`](fmt::Display) form (exactly, lower case).
+    /// Parses the canonical [`Display`](fmt::Display) form (exactly, lower
+    /// case) or one of the documented [`KeyType::ALIASES`].
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if let Some((_, t)) = KeyType::ALIASES.iter().find(|(alias, _)| *alias == s) {
+            return Ok(*t);
+        }
         match s {
             "ecc-p256" => Ok(KeyType::EccP256),
             "ecc-p384" => Ok(KeyType::EccP384),
@@ -660,10 +688,21 @@ mod tests {
             "rsa-03072",
             "rsa-99999",
             "RSA-3072",
-            "p256",
+            "P256",
+            "p-256",
             "ecc-p521",
         ] {
             assert_eq!(bad.parse::<KeyType>(), Err(UnknownKeyType), "{bad}");
         }
+        // Aliases parse to the key type, which always prints its canonical name.
+        for (alias, t) in KeyType::ALIASES {
+            assert_eq!(alias.parse::<KeyType>(), Ok(t), "{alias}");
+            assert!(KeyType::STANDARD.contains(&t));
+            assert_ne!(t.to_string(), alias);
+        }
+        assert_eq!(
+            "p256".parse::<KeyType>().map(|t| t.to_string()).as_deref(),
+            Ok("ecc-p256")
+        );
     }
 }

@@ -143,6 +143,19 @@ static void test_policy(void) {
     free(csr);
 
     unsigned char *spki = key_file("p384.spki.der", &len);
+    CHECK_RESULT(signet_public_key_check(spki, len, S("hsm"), after, &r), SIGNET_RESULT_OK);
+    CHECK_RESULT(signet_report_is_valid(r, &valid), SIGNET_RESULT_OK);
+    CHECK(valid);
+    signet_report_free(r);
+    CHECK_RESULT(signet_public_key_check(S("garbage"), NULL, 0, after, &r), SIGNET_RESULT_OK);
+    CHECK_RESULT(signet_report_is_valid(r, &valid), SIGNET_RESULT_OK);
+    CHECK(!valid);
+    signet_report_free(r);
+    CHECK_RESULT(signet_public_key_check(spki, len, S("bogus"), after, &r), SIGNET_RESULT_UNKNOWN_DEVICE_PROFILE);
+    CHECK_RESULT(signet_public_key_check(spki, len, NULL, 0, after, NULL), SIGNET_RESULT_NULL_POINTER);
+    signet_date bad = {0, 1, 1};
+    CHECK_RESULT(signet_public_key_check(spki, len, NULL, 0, bad, &r), SIGNET_RESULT_DATE_OUT_OF_RANGE);
+    /* The deprecated earlier name still links and gives the same answers. */
     CHECK_RESULT(signet_spki_check(spki, len, S("hsm"), after, &r), SIGNET_RESULT_OK);
     CHECK_RESULT(signet_report_is_valid(r, &valid), SIGNET_RESULT_OK);
     CHECK(valid);
@@ -151,10 +164,6 @@ static void test_policy(void) {
     CHECK_RESULT(signet_report_is_valid(r, &valid), SIGNET_RESULT_OK);
     CHECK(!valid);
     signet_report_free(r);
-    CHECK_RESULT(signet_spki_check(spki, len, S("bogus"), after, &r), SIGNET_RESULT_UNKNOWN_DEVICE_PROFILE);
-    CHECK_RESULT(signet_spki_check(spki, len, NULL, 0, after, NULL), SIGNET_RESULT_NULL_POINTER);
-    signet_date bad = {0, 1, 1};
-    CHECK_RESULT(signet_spki_check(spki, len, NULL, 0, bad, &r), SIGNET_RESULT_DATE_OUT_OF_RANGE);
     free(spki);
 
     unsigned char *cert = key_file("p256.cert.pem", &len);
@@ -388,7 +397,7 @@ static void test_tokens(void) {
     CHECK(spki_len == 91);
     CHECK_RESULT(signet_token_public_key(t, h, spki, sizeof spki, NULL), SIGNET_RESULT_NULL_POINTER);
     CHECK_RESULT(signet_token_public_key(t, 999, spki, sizeof spki, &spki_len), SIGNET_RESULT_TOKEN_INVALID_HANDLE);
-    CHECK_RESULT(signet_spki_check(spki, spki_len, S("hsm"), (signet_date){2025, 6, 1}, NULL), SIGNET_RESULT_NULL_POINTER);
+    CHECK_RESULT(signet_public_key_check(spki, spki_len, S("hsm"), (signet_date){2025, 6, 1}, NULL), SIGNET_RESULT_NULL_POINTER);
 
     uint8_t sig[SIGNET_MAX_SIGNATURE_LEN];
     size_t sig_len = 0;

@@ -1,5 +1,5 @@
 /* The shared key vectors through the C API: every check of
-   tests/vectors/keys/index.json runs signet_csr_check, signet_spki_check or
+   tests/vectors/keys/index.json runs signet_csr_check, signet_public_key_check or
    signet_certificate_check on the real file. argv[1]: tests/vectors/keys;
    argv[2]: the expectations derived from index.json (ffi-c/tests/vectors.rs;
    one line per check: file, check, device or "", date, valid, n, then
@@ -81,7 +81,7 @@ int main(int argc, char **argv) {
             res = signet_certificate_check(input, input_len, days_from_civil(y, (unsigned)m, (unsigned)d) * 86400, &r);
             checks[1]++;
         } else if (strcmp(kind, "spki") == 0) {
-            res = signet_spki_check(input, input_len, dev, dev_len, date, &r);
+            res = signet_public_key_check(input, input_len, dev, dev_len, date, &r);
             checks[2]++;
         }
         CHECK_RESULT(res, SIGNET_RESULT_OK);

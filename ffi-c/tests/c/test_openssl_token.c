@@ -73,7 +73,7 @@ int main(void) {
     signet_report *r = NULL;
     bool valid = false;
     signet_date at = {2025, 6, 1};
-    CHECK_RESULT(signet_spki_check(spki, spki_len, (const uint8_t *)"hsm", 3, at, &r), SIGNET_RESULT_OK);
+    CHECK_RESULT(signet_public_key_check(spki, spki_len, (const uint8_t *)"hsm", 3, at, &r), SIGNET_RESULT_OK);
     CHECK_RESULT(signet_report_is_valid(r, &valid), SIGNET_RESULT_OK);
     CHECK(valid);
     signet_report_free(r);
