@@ -157,7 +157,7 @@ pub const SIGN: [&str; 16] = [
 /// Errors of the std host layer (`signet-host`): the state directory, its
 /// records and ledgers, inputs and outputs, and the lookups the surfaces
 /// share. Listed here so that this table stays the one source of codes.
-pub const HOST: [&str; 44] = [
+pub const HOST: [&str; 52] = [
     "state_not_initialised",
     "state_exists",
     "state_incomplete",
@@ -202,6 +202,14 @@ pub const HOST: [&str; 44] = [
     "state_production_user",
     "state_production_clock",
     "cert_key_mismatch",
+    "store_unavailable",
+    "store_conflict",
+    "store_schema_unsupported",
+    "store_url_invalid",
+    "store_user_not_role",
+    "store_clock_fixed",
+    "store_reservation_unknown",
+    "store_permission_denied",
 ];
 
 /// What a code is about: every surface derives its error class from it, so
@@ -1415,6 +1423,55 @@ pub const TABLE: &[Code] = &[
         8114,
         Domain::KeyPolicy,
         "The certificate is not for the state's key.",
+    ),
+    // 8170-8199: the PostgreSQL store.
+    code(
+        "store_unavailable",
+        8170,
+        Domain::State,
+        "The shared store (PostgreSQL) cannot be reached or a transaction failed; nothing is signed.",
+    ),
+    code(
+        "store_conflict",
+        8171,
+        Domain::State,
+        "Another host changed the same record at the same time; nothing was changed, retry.",
+    ),
+    code(
+        "store_schema_unsupported",
+        8172,
+        Domain::State,
+        "The database schema is newer than this Signet, or damaged.",
+    ),
+    code(
+        "store_url_invalid",
+        8173,
+        Domain::InvalidRequest,
+        "The store URL or connection settings do not parse.",
+    ),
+    code(
+        "store_user_not_role",
+        8174,
+        Domain::State,
+        "On a shared store the acting user is the database role only.",
+    ),
+    code(
+        "store_clock_fixed",
+        8175,
+        Domain::State,
+        "A shared store uses the real clock only (no fixed time).",
+    ),
+    code(
+        "store_reservation_unknown",
+        8176,
+        Domain::Budget,
+        "There is no open reservation with this id.",
+    ),
+    code(
+        "store_permission_denied",
+        8177,
+        Domain::State,
+        "The database role may not do this.",
     ),
     code(
         "ffi_null_pointer",
