@@ -56,6 +56,7 @@ fn open_options(a: OpenArgs) -> Res<OpenOptions> {
             None => Clock::System,
         },
         notice: None,
+        store: None,
     })
 }
 
