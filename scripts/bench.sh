@@ -3,8 +3,10 @@
 # ratios, with the command behind each row. A benchmark, not a test: it
 # asserts nothing and takes a few minutes (criterion, callgrind, hyperfine).
 #
-# Usage: scripts/bench.sh [--quick]     (--quick: shorter criterion runs)
-# Env:   BENCH_DIR (scratch, default target/bench)
+# Usage: scripts/bench.sh [--quick] [--pg]   (--quick: shorter criterion runs;
+#        --pg: only the shared-store rows, against the file store)
+# Env:   BENCH_DIR (scratch, default target/bench); BENCH_PROFILE (cargo profile of the
+#        signet binaries, default release; `dev` reuses a debug build, for a quick look)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -14,7 +16,13 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 T=$CARGO_TARGET_DIR
 W=${BENCH_DIR:-$T/bench}
 measure=3
-[ "${1:-}" = "--quick" ] && measure=1
+pg_only=0
+for a in "$@"; do
+    case $a in
+        --quick) measure=1 ;;
+        --pg) pg_only=1 ;;
+    esac
+done
 ensure_apt hyperfine valgrind openssl
 # Node 20+ may come from elsewhere than Debian (its npm package conflicts with such installs).
 command -v npm >/dev/null 2>&1 || ensure_apt nodejs npm
@@ -34,11 +42,72 @@ crit_us() {
 # hyperfine's mean in seconds for command number $2 (0-based) of export $1.
 hf_mean() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][int(sys.argv[2])]['mean'])" "$1" "$2"; }
 
-echo "== build (release)"
-cargo build --release -q -p signet-cli
-cargo build --release -q -p signet-core --features soft-token --example sign_overhead
-cargo build --release -q -p signet-tests --example order_count
-SIGNET=$T/release/signet
+print_table() {
+    echo
+    printf '| comparison | signet | anchor | signet / anchor | command |\n|---|---:|---:|---:|---|\n'
+    for r in "${rows[@]}"; do
+        IFS='|' read -r what ours anchor rat cmd <<<"$r"
+        printf '| %s | %s | %s | %s | `%s` |\n' "$what" "$ours" "$anchor" "$rat" "$cmd"
+    done
+}
+
+prof=${BENCH_PROFILE:-release}
+bin=$T/$([ "$prof" = dev ] && echo debug || echo "$prof")
+echo "== build ($prof)"
+cargo build --profile "$prof" -q -p signet-cli
+cargo build --profile "$prof" -q -p signet-host --example sign_host
+[ "$pg_only" = 1 ] || cargo build --release -q -p signet-core --features soft-token --example sign_overhead
+[ "$pg_only" = 1 ] || cargo build --release -q -p signet-tests --example order_count
+SIGNET=$bin/signet
+
+echo "== shared store (PostgreSQL) vs file store: signatures/s, 1 and 4 hosts, block 1 and 32"
+# Each host is a process (target/release/examples/sign_host) signing digests through the
+# enforced path from 2 threads; 4 hosts share one state directory (file store: its ledger
+# lock) or one database (PostgreSQL: conditional UPDATEs). Every signature is counted and
+# audited before it is released, in both stores.
+ensure_postgresql
+# shellcheck source=lib/pg.sh
+. scripts/lib/pg.sh
+pg_start
+HOSTBIN=$bin/examples/sign_host
+PGN=${BENCH_PG_N:-400}
+# Seconds for $1 hosts to sign PGN signatures together; $2... = sign_host arguments after COUNT
+hosts_secs() {
+    local n=$1 state=$2 url=${3:-} i pids=() start end
+    start=$(date +%s.%N)
+    for i in $(seq 1 "$n"); do
+        "$HOSTBIN" "$state" $((PGN / n)) 2 $url >/dev/null &
+        pids+=($!)
+    done
+    for i in "${pids[@]}"; do wait "$i"; done
+    end=$(date +%s.%N)
+    awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }'
+}
+rate() { awk -v s="$1" -v n="$PGN" 'BEGIN { printf "%.0f", n / s }'; }
+rm -rf "$W/state-file" "$W"/state-pg*
+"$SIGNET" --state "$W/state-file" init --budget 1000000 >/dev/null
+declare -A file_rate
+for n in 1 4; do file_rate[$n]=$(rate "$(hosts_secs "$n" "$W/state-file")"); done
+for k in 1 32; do
+    db=bench_block_$k
+    "$PG_BIN/createdb" -h "$PG_DIR" -U signet "$db"
+    url="postgresql://signet@${PG_DIR//\//%2F}/$db"
+    st=$W/state-pg$k
+    "$SIGNET" --state "$st" init --budget 1 >/dev/null
+    sed -i "s/^kind = \"file\"/kind = \"postgresql\"\nblock = $k/" "$st/signet.toml"
+    "$SIGNET" --state "$st" --store "$url" budget init --cert "$st/signer/cert.der" --signer signet --allotment 1000000 >/dev/null
+    for n in 1 4; do
+        pg=$(rate "$(hosts_secs "$n" "$st" "$url")")
+        row "signatures/s, $n host(s) x 2 threads, PostgreSQL block $k vs file store" "$pg" "${file_rate[$n]}" \
+            "$(ratio "$pg" "${file_rate[$n]}")" "scripts/bench.sh --pg (sign_host STATE $((PGN / n)) 2 [URL], $n at once)"
+    done
+done
+pg_cleanup
+trap - EXIT
+if [ "$pg_only" = 1 ]; then
+    print_table
+    exit 0
+fi
 
 echo "== sign path vs raw token (callgrind, P-256, verify off, 200 signatures)"
 refs() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$T/release/examples/sign_overhead" "$1" 200 2>&1 |
@@ -162,9 +231,4 @@ row "browser: first validateOrder result after navigation start, bench.html, med
 row "browser: checker page ready after navigation start, index.html, median of 5 loads (ms) vs the 250 ms goal" "$pr" "250" "$(ratio "$pr" 250)" \
     "node bindings-wasm/tests/bench.js"
 
-echo
-printf '| comparison | signet | anchor | signet / anchor | command |\n|---|---:|---:|---:|---|\n'
-for r in "${rows[@]}"; do
-    IFS='|' read -r what ours anchor rat cmd <<<"$r"
-    printf '| %s | %s | %s | %s | `%s` |\n' "$what" "$ours" "$anchor" "$rat" "$cmd"
-done
+print_table

@@ -4,8 +4,8 @@
 # clients, WASM in headless Chromium, and a bounded fuzz smoke run. Installs what it needs (idempotent, quick when present).
 #
 # Usage: scripts/test.sh [section...]
-#   sections: rust embedded c python node shared module wasm fuzz   (default: all, in that
-#   order; shared needs what c, python and node build)
+#   sections: rust embedded c python node shared module wasm fuzz postgres   (default: all,
+#   in that order; shared needs what c, python and node build; postgres starts a throwaway server)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -43,9 +43,10 @@ section_node() { step "node: npm install, tsc, node:test"; scripts/node-test.sh;
 section_shared() { step "shared: CLI, Python, Node and C sign against one state and one budget"; scripts/shared-state-test.sh; }
 section_module() { step "module: the PKCS#11 module with pkcs11-tool, OpenSSL, osslsigncode, jarsigner"; scripts/pkcs11-module-test.sh; }
 section_wasm() { step "wasm: build, headless Chromium tests"; scripts/wasm-test.sh; }
+section_postgres() { step "postgres: hosts sharing one budget in a throwaway PostgreSQL"; scripts/pg-test.sh; }
 section_fuzz() { step "fuzz: bounded smoke run of every target"; scripts/fuzz-smoke.sh; }
 
-all=(rust embedded c python node shared module wasm fuzz)
+all=(rust embedded c python node shared module wasm fuzz postgres)
 sections=("$@")
 [ ${#sections[@]} -gt 0 ] || sections=("${all[@]}")
 start=$SECONDS

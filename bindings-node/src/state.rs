@@ -58,6 +58,7 @@ fn open_options(a: &OpenArgs) -> Res<OpenOptions> {
             None => Clock::System,
         },
         notice: None,
+        store: None,
     })
 }
 

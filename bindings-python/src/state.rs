@@ -98,6 +98,7 @@ fn open_options(user: Option<String>, now: Option<&Bound<'_, PyAny>>) -> PyResul
         user,
         clock: args::opt_time(now)?.map_or(Clock::System, Clock::Fixed),
         notice: None,
+        store: None,
     })
 }
 

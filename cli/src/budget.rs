@@ -32,6 +32,20 @@ enum BudgetCommand {
     Assign(AssignArgs),
     /// Count signatures made outside Signet (all or nothing).
     Use(UseArgs),
+    /// Open reservations of the hosts sharing the store (host, pid, time, count).
+    Reservations,
+    /// Settle a reservation a crashed host left: its signatures stay used
+    /// (fail closed) unless --returned says they were never made.
+    Settle(SettleArgs),
+}
+
+#[derive(Debug, Args)]
+struct SettleArgs {
+    /// The reservation's id (`signet budget reservations`).
+    id: u64,
+    /// Give the signatures back to the budget (only when the host certainly made none).
+    #[arg(long)]
+    returned: bool,
 }
 
 /// Which certificate's budget: the state's signing certificate by default.
@@ -160,6 +174,48 @@ fn time(arg: Option<&String>) -> signet_host::Result<Option<signet_core::time::U
 pub fn run(args: BudgetArgs, g: &Global) -> Run {
     let state = g.open()?;
     let report = match args.command {
+        BudgetCommand::Reservations => {
+            let list = state.budget_reservations()?;
+            answer(
+                g.json,
+                serde_json::json!({ "reservations": to_value(&list) }),
+                || {
+                    let mut text = String::from("id\thost\tpid\tstarted\theld\tfor\n");
+                    for r in &list {
+                        let what = match (&r.fingerprint, r.grant) {
+                            (Some(fp), _) => format!("budget {fp}"),
+                            (None, Some(g)) => format!("grant {g}"),
+                            (None, None) => "?".into(),
+                        };
+                        text.push_str(&format!(
+                            "{}\t{}\t{}\t{}\t{}\t{what}\n",
+                            r.id,
+                            r.host,
+                            r.pid,
+                            signet_host::clock::format_rfc3339(signet_core::time::UnixTime(r.started_at)),
+                            r.held
+                        ));
+                    }
+                    text
+                },
+            );
+            return Ok(Outcome::Ok);
+        }
+        BudgetCommand::Settle(a) => {
+            let r = state.budget_settle(a.id, a.returned)?;
+            let how = if a.returned { "returned" } else { "used" };
+            answer(
+                g.json,
+                serde_json::json!({ "settled": to_value(&r), "as": how }),
+                || {
+                    format!(
+                        "reservation {} of {} pid {}: {} settled as {how}\n",
+                        r.id, r.host, r.pid, r.held
+                    )
+                },
+            );
+            return Ok(Outcome::Ok);
+        }
         BudgetCommand::Init(a) => state.budget_init(
             &cert_der(&a.cert)?,
             &BudgetInit {

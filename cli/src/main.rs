@@ -16,6 +16,7 @@ mod keycheck;
 mod names;
 mod output;
 mod sign;
+mod store;
 mod validate;
 
 /// Signet: policy engine and enforced sign primitive for code-signing keys.
@@ -45,6 +46,17 @@ pub struct Global {
     /// One JSON object on stdout, also for errors.
     #[arg(long, global = true)]
     pub json: bool,
+    /// A shared store instead of the state's own: a PostgreSQL URL or
+    /// key=value string (libpq conventions; the password from PGPASSWORD or
+    /// ~/.pgpass). Default: $SIGNET_STORE, else what signet.toml names.
+    #[arg(
+        long,
+        value_name = "URL",
+        global = true,
+        env = "SIGNET_STORE",
+        hide_env_values = true
+    )]
+    pub store: Option<String>,
 }
 
 impl Global {
@@ -66,6 +78,7 @@ impl Global {
             user: self.user.clone(),
             clock,
             notice: Some(notice),
+            store: self.store.clone().filter(|s| !s.is_empty()),
         })
     }
 
@@ -91,6 +104,9 @@ enum Command {
     Grant(grant::GrantArgs),
     /// The hash-chained audit log: show, verify, head.
     Audit(audit::AuditArgs),
+    /// The shared store (PostgreSQL): apply its schema.
+    #[command(subcommand)]
+    Store(store::StoreCommand),
     /// Sign files: FILE.p7s (detached CMS) for each, counted against the budget.
     Sign(sign::SignArgs),
     /// Verify FILE against FILE.p7s, and that the state's certificate signed it.
@@ -122,6 +138,7 @@ fn main() -> ExitCode {
         Command::Budget(args) => budget::run(args, g),
         Command::Grant(args) => grant::run(args, g),
         Command::Audit(args) => audit::run(args, g),
+        Command::Store(command) => store::run(command, g),
         Command::Sign(args) => sign::run_sign(args, g),
         Command::Verify(args) => sign::run_verify(args, g),
         Command::Status => sign::run_status(g),

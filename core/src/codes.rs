@@ -157,7 +157,7 @@ pub const SIGN: [&str; 16] = [
 /// Errors of the std host layer (`signet-host`): the state directory, its
 /// records and ledgers, inputs and outputs, and the lookups the surfaces
 /// share. Listed here so that this table stays the one source of codes.
-pub const HOST: [&str; 48] = [
+pub const HOST: [&str; 56] = [
     "state_not_initialised",
     "state_exists",
     "state_incomplete",
@@ -206,6 +206,14 @@ pub const HOST: [&str; 48] = [
     "cert_key_mismatch",
     "timestamp_failed",
     "timestamp_url_invalid",
+    "store_unavailable",
+    "store_conflict",
+    "store_schema_unsupported",
+    "store_url_invalid",
+    "store_user_not_role",
+    "store_clock_fixed",
+    "store_reservation_unknown",
+    "store_permission_denied",
 ];
 
 /// Errors of the PKCS#11 module (`signet-pkcs11`): what it writes to its log
@@ -1533,6 +1541,55 @@ pub const TABLE: &[Code] = &[
         8162,
         Domain::InvalidRequest,
         "A timestamp authority URL is not an http:// URL.",
+    ),
+    // 8170-8199: the PostgreSQL store.
+    code(
+        "store_unavailable",
+        8170,
+        Domain::State,
+        "The shared store (PostgreSQL) cannot be reached or a transaction failed; nothing is signed.",
+    ),
+    code(
+        "store_conflict",
+        8171,
+        Domain::State,
+        "Another host changed the same record at the same time; nothing was changed, retry.",
+    ),
+    code(
+        "store_schema_unsupported",
+        8172,
+        Domain::State,
+        "The database schema is newer than this Signet, or damaged.",
+    ),
+    code(
+        "store_url_invalid",
+        8173,
+        Domain::InvalidRequest,
+        "The store URL or connection settings do not parse.",
+    ),
+    code(
+        "store_user_not_role",
+        8174,
+        Domain::State,
+        "On a shared store the acting user is the database role only.",
+    ),
+    code(
+        "store_clock_fixed",
+        8175,
+        Domain::State,
+        "A shared store uses the real clock only (no fixed time).",
+    ),
+    code(
+        "store_reservation_unknown",
+        8176,
+        Domain::Budget,
+        "There is no open reservation with this id.",
+    ),
+    code(
+        "store_permission_denied",
+        8177,
+        Domain::State,
+        "The database role may not do this.",
     ),
     code(
         "ffi_null_pointer",

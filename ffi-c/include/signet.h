@@ -452,6 +452,22 @@ enum signet_result_value {
   SIGNET_RESULT_TIMESTAMP_FAILED = 8161,
   /** A timestamp authority URL is not an http:// URL. (`timestamp_url_invalid`) */
   SIGNET_RESULT_TIMESTAMP_URL_INVALID = 8162,
+  /** The shared store (PostgreSQL) cannot be reached or a transaction failed; nothing is signed. (`store_unavailable`) */
+  SIGNET_RESULT_STORE_UNAVAILABLE = 8170,
+  /** Another host changed the same record at the same time; nothing was changed, retry. (`store_conflict`) */
+  SIGNET_RESULT_STORE_CONFLICT = 8171,
+  /** The database schema is newer than this Signet, or damaged. (`store_schema_unsupported`) */
+  SIGNET_RESULT_STORE_SCHEMA_UNSUPPORTED = 8172,
+  /** The store URL or connection settings do not parse. (`store_url_invalid`) */
+  SIGNET_RESULT_STORE_URL_INVALID = 8173,
+  /** On a shared store the acting user is the database role only. (`store_user_not_role`) */
+  SIGNET_RESULT_STORE_USER_NOT_ROLE = 8174,
+  /** A shared store uses the real clock only (no fixed time). (`store_clock_fixed`) */
+  SIGNET_RESULT_STORE_CLOCK_FIXED = 8175,
+  /** There is no open reservation with this id. (`store_reservation_unknown`) */
+  SIGNET_RESULT_STORE_RESERVATION_UNKNOWN = 8176,
+  /** The database role may not do this. (`store_permission_denied`) */
+  SIGNET_RESULT_STORE_PERMISSION_DENIED = 8177,
   /** A required pointer argument is NULL. (`ffi_null_pointer`) */
   SIGNET_RESULT_NULL_POINTER = 9001,
   /** A text argument is not UTF-8. (`ffi_invalid_utf8`) */

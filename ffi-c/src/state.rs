@@ -200,6 +200,7 @@ unsafe fn open_options(options: *const signet_state_options) -> OpenOptions {
             user: o.user.clone(),
             clock: o.clock,
             notice: None,
+            store: None,
         },
         None => OpenOptions::default(),
     }

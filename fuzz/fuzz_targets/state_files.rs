@@ -30,6 +30,7 @@ fn options(user: &str) -> OpenOptions {
         user: Some(user.to_string()),
         clock: Clock::Fixed(UnixTime(T0 + 60)),
         notice: None,
+        store: None,
     }
 }
 

@@ -267,3 +267,46 @@ impl State {
         Ok(out)
     }
 }
+
+impl State {
+    /// Open reservations of the hosts sharing this state's store (none for a
+    /// file store).
+    ///
+    /// # Errors
+    /// `store_unavailable`.
+    pub fn budget_reservations(&self) -> Result<Vec<crate::store::OpenReservation>> {
+        self.store.reservations()
+    }
+
+    /// Settles a reservation a crashed host left open. Its signatures stay
+    /// counted as used (they may have been made: fail closed) unless the
+    /// operator says they were `returned`. Audited.
+    ///
+    /// # Errors
+    /// `store_reservation_unknown`, `store_unavailable`.
+    pub fn budget_settle(&self, id: u64, returned: bool) -> Result<crate::store::OpenReservation> {
+        let event = Event {
+            action: "budget_settle",
+            detail: Some(format!(
+                "reservation {id} settled as {}",
+                if returned { "returned" } else { "used" }
+            )),
+            ..Event::default()
+        };
+        self.logged(
+            event,
+            |r: &crate::store::OpenReservation, e| {
+                e.certificate.clone_from(&r.fingerprint);
+                e.grant = r.grant;
+                e.detail = Some(format!(
+                    "reservation {id} of {} pid {} ({} held) settled as {}",
+                    r.host,
+                    r.pid,
+                    r.held,
+                    if returned { "returned" } else { "used" }
+                ));
+            },
+            || self.store.settle_reservation(id, returned),
+        )
+    }
+}

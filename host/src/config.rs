@@ -19,10 +19,16 @@
 //!
 //! [store]
 //! kind = "file"              # budgets, grants and ledgers under this directory
+//! # or, shared by several hosts (see `store::postgres`):
+//! # kind = "postgresql"
+//! # url = "postgresql://signet@db.example/signet"
 //!
 //! [timestamp]                # optional: RFC 3161 timestamps on every signed file
 //! urls = ["http://timestamp.digicert.com"]   # tried in order; http:// only
 //! ```
+//! The shared store may also be written as one top-level line above the
+//! first table, `store = "postgresql://..."`. A URL here should hold no
+//! password (use `PGPASSWORD` or `~/.pgpass`, the libpq way).
 //! Unknown keys are refused, so a typo never silently means the default.
 //! A PKCS#11 URI here never holds `pin-value` (the PIN comes from
 //! `$SIGNET_PKCS11_PIN`, or from a file the URI names with `pin-source`), and
@@ -52,7 +58,7 @@ pub struct Config {
     #[serde(default)]
     pub token: TokenConfig,
     /// Where budgets, grants and ledgers live.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "store_setting")]
     pub store: StoreConfig,
     /// RFC 3161 timestamp authorities.
     #[serde(default, skip_serializing_if = "TimestampConfig::is_empty")]
@@ -106,17 +112,73 @@ impl Default for TokenConfig {
 }
 
 /// `[store]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StoreConfig {
-    /// `file`: records and ledgers in the state directory.
+    /// `file`: records and ledgers in the state directory; `postgresql`:
+    /// in the database `url` names (or the `PG*` variables, when absent).
     pub kind: String,
+    /// The PostgreSQL connection URL or `key=value` string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Signatures a host reserves per round trip to a shared store (default
+    /// 1). What it has not used goes back when it closes cleanly; a crash
+    /// leaves the block counted as used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<u32>,
+}
+
+impl core::fmt::Debug for StoreConfig {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // The URL may hold a password.
+        f.debug_struct("StoreConfig")
+            .field("kind", &self.kind)
+            .field("url", &self.url.as_ref().map(|_| "<set>"))
+            .field("block", &self.block)
+            .finish()
+    }
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        StoreConfig { kind: "file".into() }
+        StoreConfig {
+            kind: "file".into(),
+            url: None,
+            block: None,
+        }
     }
+}
+
+impl StoreConfig {
+    /// The shared store's connection setting, when the store is PostgreSQL
+    /// (`""` when only the `PG*` variables name it).
+    pub fn postgres(&self) -> Option<String> {
+        (self.kind == "postgresql").then(|| self.url.clone().unwrap_or_default())
+    }
+}
+
+/// `[store]` as a table, or `store = "postgresql://..."`.
+fn store_setting<'de, D: serde::Deserializer<'de>>(d: D) -> core::result::Result<StoreConfig, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Setting {
+        Url(String),
+        Table(StoreConfig),
+    }
+    Ok(match Setting::deserialize(d)? {
+        // A string that is not a URL is kept out of messages (it may hold a password).
+        Setting::Url(url) if crate::store::postgres::is_postgres_url(&url) => StoreConfig {
+            kind: "postgresql".into(),
+            url: Some(url),
+            block: None,
+        },
+        Setting::Url(_) => StoreConfig {
+            kind: "a string that is not a postgresql:// URL".into(),
+            url: None,
+            block: None,
+        },
+        Setting::Table(table) => table,
+    })
 }
 
 impl Config {
@@ -246,14 +308,29 @@ impl Config {
                 ));
             }
         }
-        if config.store.kind != "file" {
-            return Err(Error::failed(
-                "state_config_invalid",
-                format!(
-                    "signet.toml: store kind {:?} is not supported (expected \"file\")",
-                    config.store.kind
-                ),
-            ));
+        match (config.store.kind.as_str(), &config.store.url, config.store.block) {
+            ("file", None, None) | ("postgresql", _, None) => {}
+            ("postgresql", _, Some(k)) if k >= 1 => {}
+            ("postgresql", _, Some(_)) => {
+                return Err(Error::failed(
+                    "state_config_invalid",
+                    "signet.toml: [store] block is at least 1",
+                ));
+            }
+            ("file", _, _) => {
+                return Err(Error::failed(
+                    "state_config_invalid",
+                    "signet.toml: a file store has no url or block (it reserves per batch)",
+                ));
+            }
+            (other, _, _) => {
+                return Err(Error::failed(
+                    "state_config_invalid",
+                    format!(
+                        "signet.toml: store {other:?} is not supported (expected \"file\", \"postgresql\" or a postgresql:// URL)"
+                    ),
+                ));
+            }
         }
         crate::timestamp::check_urls(&config.timestamp.urls).map_err(|e| {
             Error::failed(
@@ -331,6 +408,34 @@ mod tests {
         assert_eq!(Config::parse(&https).unwrap_err().code(), "state_config_invalid");
         let typo = tsa.replace("urls", "url");
         assert_eq!(Config::parse(&typo).unwrap_err().code(), "state_config_invalid");
+    }
+
+    #[test]
+    fn shared_store_settings() {
+        let text = Config::development(KeyType::EccP256).to_toml();
+        let line = format!(
+            "store = \"postgresql://signet@db/signet\"\n{}",
+            text.replace("[store]\nkind = \"file\"\n", "")
+        );
+        let c = Config::parse(&line).unwrap();
+        assert_eq!(
+            c.store.postgres().as_deref(),
+            Some("postgresql://signet@db/signet")
+        );
+        assert!(!format!("{c:?}").contains("db/signet"));
+        let table = text.replace("kind = \"file\"", "kind = \"postgresql\"\nurl = \"host=/run/pg\"");
+        assert_eq!(
+            Config::parse(&table).unwrap().store.postgres().as_deref(),
+            Some("host=/run/pg")
+        );
+        let bad = format!(
+            "store = \"mysql://u:secret@h\"\n{}",
+            text.replace("[store]\nkind = \"file\"\n", "")
+        );
+        let e = Config::parse(&bad).unwrap_err();
+        assert_eq!(e.code(), "state_config_invalid");
+        assert!(!e.message().contains("secret"));
+        assert_eq!(Config::development(KeyType::EccP256).store.postgres(), None);
     }
 
     #[test]

@@ -25,7 +25,7 @@ use crate::key::{self, Backend};
 use crate::layout::Layout;
 use crate::pkcs11::{PinSpec, Pkcs11Token, Pkcs11Uri};
 use crate::report::{CertificateReport, EvidenceReport, ImportReport, KeyReport, Status};
-use crate::store::{BudgetRecord, FileStore, LedgerBinding, Store};
+use crate::store::{BudgetRecord, FileStore, LedgerBinding, PgStore, Store};
 
 /// How a state is opened: who acts, which clock, what to tell while waiting.
 #[derive(Clone, Default)]
@@ -36,6 +36,9 @@ pub struct OpenOptions {
     pub clock: Clock,
     /// Told what a lock waits for, after about a second.
     pub notice: Option<WaitNotice>,
+    /// The shared store to use instead of the one `signet.toml` names: a
+    /// PostgreSQL URL or `key=value` string (`--store`, `$SIGNET_STORE`).
+    pub store: Option<String>,
 }
 
 impl core::fmt::Debug for OpenOptions {
@@ -43,6 +46,8 @@ impl core::fmt::Debug for OpenOptions {
         f.debug_struct("OpenOptions")
             .field("user", &self.user)
             .field("clock", &self.clock)
+            // The URL may hold a password.
+            .field("store", &self.store.as_ref().map(|_| "<set>"))
             .finish_non_exhaustive()
     }
 }
@@ -166,6 +171,8 @@ pub struct State {
     /// The PIN source a PKCS#11 state was opened with, when the caller gave
     /// one (reused when the state reopens itself).
     pub(crate) pin: Option<PinSpec>,
+    /// The store setting the state was opened with (reused when it reopens).
+    pub(crate) store_setting: Option<String>,
 }
 
 impl core::fmt::Debug for State {
@@ -331,21 +338,34 @@ impl State {
             },
             attributes: token.key_attributes(handle)?,
         };
-        if !layout.audit_log().exists() {
-            return Err(incomplete("the audit log (audit/log.jsonl) is missing", dir));
-        }
-        let store: Box<dyn Store> = Box::new(FileStore::new(layout.clone(), options.notice.clone()));
-        match store.read_budget(&fingerprint) {
-            Ok(_) => {}
-            Err(e) if e.code() == "budget_not_found" => {
-                return Err(incomplete(
-                    "the signing certificate's budget record is missing",
-                    dir,
-                ));
+        let shared = options.store.clone().or_else(|| config.store.postgres());
+        let (store, user): (Box<dyn Store>, UserId) = match shared {
+            Some(setting) => {
+                let store = PgStore::connect(&setting, config.store.block.unwrap_or(1))?;
+                let user = shared_user(&options, store.role())?;
+                // A budget missing from the database is not damage here: it is
+                // created there by `budget init`, and signing without it is
+                // refused (`budget_not_found`), never counted from zero.
+                (Box::new(store), user)
             }
-            Err(e) => return Err(e),
-        }
-        let user = crate::user::acting_user(options.user.as_deref())?;
+            None => {
+                if !layout.audit_log().exists() {
+                    return Err(incomplete("the audit log (audit/log.jsonl) is missing", dir));
+                }
+                let store: Box<dyn Store> = Box::new(FileStore::new(layout.clone(), options.notice.clone()));
+                match store.read_budget(&fingerprint) {
+                    Ok(_) => {}
+                    Err(e) if e.code() == "budget_not_found" => {
+                        return Err(incomplete(
+                            "the signing certificate's budget record is missing",
+                            dir,
+                        ));
+                    }
+                    Err(e) => return Err(e),
+                }
+                (store, crate::user::acting_user(options.user.as_deref())?)
+            }
+        };
         Ok(State {
             layout,
             config,
@@ -359,6 +379,7 @@ impl State {
             clock: options.clock,
             notice: options.notice,
             pin,
+            store_setting: options.store,
         })
     }
 
@@ -842,6 +863,7 @@ impl State {
             user: Some(self.user.to_string()),
             clock: self.clock,
             notice: self.notice.clone(),
+            store: self.store_setting.clone(),
         };
         let dir = self.layout.root().to_path_buf();
         let State { key, pin, .. } = self;
@@ -1071,6 +1093,29 @@ fn production_checks(options: &OpenOptions) -> Result<()> {
     Ok(())
 }
 
+/// The rules of a shared store: the acting user is the database role (the
+/// database enforces what it may do), and the clock is the system's, so that
+/// every host's records and signatures are dated alike.
+fn shared_user(options: &OpenOptions, role: &str) -> Result<UserId> {
+    if let Some(name) = &options.user
+        && name != role
+    {
+        return Err(Error::refused(
+            "store_user_not_role",
+            format!("on a shared store the acting user is the database role ({role}), not {name:?}"),
+        )
+        .with_hint("drop --user, or connect as that role"));
+    }
+    if matches!(options.clock, Clock::Fixed(_)) {
+        return Err(Error::refused(
+            "store_clock_fixed",
+            "a shared store uses the system clock; a fixed time (--now) would date records out of order",
+        )
+        .with_hint("drop --now"));
+    }
+    crate::user::user_id(role)
+}
+
 /// A budget record for a new certificate budget (its ledger binding is
 /// filled in by the store).
 pub(crate) fn new_budget_record(
@@ -1113,6 +1158,7 @@ mod tests {
                 user: Some("alice".into()),
                 clock: Clock::Fixed(signet_core::time::UnixTime(1_780_000_000)),
                 notice: None,
+                store: None,
             };
             let init = InitOptions {
                 key_type,

@@ -64,6 +64,7 @@ fn dev_options() -> OpenOptions {
         user: Some("alice".into()),
         clock: Clock::Fixed(UnixTime(1_780_000_000)),
         notice: None,
+        store: None,
     }
 }
 

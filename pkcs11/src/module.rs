@@ -191,6 +191,7 @@ impl Module {
             user: config.user.clone(),
             clock,
             notice: None,
+            store: None,
         };
         let state = State::open(&dir, options)
             .map_err(|e| fail(e.code(), format!("{}: {}", dir.display(), e.message())))?;

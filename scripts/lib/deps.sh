@@ -66,3 +66,9 @@ lock_version() {
     fi
     printf '%s\n' "$versions"
 }
+
+# ensure_postgresql: the PostgreSQL server (initdb, pg_ctl) and client, for the shared-store
+# tests and benchmarks (Debian's `postgresql` also creates the `postgres` user the server runs as).
+ensure_postgresql() {
+    ensure_apt postgresql postgresql-client openssl
+}

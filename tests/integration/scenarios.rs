@@ -30,6 +30,7 @@ impl Run {
                 user: Some(user.to_string()),
                 clock: Clock::Fixed(UnixTime(self.now)),
                 notice: None,
+                store: None,
             },
         )
     }
@@ -182,6 +183,7 @@ fn every_scenario_vector() {
             user: Some(signer.clone()),
             clock: Clock::Fixed(UnixTime(run.now)),
             notice: None,
+            store: None,
         };
         State::init(&run.state_dir, options, &init).unwrap();
         for (i, step) in v["steps"].as_array().unwrap().iter().enumerate() {

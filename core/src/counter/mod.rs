@@ -511,6 +511,77 @@ impl Tracker {
     }
 }
 
+/// The reservations a store implemented outside this crate has handed out
+/// (a database ledger in the host): [`Reservation`] cannot be built outside
+/// this module, so that a reservation is only ever one a store issued; this
+/// book issues them for such a store and checks them when they are settled.
+/// The store itself keeps the counts and does the durable writes.
+#[derive(Debug)]
+pub struct ReservationBook {
+    instance: u32,
+    outstanding: heapless::Vec<u64, MAX_OUTSTANDING>,
+}
+
+impl ReservationBook {
+    /// An empty book with its own instance number.
+    pub fn new() -> Self {
+        ReservationBook {
+            instance: next_instance(),
+            outstanding: heapless::Vec::new(),
+        }
+    }
+
+    /// Issues the reservation of signature `index`, `used_after` counted as
+    /// used with it. Call only once the reservation is durable.
+    ///
+    /// # Errors
+    /// [`CounterError::TooManyOutstanding`].
+    pub fn issue(&mut self, index: u64, used_after: u64) -> Result<Reservation, CounterError> {
+        self.outstanding
+            .push(index)
+            .map_err(|_| CounterError::TooManyOutstanding { max: MAX_OUTSTANDING })?;
+        Ok(Reservation {
+            instance: self.instance,
+            index,
+            used: used_after,
+        })
+    }
+
+    /// Takes a reservation back (to commit or abort it); returns its index.
+    /// It is gone from the book even if the store's write then fails, so
+    /// that it stays counted as used (fail closed).
+    ///
+    /// # Errors
+    /// [`CounterError::ForeignReservation`], [`CounterError::UnknownReservation`].
+    pub fn settle(&mut self, reservation: Reservation) -> Result<u64, CounterError> {
+        if reservation.instance != self.instance {
+            return Err(CounterError::ForeignReservation {
+                index: reservation.index,
+            });
+        }
+        let position = self
+            .outstanding
+            .iter()
+            .position(|&i| i == reservation.index)
+            .ok_or(CounterError::UnknownReservation {
+                index: reservation.index,
+            })?;
+        self.outstanding.swap_remove(position);
+        Ok(reservation.index)
+    }
+
+    /// Reservations issued and not settled.
+    pub fn outstanding(&self) -> usize {
+        self.outstanding.len()
+    }
+}
+
+impl Default for ReservationBook {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// A counter kept in memory only: for tests, and for devices that persist it
 /// by other means. A "crash" is modelled by [`MemoryCounterStore::crash`].
 #[derive(Debug)]
@@ -579,6 +650,33 @@ impl CounterStore for MemoryCounterStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn book_issues_and_settles_only_its_own_reservations() {
+        let mut a = ReservationBook::new();
+        let mut b = ReservationBook::new();
+        let r = a.issue(7, 3).unwrap();
+        assert_eq!((r.index(), r.used_after()), (7, 3));
+        let foreign = b.issue(7, 3).unwrap();
+        assert_eq!(
+            a.settle(foreign),
+            Err(CounterError::ForeignReservation { index: 7 })
+        );
+        assert_eq!(a.settle(r), Ok(7));
+        assert_eq!(a.outstanding(), 0);
+        let held: std::vec::Vec<Reservation> = (0u64..)
+            .take(MAX_OUTSTANDING)
+            .map(|i| a.issue(i, i).unwrap())
+            .collect();
+        assert_eq!(
+            a.issue(99, 99).unwrap_err(),
+            CounterError::TooManyOutstanding { max: MAX_OUTSTANDING }
+        );
+        for r in held {
+            a.settle(r).unwrap();
+        }
+        assert_eq!(a.outstanding(), 0);
+    }
 
     #[test]
     fn reserve_commit_abort_and_limit() {

@@ -15,9 +15,11 @@ use signet_core::counter::{CounterStore, Usage};
 use crate::error::Result;
 
 mod file;
+pub mod postgres;
 pub mod record;
 
 pub use file::FileStore;
+pub use postgres::PgStore;
 pub use record::{
     BudgetRecord, EventRecord, GrantRecord, LedgerBinding, PolicyRecord, PurchaseRecord, RequestRecord,
     StepRecord,
@@ -58,6 +60,26 @@ pub trait OpenLedger<R> {
 pub type OpenBudget<'s> = Box<dyn OpenLedger<BudgetRecord> + Send + 's>;
 /// A grant opened to count an operation.
 pub type OpenGrant<'s> = Box<dyn OpenLedger<GrantRecord> + Send + 's>;
+
+/// A reservation a host holds in a shared store (a crashed host's stays
+/// until an operator settles it).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OpenReservation {
+    /// Its id (for `settle`).
+    pub id: u64,
+    /// The host that made it.
+    pub host: String,
+    /// Its process id there.
+    pub pid: u64,
+    /// When (UNIX seconds).
+    pub started_at: i64,
+    /// Signatures (or grant operations) reserved and not settled: counted as used.
+    pub held: u64,
+    /// The budget's certificate, when it is a budget's.
+    pub fingerprint: Option<String>,
+    /// The grant, when it is a grant's.
+    pub grant: Option<u64>,
+}
 
 /// Held while requests, policies and grants change; released on drop.
 pub type GrantsLock = Box<dyn Send>;
@@ -174,6 +196,31 @@ pub trait Store: Send + Sync {
     /// # Errors
     /// `state_io`.
     fn create_audit(&self) -> Result<()>;
+    /// The database role every action is taken as, on a shared store (the
+    /// acting user is then that role); `None` for a store of one host.
+    fn shared_role(&self) -> Option<&str> {
+        None
+    }
+    /// Open reservations of hosts (a shared store; none in a file store,
+    /// where a crashed process's reservation is reported as lost).
+    ///
+    /// # Errors
+    /// `store_unavailable`.
+    fn reservations(&self) -> Result<Vec<OpenReservation>> {
+        Ok(Vec::new())
+    }
+    /// Settles an open reservation: its signatures stay used, or with
+    /// `returned` go back.
+    ///
+    /// # Errors
+    /// `store_reservation_unknown`, `store_unavailable`.
+    fn settle_reservation(&self, id: u64, returned: bool) -> Result<OpenReservation> {
+        let _ = returned;
+        Err(crate::Error::refused(
+            "store_reservation_unknown",
+            format!("there is no open reservation {id}: this state's store is not shared"),
+        ))
+    }
     /// The whole audit log, as its lines.
     ///
     /// # Errors
