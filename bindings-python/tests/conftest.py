@@ -5,7 +5,10 @@ binding's own mapping)."""
 
 from __future__ import annotations
 
+import os
 import pathlib
+import shutil
+import subprocess
 
 import pytest
 
@@ -73,3 +76,33 @@ def state_dir(tmp_path):
 def state(state_dir):
     """A development state: P-256, 10 signatures for alice, clock fixed at NOW."""
     return signet.init_state(state_dir, budget=10, user="alice", now=NOW)
+
+
+# Every SoftHSM2 token the suite uses, made once before the PKCS#11 module
+# is first loaded: a process keeps a module it initialised (signet-host's
+# module cache), and SoftHSM2 reads its token directory once.
+SOFTHSM_TOKENS = ("signing", "py-p256", "py-rsa", "py-badpin")
+SOFTHSM_MODULE = pathlib.Path(os.environ.get("SIGNET_TEST_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so"))
+
+
+@pytest.fixture(scope="session")
+def softhsm(tmp_path_factory):
+    """A throwaway SoftHSM2 token directory with every token of the suite
+    (PIN 1234); `SOFTHSM2_CONF` names it for the whole session."""
+    assert SOFTHSM_MODULE.exists() and shutil.which("softhsm2-util"), "SoftHSM2 is required (scripts/lib/deps.sh)"
+    base = tmp_path_factory.mktemp("softhsm")
+    (base / "tokens").mkdir()
+    conf = base / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {base / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n")
+    previous = os.environ.get("SOFTHSM2_CONF")
+    os.environ["SOFTHSM2_CONF"] = str(conf)
+    for label in SOFTHSM_TOKENS:
+        subprocess.run(
+            ["softhsm2-util", "--init-token", "--free", "--label", label, "--pin", "1234", "--so-pin", "5678"],
+            check=True, capture_output=True,
+        )
+    yield SOFTHSM_MODULE
+    if previous is None:
+        os.environ.pop("SOFTHSM2_CONF", None)
+    else:
+        os.environ["SOFTHSM2_CONF"] = previous

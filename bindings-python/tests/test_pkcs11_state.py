@@ -7,46 +7,25 @@ PKCS#11 work; the binding only passes the URI and the PIN through."""
 from __future__ import annotations
 
 import os
-import pathlib
-import shutil
 import subprocess
 
 import pytest
 
 import signet
+import conftest
 from conftest import raises
 
-MODULE = os.environ.get("SIGNET_TEST_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
 PIN = "1234"
-# Every token this module uses is made before the PKCS#11 module is first
-# loaded in this process: a module reads its token store once.
-TOKENS = ("py-p256", "py-rsa", "py-badpin")
 
 
-@pytest.fixture(scope="module")
-def tokens(tmp_path_factory):
-    assert shutil.which("softhsm2-util"), "softhsm2-util is required (scripts/python-test.sh installs it)"
-    assert pathlib.Path(MODULE).exists(), f"no PKCS#11 module at {MODULE}"
-    base = tmp_path_factory.mktemp("softhsm")
-    (base / "tokens").mkdir()
-    conf = base / "softhsm2.conf"
-    conf.write_text(f"directories.tokendir = {base / 'tokens'}\nobjectstore.backend = file\n")
-    previous = os.environ.get("SOFTHSM2_CONF")
-    os.environ["SOFTHSM2_CONF"] = str(conf)
-    for label in TOKENS:
-        subprocess.run(
-            ["softhsm2-util", "--init-token", "--free", "--label", label, "--pin", PIN, "--so-pin", "5678"],
-            check=True, capture_output=True,
-        )
-    yield base
-    if previous is None:
-        os.environ.pop("SOFTHSM2_CONF", None)
-    else:
-        os.environ["SOFTHSM2_CONF"] = previous
+@pytest.fixture
+def tokens(softhsm):
+    """The suite's SoftHSM2 tokens (conftest.softhsm): py-p256, py-rsa, py-badpin."""
+    return softhsm
 
 
 def uri(token: str, pin: str | None = None) -> str:
-    query = f"module-path={MODULE}" + (f"&pin-value={pin}" if pin else "")
+    query = f"module-path={conftest.SOFTHSM_MODULE}" + (f"&pin-value={pin}" if pin else "")
     return f"pkcs11:token={token};object=signing;type=private?{query}"
 
 

@@ -8,32 +8,14 @@ What the README says the reader already has is made here first: `request.csr` by
 from __future__ import annotations
 
 import os
-import pathlib
 import re
 import shlex
-import shutil
 import subprocess
 
 from conftest import ROOT
 
 README = ROOT / "bindings-python" / "README.md"
-SOFTHSM_MODULE = pathlib.Path("/usr/lib/softhsm/libsofthsm2.so")
-
-
-def softhsm_token(tmp_path: pathlib.Path, monkeypatch) -> None:
-    assert SOFTHSM_MODULE.exists() and shutil.which("softhsm2-util"), "SoftHSM2 is required (scripts/lib/deps.sh)"
-    tokens = tmp_path / "softhsm-tokens"
-    tokens.mkdir()
-    conf = tmp_path / "softhsm2.conf"
-    conf.write_text(f"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\n")
-    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
-    subprocess.run(
-        ["softhsm2-util", "--init-token", "--free", "--label", "signing", "--pin", "1234", "--so-pin", "5678"],
-        check=True, capture_output=True,
-    )
-
-
-def test_readme_examples_run(tmp_path, monkeypatch, capsys):
+def test_readme_examples_run(tmp_path, monkeypatch, capsys, softhsm):
     text = README.read_text()
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)
     assert len(blocks) == 8
@@ -43,7 +25,6 @@ def test_readme_examples_run(tmp_path, monkeypatch, capsys):
     # The CSR, made by the command the README quotes.
     command = re.search(r"`(openssl req -new [^`]*)`", text).group(1)
     subprocess.run(shlex.split(command), check=True, capture_output=True)
-    softhsm_token(tmp_path, monkeypatch)
     monkeypatch.delenv("SIGNET_PKCS11_PIN", raising=False)
 
     namespace: dict = {}
