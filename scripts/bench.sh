@@ -3,8 +3,9 @@
 # ratios, with the command behind each row. A benchmark, not a test: it
 # asserts nothing and takes a few minutes (criterion, callgrind, hyperfine).
 #
-# Usage: scripts/bench.sh [--quick] [--pg]   (--quick: shorter criterion runs;
-#        --pg: only the shared-store rows, against the file store)
+# Usage: scripts/bench.sh [--quick] [--pg] [--p11]   (--quick: shorter criterion runs;
+#        --pg: only the shared-store rows, against the file store; --p11: only the
+#        PKCS#11 module rows)
 # Env:   BENCH_DIR (scratch, default target/bench); BENCH_PROFILE (cargo profile of the
 #        signet binaries, default release; `dev` reuses a debug build, for a quick look)
 set -euo pipefail
@@ -17,10 +18,12 @@ T=$CARGO_TARGET_DIR
 W=${BENCH_DIR:-$T/bench}
 measure=3
 pg_only=0
+p11_only=0
 for a in "$@"; do
     case $a in
         --quick) measure=1 ;;
         --pg) pg_only=1 ;;
+        --p11) p11_only=1 ;;
     esac
 done
 ensure_apt hyperfine valgrind openssl
@@ -59,6 +62,43 @@ cargo build --profile "$prof" -q -p signet-host --example sign_host
 [ "$pg_only" = 1 ] || cargo build --release -q -p signet-core --features soft-token --example sign_overhead
 [ "$pg_only" = 1 ] || cargo build --release -q -p signet-tests --example order_count
 SIGNET=$bin/signet
+
+if [ "$pg_only" = 0 ]; then
+echo "== PKCS#11 module: C_Sign in a loop through libsignet_pkcs11.so vs the host API and SoftHSM2"
+# One process signs P11N digests with CKM_ECDSA through the cryptoki client library
+# (pkcs11/examples/module_bench.rs), as a signing tool would: through Signet's module (every
+# C_Sign takes the whole enforced path: policy, grant, budget reserve and commit, verify,
+# audit record), straight through SoftHSM2, and through State::sign_digest (what the module
+# does inside each C_Sign). P-256 everywhere; the token's key is generated on a throwaway
+# SoftHSM2 token.
+ensure_pkcs11_tools
+cargo build --profile "$prof" -q -p signet-pkcs11 --lib --example module_bench
+P11BENCH=$bin/examples/module_bench
+P11MOD=$bin/libsignet_pkcs11.so
+P11N=${BENCH_P11_N:-500}
+p11_rate() { "$@" | awk '{ print $(NF - 1) }'; }
+rm -rf "$W/p11"
+mkdir -p "$W/p11/tokens"
+export SOFTHSM2_CONF="$W/p11/softhsm2.conf"
+printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$W/p11/tokens" >"$SOFTHSM2_CONF"
+softhsm2-util --init-token --free --label bench --pin 1234 --so-pin 5678 >/dev/null
+SIGNET_PKCS11_PIN=1234 "$SIGNET" --state "$W/p11/token-state" init --budget 1000000 --generate p256 \
+    --token "pkcs11:token=bench;object=signer;type=private?module-path=/usr/lib/softhsm/libsofthsm2.so" >/dev/null 2>&1
+"$SIGNET" --state "$W/p11/soft-state" init --budget 1000000 >/dev/null
+soft_mod=$(SIGNET_STATE="$W/p11/soft-state" p11_rate "$P11BENCH" module "$P11MOD" "$P11N")
+soft_host=$(p11_rate "$P11BENCH" host "$W/p11/soft-state" "$P11N")
+hsm_mod=$(SIGNET_STATE="$W/p11/token-state" p11_rate "$P11BENCH" module "$P11MOD" "$P11N" 1234)
+hsm_raw=$(p11_rate "$P11BENCH" module /usr/lib/softhsm/libsofthsm2.so "$P11N" 1234)
+row "PKCS#11 module (software-token state) vs State::sign_digest, P-256 (signatures/s)" "$soft_mod" "$soft_host" \
+    "$(ratio "$soft_mod" "$soft_host")" "SIGNET_STATE=S module_bench module libsignet_pkcs11.so $P11N; module_bench host S $P11N"
+row "PKCS#11 module wrapping a SoftHSM2 token vs SoftHSM2 directly, P-256 (signatures/s)" "$hsm_mod" "$hsm_raw" \
+    "$(ratio "$hsm_mod" "$hsm_raw")" "SIGNET_STATE=S module_bench module libsignet_pkcs11.so $P11N PIN; module_bench module libsofthsm2.so $P11N PIN"
+unset SOFTHSM2_CONF
+if [ "$p11_only" = 1 ]; then
+    print_table
+    exit 0
+fi
+fi
 
 echo "== shared store (PostgreSQL) vs file store: signatures/s, 1 and 4 hosts, block 1 and 32"
 # Each host is a process (target/release/examples/sign_host) signing digests through the

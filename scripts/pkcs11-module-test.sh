@@ -9,13 +9,14 @@
 #   5. a budget of N: exactly N signatures from a series of tool runs, the next run fails
 #      and writes nothing, `signet status` shows N used; a grant-gated key signs only for
 #      its grantee, inside the grant's window and count
+#   6. a state whose key is on a SoftHSM2 token, its PIN given only by each tool's C_Login
 # Installs what it needs (idempotent, quick when present).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 export ROOT
 # shellcheck source=lib/deps.sh
 source "$ROOT/scripts/lib/deps.sh"
-ensure_apt opensc openssl libengine-pkcs11-openssl osslsigncode default-jdk-headless python3 \
+ensure_apt opensc openssl libengine-pkcs11-openssl osslsigncode default-jdk-headless python3 softhsm2 \
     gcc valgrind pkg-config libp11-kit-dev
 
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
@@ -194,4 +195,39 @@ pkcs11-tool --module "$M" --read-object --type cert --label signet -o "$W/g.der"
 openssl x509 -inform DER -in "$W/g.der" -pubkey -noout | cmp -s - "$W/pubg.pem" || fail "grant: the certificate object is not the state's"
 refused sign_grant_exhausted "$(as carol)"
 expect_used 2 "grant"
+
+echo "== 6. a wrapped SoftHSM2 token whose PIN comes only from C_Login (pkcs11-tool, jarsigner)"
+# A throwaway token directory; the state's key is generated on the token. The PIN is in the
+# environment for `signet init` only: the module gets it from each tool's login.
+export SOFTHSM2_CONF="$W/softhsm2.conf"
+mkdir "$W/tokens"
+printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$W/tokens" >"$SOFTHSM2_CONF"
+softhsm2-util --init-token --free --label wrapped --pin Secret-4711 --so-pin 5678 >/dev/null
+export SIGNET_STATE="$W/wrapped"
+SIGNET_PKCS11_PIN=Secret-4711 "$SIGNET" init --budget 10 --generate p256 \
+    --token "pkcs11:token=wrapped;object=signer;type=private?module-path=/usr/lib/softhsm/libsofthsm2.so" >/dev/null
+SIGNET_PKCS11_PIN=Secret-4711 "$SIGNET" cert >"$W/certw.pem" 2>/dev/null
+openssl x509 -in "$W/certw.pem" -pubkey -noout >"$W/pubw.pem"
+wused() { SIGNET_PKCS11_PIN=Secret-4711 used; }
+pkcs11-tool --module "$M" -T 2>&1 | grep -q 'login required' || fail "the wrapped token does not ask for a login"
+before=$(grep -c 'login refused' "$SIGNET_PKCS11_LOG" || true)
+pkcs11-tool --module "$M" --login --pin Wrong-0000 --sign -m ECDSA-SHA256 -i "$W/app.bin" -o "$W/w0.sig" \
+    >/dev/null 2>&1 && fail "a wrong PIN signed"
+tail -n +$((before + 1)) "$SIGNET_PKCS11_LOG" | grep -q 'login refused: .*\[pkcs11_pin_incorrect\]' ||
+    fail "a wrong PIN was not refused with pkcs11_pin_incorrect"
+grep -q -e Wrong-0000 -e Secret-4711 "$SIGNET_PKCS11_LOG" && fail "a PIN reached the log"
+pkcs11-tool --module "$M" --login --pin Secret-4711 --sign -m ECDSA-SHA256 -i "$W/app.bin" -o "$W/w1.sig" \
+    --signature-format openssl >/dev/null 2>&1 || fail "pkcs11-tool --login --pin: sign"
+openssl dgst -sha256 -verify "$W/pubw.pem" -signature "$W/w1.sig" "$W/app.bin" >/dev/null ||
+    fail "the wrapped token's signature does not verify"
+# jarsigner logs in with -storepass: that is the token's PIN.
+printf 'name = wrapped\nlibrary = %s\nslotListIndex = 0\n' "$M" >"$W/p11w.cfg"
+(cd "$W/jar" && jar cf "$W/appw.jar" A.class)
+jarsigner -keystore NONE -storetype PKCS11 -providerClass sun.security.pkcs11.SunPKCS11 -providerArg "$W/p11w.cfg" \
+    -storepass Secret-4711 -sigalg SHA256withECDSA "$W/appw.jar" signet >"$W/jarsigner.out" 2>&1 ||
+    fail "jarsigner -storepass PIN: $(cat "$W/jarsigner.out")"
+jarsigner -verify "$W/appw.jar" >"$W/jar-verify" 2>&1 && grep -q '^jar verified' "$W/jar-verify" ||
+    fail "jarsigner -verify (wrapped token): $(cat "$W/jar-verify")"
+[ "$(wused)" = 2 ] || fail "the wrapped token: $(wused) signatures used, expected 2"
+grep -q -e Wrong-0000 -e Secret-4711 "$SIGNET_PKCS11_LOG" && fail "a PIN reached the log"
 echo "pkcs11-module-test: all sections passed"

@@ -1,5 +1,5 @@
 // Browser benchmark driver (not a test: it asserts nothing about speed). Serves bindings-wasm/,
-// opens www/bench.html and www/index.html in headless Chromium, and prints one table:
+// opens www/bench.html and dist/index.html in headless Chromium, and prints one table:
 //  - time from navigation start to the first validateOrder result (bench.html) and to the
 //    checker page being ready (index.html, body[data-ready]), median of LOADS fresh loads;
 //  - validateOrder vs JSON.parse per call (median and p95 of batches of BATCH calls) for the
@@ -7,7 +7,7 @@
 // Usage: node bench.js [--loads 5] [--batch 500] [--rounds 15] [--json FILE]
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT, VECTORS_DIR, launchBrowser, startServer } from "./harness.js";
+import { REPO_ROOT, SITE_ROOT, VECTORS_DIR, launchBrowser, startServer } from "./harness.js";
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -28,11 +28,14 @@ const quantile = (xs, q) => {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 };
 
-const server = await startServer();
+// Two sites: bindings-wasm/ for the benchmark page (www/bench.html imports ../pkg/), and the
+// self-contained dist/ that users serve, for the checker page's time to ready.
+const server = await startServer(SITE_ROOT);
+const dist = await startServer();
 const browser = await launchBrowser();
 try {
   // Fresh context per load: nothing cached (the server also sends no-store).
-  async function load(path, readyExpr) {
+  async function load(path, readyExpr, site = server) {
     const context = await browser.newContext();
     const page = await context.newPage();
     const wasmRequests = [];
@@ -46,7 +49,7 @@ try {
         }
       }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-ready"] });
     });
-    await page.goto(`${server.base}${path}`);
+    await page.goto(`${site.base}${path}`);
     await page.waitForSelector("body[data-ready]", { timeout: 30000 });
     const t = await page.evaluate(readyExpr);
     return { context, page, t, wasmRequests: wasmRequests.length };
@@ -60,7 +63,7 @@ try {
     firstResult.push(b.t);
     wasmFetches = Math.max(wasmFetches, b.wasmRequests);
     await b.context.close();
-    const p = await load("/www/index.html", () => window.__readyAt ?? NaN);
+    const p = await load("/index.html", () => window.__readyAt ?? NaN, dist);
     pageReady.push(p.t);
     await p.context.close();
   }
@@ -146,4 +149,5 @@ try {
 } finally {
   await browser.close();
   await server.close();
+  await dist.close();
 }

@@ -26,7 +26,7 @@ pub use clock::Clock;
 pub use error::{Error, Result};
 pub use grants::{Decision, PolicySpec, RequestSpec};
 pub use sign::{ExpectedSigner, Output, SignOptions};
-pub use state::{ImportOptions, InitOptions, OpenOptions, State, TokenKey};
+pub use state::{ImportOptions, InitOptions, OpenOptions, Outline, State, TokenKey};
 
 /// Lower-case hex of `bytes`, the form fingerprints and ids take everywhere.
 pub fn hex(bytes: &[u8]) -> String {

@@ -246,6 +246,9 @@ impl State {
         options: &SignOptions,
         mut each: impl FnMut(&mut SignOne<'_>) -> Result<T>,
     ) -> Result<T> {
+        // A counter failure left from an earlier session of this thread
+        // must not explain this one's.
+        let _ = self.store.take_counter_failure();
         let mut session = self.session(count, options)?;
         let Session {
             budget_ledger,
@@ -288,6 +291,12 @@ impl State {
                             None => out,
                         }
                     }
+                    None => sign_error(e),
+                },
+                // A shared store that failed under the counter (a database
+                // gone away) says so with its own code: `store_unavailable`.
+                (SignError::Counter(_), _) => match self.store.take_counter_failure() {
+                    Some(store) => store,
                     None => sign_error(e),
                 },
                 _ => sign_error(e),

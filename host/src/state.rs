@@ -151,6 +151,22 @@ pub(crate) struct SigningKey {
     pub(crate) handle: KeyHandle,
 }
 
+/// A state's public parts, read without opening its key or store
+/// ([`State::outline`]).
+#[derive(Debug, Clone)]
+pub struct Outline {
+    /// The token kind of `signet.toml`: `software`, `pkcs11` or `caller`.
+    pub token: String,
+    /// A development state.
+    pub development: bool,
+    /// The signature algorithm.
+    pub algorithm: SignatureAlgorithm,
+    /// The signing certificate (DER).
+    pub certificate_der: Vec<u8>,
+    /// Its SHA-256 fingerprint.
+    pub fingerprint: CertFingerprint,
+}
+
 /// An opened state: its configuration, store, signing key and certificate,
 /// acting user and clock. `Send + Sync`: threads may share one.
 pub struct State {
@@ -235,6 +251,46 @@ impl State {
     /// whose key is elsewhere.
     pub fn open_with_caller_token(dir: &Path, options: OpenOptions, key: CallerKey) -> Result<State> {
         State::open_from(dir, options, KeySource::Caller(key))
+    }
+
+    /// What the state in `dir` shows without opening its key or store: its
+    /// certificate, algorithm and token kind. A PKCS#11 front lists the
+    /// certificate and public key from it before `C_Login` brings the PIN
+    /// that opens a token state ([`open_with_pin`](Self::open_with_pin)).
+    /// Nothing here can sign; [`open`](Self::open) still checks every part.
+    ///
+    /// # Errors
+    /// `state_not_initialised`, `state_incomplete`, `state_config_invalid`,
+    /// `state_permissions`, `state_record_damaged` (no certificate).
+    pub fn outline(dir: &Path) -> Result<Outline> {
+        let layout = Layout::new(dir);
+        if !dir.exists() {
+            return Err(not_initialised(dir));
+        }
+        fsio::check_private(dir, false)?;
+        let config_path = layout.config();
+        let config = match std::fs::read_to_string(&config_path) {
+            Ok(text) => Config::parse(&text)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(missing_config(&layout)),
+            Err(e) => return Err(Error::io("state_io", "read", &config_path, &e)),
+        };
+        let algorithm = config.algorithm()?;
+        let cert = read_state_file(&layout.cert(), "signer/cert.der", dir)?.to_vec();
+        let fingerprint = CertificateRef::from_der(&cert)
+            .map_err(|e| {
+                Error::failed(
+                    "state_record_damaged",
+                    format!("signer/cert.der is not a certificate: {e}"),
+                )
+            })?
+            .fingerprint_sha256();
+        Ok(Outline {
+            token: config.token.kind.clone(),
+            development: config.development,
+            algorithm,
+            certificate_der: cert,
+            fingerprint: CertFingerprint(fingerprint),
+        })
     }
 
     fn open_from(dir: &Path, options: OpenOptions, source: KeySource) -> Result<State> {

@@ -300,9 +300,12 @@ unsafe extern "C" fn C_GetTokenInfo(slot: CK_SLOT_ID, info: *mut CK_TOKEN_INFO) 
             manufacturerID: padded("Signet"),
             model: padded("signet-pkcs11"),
             serialNumber: padded(&m.serial),
-            // No CKF_LOGIN_REQUIRED: the signer is the OS user, and the
-            // policy decides on every signature (see the README).
-            flags: CKF_TOKEN_INITIALIZED | CKF_USER_PIN_INITIALIZED,
+            // CKF_LOGIN_REQUIRED only for a token state that waits for the
+            // PIN C_Login brings: otherwise the signer is the OS user, and
+            // the policy decides on every signature (see the README).
+            flags: CKF_TOKEN_INITIALIZED
+                | CKF_USER_PIN_INITIALIZED
+                | if m.login_required() { CKF_LOGIN_REQUIRED } else { 0 },
             ulMaxSessionCount: CK_EFFECTIVELY_INFINITE,
             ulSessionCount: sessions as CK_ULONG,
             ulMaxRwSessionCount: CK_EFFECTIVELY_INFINITE,
@@ -444,12 +447,17 @@ unsafe extern "C" fn C_Login(
     guard(|| {
         let m = module()?;
         m.session(session)?;
-        // The PIN is checked for a readable buffer, never kept or logged.
-        // SAFETY: checked by `bytes` (NULL only with length 0: a protected
-        // authentication path).
-        let _ = unsafe { bytes(pin, len) }?;
+        // The PIN goes to the wrapped token (a token state) and is never
+        // kept or logged. NULL (with length 0) is a protected
+        // authentication path.
+        let pin = if pin.is_null() && len == 0 {
+            None
+        } else {
+            // SAFETY: checked by `bytes`.
+            Some(unsafe { bytes(pin, len) }?)
+        };
         match user {
-            CKU_USER => m.login(),
+            CKU_USER => m.login(pin),
             CKU_SO => Err(CKR_USER_TYPE_INVALID),
             // No key of this token needs CKA_ALWAYS_AUTHENTICATE.
             CKU_CONTEXT_SPECIFIC => Err(CKR_OPERATION_NOT_INITIALIZED),

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use cryptoki_sys::*;
 use signet_core::token::{EcdsaEncoding, SignatureAlgorithm};
@@ -152,7 +152,18 @@ pub struct Session {
 
 /// An initialised module.
 pub struct Module {
-    state: State,
+    /// The opened state. Set when `C_Initialize` opens it, or, for a token
+    /// state with no PIN at hand, by the first `C_Login` whose PIN the
+    /// token accepts; then it stays open until `C_Finalize`.
+    state: OnceLock<State>,
+    /// How to (re)open the state: its directory and open options.
+    dir: PathBuf,
+    open_options: OpenOptions,
+    /// The state's key is on a PKCS#11 token: `C_Login`'s PIN goes to it.
+    token_state: bool,
+    /// The state could not open without a PIN: the token sets
+    /// `CKF_LOGIN_REQUIRED`, and signing waits for `C_Login`.
+    login_required: bool,
     /// The objects.
     pub objects: Objects,
     /// The state's one algorithm.
@@ -193,18 +204,35 @@ impl Module {
             notice: None,
             store: None,
         };
-        let state = State::open(&dir, options)
+        // The objects come from the state's public parts, so a token state
+        // whose PIN only C_Login brings still lists its certificate and keys.
+        let outline = State::outline(&dir)
             .map_err(|e| fail(e.code(), format!("{}: {}", dir.display(), e.message())))?;
+        let token_state = outline.token == "pkcs11";
+        let state = OnceLock::new();
+        let login_required = match State::open(&dir, options.clone()) {
+            Ok(opened) => {
+                let _ = state.set(opened);
+                false
+            }
+            // No PIN in the environment or the URI: C_Login gives it.
+            Err(e) if token_state && e.code() == "pkcs11_pin_missing" => true,
+            Err(e) => return Err(fail(e.code(), format!("{}: {}", dir.display(), e.message()))),
+        };
         let label = config.label.clone().unwrap_or_else(|| "signet".into());
-        let objects = Objects::new(state.certificate_der(), &label)
+        let objects = Objects::new(&outline.certificate_der, &label)
             .map_err(|m| fail("pkcs11_module_config", format!("{}: {m}", dir.display())))?;
-        let serial = signet_host::hex(&state.fingerprint().0)
+        let serial = signet_host::hex(&outline.fingerprint.0)
             .chars()
             .take(16)
             .collect();
         Ok(Module {
-            alg: state.algorithm(),
+            alg: outline.algorithm,
             state,
+            dir,
+            open_options: options,
+            token_state,
+            login_required,
             objects,
             label,
             serial,
@@ -273,16 +301,71 @@ impl Module {
         self.logged_in.load(Ordering::SeqCst)
     }
 
-    /// `C_Login` as `CKU_USER`. The software token has no PIN (the state
-    /// format has none): who signs is the OS user, checked by the policy on
-    /// every signature, so any PIN is accepted and none is kept. A token
-    /// state's PIN is the one the state opened with (`SIGNET_PKCS11_PIN` or
-    /// the URI's `pin-source`), as for the CLI.
-    pub fn login(&self) -> Ck {
+    /// Whether the token sets `CKF_LOGIN_REQUIRED`: a token state that
+    /// needs the PIN `C_Login` brings.
+    pub fn login_required(&self) -> bool {
+        self.login_required
+    }
+
+    /// `C_Login` as `CKU_USER` with `pin` (`None`: a protected
+    /// authentication path).
+    ///
+    /// - A token state: the PIN goes to the wrapped token. The state is
+    ///   opened with it (`State::open_with_pin`), which logs in to the
+    ///   token, or, when the state is open already, checks it against the
+    ///   PIN of that login. A PIN the token refuses is `CKR_PIN_INCORRECT`
+    ///   (`CKR_PIN_LOCKED` once it locks), logged with Signet's code and
+    ///   never the PIN. No PIN: the state must be open already (a PIN
+    ///   from `SIGNET_PKCS11_PIN` or the URI's `pin-source`).
+    /// - The software token: its state has no PIN; who signs is the OS
+    ///   user, checked by the policy on every signature. Any PIN is
+    ///   accepted (tools such as jarsigner always log in) and none is kept.
+    pub fn login(&self, pin: Option<&[u8]>) -> Ck {
+        if self.logged_in() {
+            return Err(CKR_USER_ALREADY_LOGGED_IN);
+        }
+        if self.token_state {
+            match pin {
+                Some(pin) => {
+                    // A PIN that is not UTF-8 cannot be any token PIN Signet passes on.
+                    let pin = std::str::from_utf8(pin).map_err(|_| CKR_PIN_INCORRECT)?;
+                    match State::open_with_pin(&self.dir, self.open_options.clone(), pin) {
+                        Ok(opened) => {
+                            // Another thread's login may have opened it first:
+                            // this one checked the PIN all the same.
+                            let _ = self.state.set(opened);
+                        }
+                        Err(e) => {
+                            self.log
+                                .write(e.code(), &format!("login refused: {}", e.message()));
+                            return Err(ckr_for(e.code(), e.is_refusal()));
+                        }
+                    }
+                }
+                None if self.state.get().is_none() => {
+                    self.log.write(
+                        "pkcs11_pin_missing",
+                        "login refused: the token needs a PIN and C_Login gave none \
+                         (nor SIGNET_PKCS11_PIN or the URI's pin-source)",
+                    );
+                    return Err(CKR_PIN_INCORRECT);
+                }
+                None => {}
+            }
+        }
         if self.logged_in.swap(true, Ordering::SeqCst) {
             return Err(CKR_USER_ALREADY_LOGGED_IN);
         }
         Ok(())
+    }
+
+    /// The state to sign with: `CKR_USER_NOT_LOGGED_IN` while a token
+    /// state waits for `C_Login`, or after `C_Logout`.
+    fn signing_state(&self) -> Ck<&State> {
+        if self.login_required && !self.logged_in() {
+            return Err(CKR_USER_NOT_LOGGED_IN);
+        }
+        self.state.get().ok_or(CKR_USER_NOT_LOGGED_IN)
     }
 
     /// `C_Logout`.
@@ -323,6 +406,7 @@ impl Module {
         if session.sign.is_some() {
             return Err(CKR_OPERATION_ACTIVE);
         }
+        self.signing_state()?;
         match key {
             objects::PRIVATE_KEY => {}
             objects::PUBLIC_KEY => return Err(CKR_KEY_FUNCTION_NOT_PERMITTED),
@@ -481,7 +565,7 @@ impl Module {
             grant: self.grant,
             ..SignOptions::default()
         };
-        let signed = match self.state.sign_digest(digest, &options) {
+        let signed = match self.signing_state()?.sign_digest(digest, &options) {
             Ok(s) => s,
             Err(e) => {
                 self.log

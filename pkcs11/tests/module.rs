@@ -112,7 +112,10 @@ impl Env {
         let pem = self.dir.join("cert.pem");
         std::fs::write(
             &pem,
-            signet_host::key::certificate_pem(self.state().certificate_der()),
+            // From the public parts: a token state's key may wait for a PIN.
+            signet_host::key::certificate_pem(
+                &State::outline(&self.dir.join("state")).unwrap().certificate_der,
+            ),
         )
         .unwrap();
         pem
@@ -535,4 +538,143 @@ fn rsa_pss_with_the_states_parameters_only() {
     assert_eq!(sign(h, data, Some(&mut sig)), (CKR_OK, 384));
     openssl_verifies(&env, data, &sig, &pss_opts);
     assert_eq!(env.used(), 2);
+}
+
+/// A token state whose PIN is nowhere but in `C_Login`: the module lists the
+/// objects, asks for a login, forwards the PIN to the wrapped token (SoftHSM2
+/// in a throwaway token directory), signs after it, and refuses after
+/// `C_Logout`. A wrong PIN is `CKR_PIN_INCORRECT`, logged without the PIN.
+#[test]
+fn c_login_forwards_its_pin_to_a_wrapped_token() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    const PIN: &str = "Secret-4711";
+    let dir = tmp("token-login");
+    let tokens = dir.join("tokens");
+    std::fs::create_dir_all(&tokens).unwrap();
+    let conf = dir.join("softhsm2.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
+            tokens.display()
+        ),
+    )
+    .unwrap();
+    // SAFETY: the tests run one at a time (ONE_AT_A_TIME). This is the only
+    // test of this process that loads SoftHSM2, so it reads this file.
+    unsafe {
+        std::env::set_var("SOFTHSM2_CONF", &conf);
+        std::env::set_var("SIGNET_PKCS11_PIN", PIN);
+    }
+    let made = Command::new("softhsm2-util")
+        .args([
+            "--init-token",
+            "--free",
+            "--label",
+            "modlogin",
+            "--pin",
+            PIN,
+            "--so-pin",
+            "5678",
+        ])
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let state = dir.join("state");
+    let init = InitOptions {
+        key_type: KeyType::EccP256,
+        budget: 2,
+        token: Some(signet_host::TokenKey {
+            uri:
+                "pkcs11:token=modlogin;object=signer;type=private?module-path=/usr/lib/softhsm/libsofthsm2.so"
+                    .into(),
+            generate: true,
+        }),
+        ..InitOptions::default()
+    };
+    State::init(&state, OpenOptions::default(), &init).unwrap();
+    let log = dir.join("module.log");
+    let config = dir.join("p11.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "state = {:?}\nlog = {:?}\n",
+            state.display().to_string(),
+            log.display().to_string()
+        ),
+    )
+    .unwrap();
+    // SAFETY: as above. From here the PIN is only in C_Login.
+    unsafe {
+        std::env::remove_var("SIGNET_PKCS11_PIN");
+        std::env::set_var("SIGNET_PKCS11_CONFIG", &config);
+        std::env::remove_var("SIGNET_PKCS11_LOG");
+    }
+    assert_eq!(call!(C_Initialize(std::ptr::null_mut())), CKR_OK);
+    let env = Env { dir, log };
+    let used = || {
+        State::open_with_pin(&state, OpenOptions::default(), PIN)
+            .unwrap()
+            .status()
+            .unwrap()
+            .budget
+            .used
+    };
+
+    // SAFETY: a zeroed CK_TOKEN_INFO is valid (integers and byte arrays).
+    let mut info: CK_TOKEN_INFO = unsafe { std::mem::zeroed() };
+    assert_eq!(call!(C_GetTokenInfo(0, &mut info)), CKR_OK);
+    assert_ne!(
+        info.flags & CKF_LOGIN_REQUIRED,
+        0,
+        "a token state waiting for its PIN asks for a login"
+    );
+    let h = session();
+    // The certificate, public and private key are listed before the login.
+    let mut found = [0 as CK_OBJECT_HANDLE; 8];
+    let mut n: CK_ULONG = 0;
+    assert_eq!(call!(C_FindObjectsInit(h, std::ptr::null_mut(), 0)), CKR_OK);
+    assert_eq!(call!(C_FindObjects(h, found.as_mut_ptr(), 8, &mut n)), CKR_OK);
+    assert_eq!(n, 3);
+    assert_eq!(call!(C_FindObjectsFinal(h)), CKR_OK);
+    assert_eq!(sign_init(h, CKM_ECDSA), CKR_USER_NOT_LOGGED_IN);
+
+    let login = |pin: &str| {
+        let mut pin = pin.as_bytes().to_vec();
+        call!(C_Login(h, CKU_USER, pin.as_mut_ptr(), pin.len() as CK_ULONG))
+    };
+    assert_eq!(login("Wrong-0000"), CKR_PIN_INCORRECT);
+    let text = env.log();
+    assert!(text.contains("[pkcs11_pin_incorrect]"), "{text}");
+    assert!(
+        !text.contains("Wrong-0000") && !text.contains(PIN),
+        "a PIN in the log: {text}"
+    );
+    assert_eq!(sign_init(h, CKM_ECDSA), CKR_USER_NOT_LOGGED_IN);
+
+    assert_eq!(login(PIN), CKR_OK);
+    assert_eq!(login(PIN), CKR_USER_ALREADY_LOGGED_IN);
+    let data = b"signed through the wrapped token";
+    assert_eq!(sign_init(h, CKM_ECDSA), CKR_OK);
+    let mut sig = vec![0u8; 64];
+    let (rv, len) = sign(h, &sha256(data), Some(&mut sig));
+    assert_eq!((rv, len), (CKR_OK, 64));
+    openssl_verifies_p256(&env, data, &sig);
+    assert_eq!(used(), 1);
+
+    // Logged out, nothing signs; a wrong PIN is checked against the
+    // token's login and refused; the right one signs again.
+    assert_eq!(call!(C_Logout(h)), CKR_OK);
+    assert_eq!(sign_init(h, CKM_ECDSA), CKR_USER_NOT_LOGGED_IN);
+    assert_eq!(login("Wrong-9999"), CKR_PIN_INCORRECT);
+    assert_eq!(login(PIN), CKR_OK);
+    assert_eq!(sign_init(h, CKM_ECDSA), CKR_OK);
+    let (rv, _) = sign(h, &sha256(b"second"), Some(&mut sig));
+    assert_eq!(rv, CKR_OK);
+    assert_eq!(used(), 2);
+    let text = env.log();
+    assert!(
+        !text.contains("Wrong-9999") && !text.contains(PIN),
+        "a PIN in the log: {text}"
+    );
 }

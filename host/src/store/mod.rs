@@ -196,6 +196,12 @@ pub trait Store: Send + Sync {
     /// # Errors
     /// `state_io`.
     fn create_audit(&self) -> Result<()>;
+    /// Why this thread's last ledger reservation or settlement failed, when
+    /// the store knows more than core's counter error carries (a database
+    /// that went away: `store_unavailable`). Taken once; `None` by default.
+    fn take_counter_failure(&self) -> Option<crate::Error> {
+        None
+    }
     /// The database role every action is taken as, on a shared store (the
     /// acting user is then that role); `None` for a store of one host.
     fn shared_role(&self) -> Option<&str> {

@@ -27,6 +27,7 @@
 
 use std::sync::Mutex;
 
+use ::postgres::config::SslMode;
 use ::postgres::error::SqlState;
 use ::postgres::{Client, NoTls, Transaction};
 use signet_core::budget::CertFingerprint;
@@ -72,6 +73,10 @@ pub struct PgStore {
     /// This host's blocks, by ledger id: kept from one session to the next
     /// and handed back when the store is dropped (a clean close).
     blocks: Mutex<std::collections::HashMap<i64, Block>>,
+    /// The database error behind each thread's last failed reservation or
+    /// settlement: core's sign path sees only a counter error, and the
+    /// caller should see `store_unavailable` (`Store::take_counter_failure`).
+    counter_failures: Mutex<Vec<(std::thread::ThreadId, Error)>>,
 }
 
 impl core::fmt::Debug for PgStore {
@@ -94,6 +99,13 @@ pub fn is_postgres_url(setting: &str) -> bool {
 /// # Errors
 /// `store_url_invalid`.
 pub fn connection_config(setting: &str) -> Result<::postgres::Config> {
+    // libpq's verify-ca/verify-full are not known to the parser: name them
+    // here rather than call the whole setting unreadable.
+    for mode in ["verify-ca", "verify-full"] {
+        if setting.contains(&format!("sslmode={mode}")) {
+            return Err(no_tls(mode));
+        }
+    }
     // The parser's message may quote the input, which may hold a password.
     let mut config: ::postgres::Config = setting.parse().map_err(|_| {
         Error::failed(
@@ -140,6 +152,20 @@ pub fn connection_config(setting: &str) -> Result<::postgres::Config> {
     {
         config.password(pw);
     }
+    if config.get_ssl_mode() == SslMode::Prefer
+        && let Some(mode) = env("PGSSLMODE")
+    {
+        match mode.as_str() {
+            "disable" => {
+                config.ssl_mode(SslMode::Disable);
+            }
+            "allow" | "prefer" => {}
+            other => return Err(no_tls(other)),
+        }
+    }
+    if config.get_ssl_mode() == SslMode::Require {
+        return Err(no_tls("require"));
+    }
     if config.get_application_name().is_none() {
         config.application_name("signet");
     }
@@ -148,6 +174,19 @@ pub fn connection_config(setting: &str) -> Result<::postgres::Config> {
         config.connect_timeout(std::time::Duration::from_secs(secs));
     }
     Ok(config)
+}
+
+/// Signet connects without TLS (`NoTls`): a TLS stack (rustls with ring,
+/// or OpenSSL) would be a second crypto library beside RustCrypto. A setting
+/// that demands TLS is refused, never quietly downgraded.
+fn no_tls(mode: &str) -> Error {
+    Error::failed(
+        "store_url_invalid",
+        format!("sslmode={mode}: Signet connects to PostgreSQL without TLS"),
+    )
+    .with_hint(
+        "use a Unix socket, a private network or a TLS tunnel (e.g. stunnel), and sslmode=disable or prefer",
+    )
 }
 
 fn describe(config: &::postgres::Config) -> String {
@@ -217,6 +256,7 @@ impl PgStore {
             pid: std::process::id(),
             block: 1,
             blocks: Mutex::new(std::collections::HashMap::new()),
+            counter_failures: Mutex::new(Vec::new()),
         })
     }
 
@@ -802,6 +842,15 @@ impl PgStore {
         })
     }
 
+    /// Keeps `e` as this thread's last counter failure (one per thread).
+    fn note_counter_failure(&self, e: Error) {
+        if let Ok(mut failures) = self.counter_failures.lock() {
+            let me = std::thread::current().id();
+            failures.retain(|(t, _)| *t != me);
+            failures.push((me, e));
+        }
+    }
+
     fn ledger<R>(&self, loaded: Loaded<R>, block: u32) -> PgLedger<'_, R> {
         let (record, ledger_id, version, usage) = loaded;
         PgLedger {
@@ -834,8 +883,9 @@ impl<R> PgLedger<'_, R> {
         if self.block == 1 {
             let rid = held.reservation;
             drop(blocks);
-            let usage = self.store.settle_now(self.ledger_id, rid, commit).map_err(|_| {
+            let usage = self.store.settle_now(self.ledger_id, rid, commit).map_err(|e| {
                 self.poisoned = true;
+                self.store.note_counter_failure(e);
                 storage_error()
             })?;
             self.db = usage;
@@ -876,8 +926,10 @@ impl<R: PgRecord> CounterStore for PgLedger<'_, R> {
                     let used = usage.used();
                     return Err(CounterError::Exhausted { limit, used });
                 }
-                Err(_) => {
+                Err(e) => {
                     self.poisoned = true;
+                    drop(blocks);
+                    self.store.note_counter_failure(e);
                     return Err(storage_error());
                 }
             }
@@ -1281,6 +1333,13 @@ impl Store for PgStore {
         Some(&self.role)
     }
 
+    fn take_counter_failure(&self) -> Option<Error> {
+        let mut failures = self.counter_failures.lock().ok()?;
+        let me = std::thread::current().id();
+        let i = failures.iter().position(|(t, _)| *t == me)?;
+        Some(failures.swap_remove(i).1)
+    }
+
     fn reservations(&self) -> Result<Vec<OpenReservation>> {
         PgStore::reservations(self)
     }
@@ -1318,4 +1377,37 @@ pub fn state_setting(dir: &std::path::Path) -> Result<String> {
             )
             .with_hint("pass --store URL or set SIGNET_STORE")
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::connection_config;
+
+    #[test]
+    fn a_setting_that_demands_tls_is_refused_with_its_code() {
+        for setting in [
+            "postgresql://signet@db.example/signet?sslmode=require",
+            "postgresql://signet@db.example/signet?sslmode=verify-full",
+            "host=db.example user=signet sslmode=verify-ca",
+        ] {
+            let e = connection_config(setting).unwrap_err();
+            assert_eq!(e.code(), "store_url_invalid", "{setting}");
+            assert!(e.message().contains("without TLS"), "{}", e.message());
+        }
+        for setting in [
+            "postgresql://signet@db.example/signet?sslmode=disable",
+            "postgresql://signet@db.example/signet?sslmode=prefer",
+        ] {
+            connection_config(setting).unwrap();
+        }
+    }
+
+    #[test]
+    fn the_password_never_reaches_the_message() {
+        let e =
+            connection_config("postgresql://signet:hunter2-secret@db.example/x?sslmode=require").unwrap_err();
+        assert!(!e.message().contains("hunter2") && !e.hint().unwrap_or("").contains("hunter2"));
+        let e = connection_config("postgresql://signet:hunter2-secret@db.example/x?bogus=1").unwrap_err();
+        assert!(!e.message().contains("hunter2"), "{}", e.message());
+    }
 }
