@@ -664,7 +664,7 @@ mod tests {
         );
         assert_eq!(a.settle(r), Ok(7));
         assert_eq!(a.outstanding(), 0);
-        let held: std::vec::Vec<Reservation> = (0u64..)
+        let held: alloc::vec::Vec<Reservation> = (0u64..)
             .take(MAX_OUTSTANDING)
             .map(|i| a.issue(i, i).unwrap())
             .collect();

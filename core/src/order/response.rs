@@ -168,7 +168,7 @@ fn required_int(obj: &Object, key: &str, path: &str) -> Result<i64, ResponseErro
     })
 }
 
-fn object<'a>(v: &'a Value, path: &str) -> Result<&'a Object, ResponseError> {
+fn object<'a>(v: &'a Value<'a>, path: &str) -> Result<&'a Object<'a>, ResponseError> {
     v.as_object().ok_or_else(|| ResponseError::WrongType {
         path: String::from(path),
         expected: "an object",

@@ -299,13 +299,13 @@ fn index(parent: &str, i: usize) -> String {
 /// A JSON object being checked, with where it is.
 #[derive(Clone, Copy)]
 struct Obj<'a> {
-    obj: &'a Object,
+    obj: &'a Object<'a>,
     offset: usize,
     path: &'a str,
 }
 
 impl<'a> Obj<'a> {
-    fn get(&self, key: &str) -> Option<&'a Value> {
+    fn get(&self, key: &str) -> Option<&'a Value<'a>> {
         self.obj.get(key)
     }
 }
@@ -355,7 +355,7 @@ impl Ctx {
         self.error(o.offset, path, "required", message);
     }
 
-    fn wrong_type(&mut self, v: &Value, path: String, expected: &str) {
+    fn wrong_type(&mut self, v: &Value<'_>, path: String, expected: &str) {
         let message = format!("{path} must be {expected}, not {}", v.type_name());
         self.error(v.offset, path, "wrong_type", message);
     }
@@ -467,7 +467,7 @@ impl Ctx {
         }
     }
 
-    fn int_value(&mut self, v: &Value, path: impl FnOnce() -> String) -> Option<i64> {
+    fn int_value(&mut self, v: &Value<'_>, path: impl FnOnce() -> String) -> Option<i64> {
         match v.as_number() {
             Some(n) if n.is_integer_literal() => match n.as_i64() {
                 Some(i) => Some(i),
@@ -517,7 +517,7 @@ impl Ctx {
         }
     }
 
-    fn array<'a>(&mut self, o: Obj<'a>, key: &str) -> Option<&'a [Value]> {
+    fn array<'a>(&mut self, o: Obj<'a>, key: &str) -> Option<&'a [Value<'a>]> {
         let v = o.get(key)?;
         match v.as_array() {
             Some(a) => Some(a),
@@ -531,7 +531,7 @@ impl Ctx {
     /// Warns about members not in `known`.
     fn unknown(&mut self, o: Obj<'_>, known: &[&str]) {
         for m in o.obj.members() {
-            if !known.contains(&m.key.as_str()) {
+            if !known.contains(&m.key.as_ref()) {
                 let path = join(o.path, &m.key);
                 let message = format!("{path} is not a documented field; the CA may ignore or reject it");
                 self.warn(m.value.offset, path, "unknown_field", message);
@@ -601,7 +601,7 @@ fn payment_state(root: Obj<'_>) -> Payment {
 }
 
 /// Checks a whole order body (already a JSON object).
-pub(crate) fn check_order(ctx: &mut Ctx, root: &Object, offset: usize) {
+pub(crate) fn check_order(ctx: &mut Ctx, root: &Object<'_>, offset: usize) {
     let root = Obj {
         obj: root,
         offset,
@@ -835,7 +835,7 @@ fn check_organization(ctx: &mut Ctx, org: Obj<'_>) {
     if !new_org {
         ctx.int(org, "id", Required, Some((1, i64::MAX)));
         for m in org.obj.members() {
-            if NEW_ORG_FIELDS.contains(&m.key.as_str()) {
+            if NEW_ORG_FIELDS.contains(&m.key.as_ref()) {
                 let path = join(org.path, &m.key);
                 let message = format!(
                     "{path} is not allowed with organization.id: an order uses an existing organization or creates a new one, not both"
@@ -904,7 +904,7 @@ fn check_organization(ctx: &mut Ctx, org: Obj<'_>) {
 /// reported on their own).
 fn check_new_org_contacts(ctx: &mut Ctx, org: Obj<'_>) {
     let path = join(org.path, "contacts");
-    let (items, offset): (&[Value], usize) = match org.get("contacts") {
+    let (items, offset): (&[Value<'_>], usize) = match org.get("contacts") {
         None => (&[], org.offset),
         Some(v) => match v.as_array() {
             Some(items) => (items, v.offset),

@@ -419,7 +419,8 @@ fn report_json_escapes() {
         r#"{"valid": true, "findings": [{"severity": "warning", "path": "a\"b", "code": "unknown_field", "message": "x\\y\n\u0001é"}]}"#
     );
     assert_eq!(Report::default().to_json(), r#"{"valid": true, "findings": []}"#);
-    let parsed = crate::json::parse(r.to_json().as_bytes()).unwrap();
+    let json = r.to_json();
+    let parsed = crate::json::parse(json.as_bytes()).unwrap();
     let msg = parsed
         .as_object()
         .unwrap()
