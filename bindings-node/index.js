@@ -19,8 +19,11 @@ function loadNative() {
     return require(file);
   } catch (e) {
     if (e && e.code === 'MODULE_NOT_FOUND' && e.message.includes(file)) {
+      // install.js builds or finds it; this is a package installed without running it
+      // (--ignore-scripts) or whose build failed.
       throw new Error(`signet: no native addon for ${platformName()} (${file}). Build it from source: ` +
-        '`npm install /path/to/signet/bindings-node` in a checkout of the repository (needs cargo, Rust >= 1.89).');
+        'run `npm rebuild signet` with cargo on PATH (install.js builds it from the Rust sources the package ' +
+        'carries; see its README, "Install", for what that needs).');
     }
     throw e;
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Browser tests of the WASM package and the validation page (dist/), in headless Chromium, and the
-# shared JS API test (js/tests/api.test.mjs) on the module under Node.
+# Browser tests of the WASM package and the validation page (dist/), in headless Chromium (among them
+# the shared JS API test, js/tests/api.test.mjs, run in a page by tests/shared-api.test.js), and the
+# same shared test on the module under Node.
 # Installs what it needs (idempotent): Debian chromium, the npm test project, the WASM build.
 # Usage: scripts/wasm-test.sh [node --test args...]
 set -euo pipefail

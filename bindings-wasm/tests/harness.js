@@ -19,6 +19,8 @@ export const VECTORS_DIR = process.env.SIGNET_VECTORS
 const TYPES = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
+  // Module scripts are refused unless served as JavaScript (js/tests/*.mjs).
+  ".mjs": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8",
   ".wasm": "application/wasm",
   ".json": "application/json",
