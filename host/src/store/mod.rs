@@ -15,6 +15,7 @@ use signet_core::counter::{CounterStore, Usage};
 use crate::error::Result;
 
 mod file;
+mod pg_tls;
 pub mod postgres;
 pub mod record;
 

@@ -27,14 +27,14 @@
 
 use std::sync::Mutex;
 
-use ::postgres::config::SslMode;
 use ::postgres::error::SqlState;
-use ::postgres::{Client, NoTls, Transaction};
+use ::postgres::{Client, Transaction};
 use signet_core::budget::CertFingerprint;
 use signet_core::counter::{
     CounterError, CounterStore, Reservation, ReservationBook, StorageDetail, StorageOp, Usage,
 };
 
+use super::pg_tls::{self, Connector};
 use super::record::{BudgetRecord, GrantRecord, LedgerBinding, PolicyRecord, PurchaseRecord, RequestRecord};
 use super::{GrantsLock, OpenBudget, OpenGrant, OpenLedger, OpenReservation, Store, WithUsage};
 use crate::error::{Error, Result};
@@ -62,6 +62,7 @@ struct Block {
 /// A PostgreSQL store.
 pub struct PgStore {
     config: ::postgres::Config,
+    connector: Connector,
     /// Where, for messages: hosts and database, never the password.
     target: String,
     pool: Mutex<Vec<Client>>,
@@ -94,18 +95,14 @@ pub fn is_postgres_url(setting: &str) -> bool {
 }
 
 /// Connection settings the libpq way: the URL (or `key=value` string), then
-/// the `PG*` environment variables for what it leaves out.
+/// the `PG*` environment variables for what it leaves out; and the connector
+/// its TLS settings ask for (`store::pg_tls`).
 ///
 /// # Errors
 /// `store_url_invalid`.
-pub fn connection_config(setting: &str) -> Result<::postgres::Config> {
-    // libpq's verify-ca/verify-full are not known to the parser: name them
-    // here rather than call the whole setting unreadable.
-    for mode in ["verify-ca", "verify-full"] {
-        if setting.contains(&format!("sslmode={mode}")) {
-            return Err(no_tls(mode));
-        }
-    }
+fn connection(setting: &str) -> Result<(::postgres::Config, Connector)> {
+    let (setting, tls) = pg_tls::split(setting)?;
+    let connector = Connector::new(&tls)?;
     // The parser's message may quote the input, which may hold a password.
     let mut config: ::postgres::Config = setting.parse().map_err(|_| {
         Error::failed(
@@ -152,20 +149,7 @@ pub fn connection_config(setting: &str) -> Result<::postgres::Config> {
     {
         config.password(pw);
     }
-    if config.get_ssl_mode() == SslMode::Prefer
-        && let Some(mode) = env("PGSSLMODE")
-    {
-        match mode.as_str() {
-            "disable" => {
-                config.ssl_mode(SslMode::Disable);
-            }
-            "allow" | "prefer" => {}
-            other => return Err(no_tls(other)),
-        }
-    }
-    if config.get_ssl_mode() == SslMode::Require {
-        return Err(no_tls("require"));
-    }
+    config.ssl_mode(tls.mode.ssl_mode());
     if config.get_application_name().is_none() {
         config.application_name("signet");
     }
@@ -173,20 +157,7 @@ pub fn connection_config(setting: &str) -> Result<::postgres::Config> {
         let secs = env("PGCONNECT_TIMEOUT").and_then(|s| s.parse().ok()).unwrap_or(5);
         config.connect_timeout(std::time::Duration::from_secs(secs));
     }
-    Ok(config)
-}
-
-/// Signet connects without TLS (`NoTls`): a TLS stack (rustls with ring,
-/// or OpenSSL) would be a second crypto library beside RustCrypto. A setting
-/// that demands TLS is refused, never quietly downgraded.
-fn no_tls(mode: &str) -> Error {
-    Error::failed(
-        "store_url_invalid",
-        format!("sslmode={mode}: Signet connects to PostgreSQL without TLS"),
-    )
-    .with_hint(
-        "use a Unix socket, a private network or a TLS tunnel (e.g. stunnel), and sslmode=disable or prefer",
-    )
+    Ok((config, connector))
 }
 
 fn describe(config: &::postgres::Config) -> String {
@@ -245,10 +216,11 @@ impl PgStore {
     }
 
     fn unconnected(setting: &str) -> Result<PgStore> {
-        let config = connection_config(setting)?;
+        let (config, connector) = connection(setting)?;
         let target = describe(&config);
         Ok(PgStore {
             config,
+            connector,
             target,
             pool: Mutex::new(Vec::new()),
             role: String::new(),
@@ -322,8 +294,8 @@ impl PgStore {
         let mut client = match pooled {
             Some(c) if !c.is_closed() => c,
             _ => self
-                .config
-                .connect(NoTls)
+                .connector
+                .connect(&self.config)
                 .map_err(|e| self.unavailable("connect", &e))?,
         };
         let out = f(&mut client).map_err(|e| self.name_target(e));
@@ -346,10 +318,18 @@ impl PgStore {
     }
 
     fn unavailable(&self, what: &str, e: &::postgres::Error) -> Error {
+        // The causes too: a TLS failure says why only there ("certificate
+        // verify failed"). None of them carries the password.
+        let mut why = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(cause) = source {
+            why.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
         Error::failed(
             "store_unavailable",
             format!(
-                "the shared store ({}) is unavailable: cannot {what}: {e}; nothing is signed",
+                "the shared store ({}) is unavailable: cannot {what}: {why}; nothing is signed",
                 self.target
             ),
         )
@@ -1128,8 +1108,8 @@ impl Store for PgStore {
 
     fn lock_grants(&self) -> Result<GrantsLock> {
         let mut client = self
-            .config
-            .connect(NoTls)
+            .connector
+            .connect(&self.config)
             .map_err(|e| self.unavailable("connect", &e))?;
         client
             .execute("SELECT pg_advisory_lock($1)", &[&GRANTS_LOCK])
@@ -1381,33 +1361,34 @@ pub fn state_setting(dir: &std::path::Path) -> Result<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::connection_config;
+    use super::connection;
 
+    #[cfg(not(feature = "postgres-tls"))]
     #[test]
-    fn a_setting_that_demands_tls_is_refused_with_its_code() {
+    fn a_setting_that_demands_tls_is_refused_by_a_build_without_it() {
         for setting in [
             "postgresql://signet@db.example/signet?sslmode=require",
-            "postgresql://signet@db.example/signet?sslmode=verify-full",
-            "host=db.example user=signet sslmode=verify-ca",
+            "postgresql://signet@db.example/signet?sslmode=verify-full&sslrootcert=/etc/ssl/certs/ca-certificates.crt",
+            "host=db.example user=signet sslmode=verify-ca sslrootcert=/etc/ssl/certs/ca-certificates.crt",
         ] {
-            let e = connection_config(setting).unwrap_err();
+            let e = connection(setting).unwrap_err();
             assert_eq!(e.code(), "store_url_invalid", "{setting}");
             assert!(e.message().contains("without TLS"), "{}", e.message());
+            assert!(e.hint().unwrap_or("").contains("postgres-tls"));
         }
         for setting in [
             "postgresql://signet@db.example/signet?sslmode=disable",
             "postgresql://signet@db.example/signet?sslmode=prefer",
         ] {
-            connection_config(setting).unwrap();
+            connection(setting).unwrap();
         }
     }
 
     #[test]
     fn the_password_never_reaches_the_message() {
-        let e =
-            connection_config("postgresql://signet:hunter2-secret@db.example/x?sslmode=require").unwrap_err();
+        let e = connection("postgresql://signet:hunter2-secret@db.example/x?sslmode=sometimes").unwrap_err();
         assert!(!e.message().contains("hunter2") && !e.hint().unwrap_or("").contains("hunter2"));
-        let e = connection_config("postgresql://signet:hunter2-secret@db.example/x?bogus=1").unwrap_err();
+        let e = connection("postgresql://signet:hunter2-secret@db.example/x?bogus=1").unwrap_err();
         assert!(!e.message().contains("hunter2"), "{}", e.message());
     }
 }
