@@ -57,7 +57,7 @@ export interface OpenOptions {
   now?: HostTime;
 }
 export interface OpenStateOptions extends OpenOptions {
-  /** The PIN of a key on a PKCS#11 token. Default: `$SIGNET_PKCS11_PIN`, or the URI's `pin-source`. */
+  /** The PIN of a key on a PKCS#11 token. Default: `$SIGNET_PKCS11_PIN`, or the URI's `pin-source`. A PIN for a software key is refused (`state_pin_unexpected`). */
   pin?: string;
 }
 export interface CreateOptions extends OpenOptions {

@@ -138,7 +138,8 @@ const _: () = assert!(signet_core::budget::DEFAULT_ALLOTMENT == 1000);
 /// A state whose key is held by the caller's token (made by `init_state`
 /// with `token=`) is opened with the same `token` and `key`. A state whose
 /// key is on a PKCS#11 token logs in with `pin` if given (else
-/// `$SIGNET_PKCS11_PIN`, or the PIN file its URI names).
+/// `$SIGNET_PKCS11_PIN`, or the PIN file its URI names); a PIN for a
+/// software key is refused (`state_pin_unexpected`).
 #[pyfunction]
 #[pyo3(signature = (path = None, *, user = None, now = None, token = None, key = None, pin = None))]
 #[allow(clippy::too_many_arguments)]

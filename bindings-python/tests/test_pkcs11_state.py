@@ -74,3 +74,9 @@ def test_pkcs11_errors_have_codes(tokens, tmp_path):
     raises(signet.InvalidRequestError, "conflicting_arguments", signet.init_state, missing,
            token=uri("py-p256", PIN), development=True)
     raises(signet.InvalidRequestError, "conflicting_arguments", signet.init_state, missing, generate=True)
+    # A PIN for a software key is refused, not ignored.
+    soft = tmp_path / "soft"
+    signet.init_state(soft, user="alice", now=1_780_000_000)
+    e = raises(signet.StateError, "state_pin_unexpected", signet.open_state, soft, pin=PIN, user="alice",
+               now=1_780_000_000)
+    assert PIN not in str(e)

@@ -157,7 +157,7 @@ pub const SIGN: [&str; 16] = [
 /// Errors of the std host layer (`signet-host`): the state directory, its
 /// records and ledgers, inputs and outputs, and the lookups the surfaces
 /// share. Listed here so that this table stays the one source of codes.
-pub const HOST: [&str; 56] = [
+pub const HOST: [&str; 57] = [
     "state_not_initialised",
     "state_exists",
     "state_incomplete",
@@ -190,6 +190,7 @@ pub const HOST: [&str; 56] = [
     "audit_ledger_mismatch",
     "state_caller_token_required",
     "state_caller_token_unexpected",
+    "state_pin_unexpected",
     "pkcs11_module_missing",
     "pkcs11_token_missing",
     "pkcs11_pin_incorrect",
@@ -1364,6 +1365,12 @@ pub const TABLE: &[Code] = &[
         8032,
         Domain::State,
         "A caller's token was given for a state whose key is kept elsewhere.",
+    ),
+    code(
+        "state_pin_unexpected",
+        8033,
+        Domain::State,
+        "A PIN was given for a state whose key is not on a PKCS#11 token.",
     ),
     // 8100-8149: PKCS#11 tokens.
     code(

@@ -394,6 +394,8 @@ enum signet_result_value {
   SIGNET_RESULT_STATE_CALLER_TOKEN_REQUIRED = 8031,
   /** A caller's token was given for a state whose key is kept elsewhere. (`state_caller_token_unexpected`) */
   SIGNET_RESULT_STATE_CALLER_TOKEN_UNEXPECTED = 8032,
+  /** A PIN was given for a state whose key is not on a PKCS#11 token. (`state_pin_unexpected`) */
+  SIGNET_RESULT_STATE_PIN_UNEXPECTED = 8033,
   /** The PKCS#11 module cannot be loaded. (`pkcs11_module_missing`) */
   SIGNET_RESULT_PKCS11_MODULE_MISSING = 8101,
   /** No token matches the PKCS#11 URI. (`pkcs11_token_missing`) */

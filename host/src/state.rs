@@ -359,7 +359,18 @@ impl State {
                 drop(lock);
                 (Backend::Pkcs11(token), handle, "the token key")
             }
-            (_, KeySource::Config(_)) => {
+            (_, KeySource::Config(given)) => {
+                // A PIN for a key that has none is a mistake to report, not ignore.
+                if given.is_some() {
+                    return Err(Error::failed(
+                        "state_pin_unexpected",
+                        format!(
+                            "the state in {} keeps its key in signer/key.p8, which has no PIN; \
+                             open it without one",
+                            dir.display()
+                        ),
+                    ));
+                }
                 let key_path = layout.key();
                 let pkcs8 = read_state_file(&key_path, "signer/key.p8", dir)?;
                 fsio::check_private(&key_path, true)?;
@@ -1231,5 +1242,23 @@ mod tests {
             }
         }
         std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn a_pin_for_a_software_key_is_refused_not_ignored() {
+        let dir = std::env::temp_dir().join(format!("signet-host-pin-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let options = OpenOptions {
+            user: Some("alice".into()),
+            clock: Clock::Fixed(signet_core::time::UnixTime(1_780_000_000)),
+            notice: None,
+            store: None,
+        };
+        drop(State::init(&dir, options.clone(), &InitOptions::default()).unwrap());
+        let e = State::open_with_pin(&dir, options.clone(), "1234").unwrap_err();
+        assert_eq!(e.code(), "state_pin_unexpected");
+        assert!(!e.message().contains("1234"), "{}", e.message());
+        State::open(&dir, options).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
