@@ -67,7 +67,7 @@ fn check_report(report: &Report) {
     let value = json::parse_with_limits(text.as_bytes(), limits)
         .unwrap_or_else(|e| panic!("to_json is not JSON ({e}): {text}"));
     let root = value.as_object().unwrap();
-    let keys: Vec<&str> = root.members().iter().map(|m| m.key.as_str()).collect();
+    let keys: Vec<&str> = root.members().iter().map(|m| m.key.as_ref()).collect();
     assert_eq!(keys, ["valid", "findings"]);
     assert_eq!(
         root.get("valid").and_then(Value::as_bool),
@@ -78,7 +78,7 @@ fn check_report(report: &Report) {
     for (json, f) in findings.iter().zip(report.findings()) {
         let obj = json.as_object().unwrap();
         let field = |k| match obj.get(k).map(|v| &v.kind) {
-            Some(Kind::String(s)) => s.as_str(),
+            Some(Kind::String(s)) => s.as_ref(),
             other => panic!("finding member {k}: {other:?}"),
         };
         assert_eq!(field("severity"), f.severity.as_str());
