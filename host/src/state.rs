@@ -210,6 +210,23 @@ fn incomplete(what: &str, dir: &Path) -> Error {
     )
 }
 
+/// The layout of the state in `dir` and its `signet.toml`, checking that the
+/// directory is private.
+fn read_config(dir: &Path) -> Result<(Layout, Config)> {
+    let layout = Layout::new(dir);
+    if !dir.exists() {
+        return Err(not_initialised(dir));
+    }
+    fsio::check_private(dir, false)?;
+    let config_path = layout.config();
+    let config = match std::fs::read_to_string(&config_path) {
+        Ok(text) => Config::parse(&text)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(missing_config(&layout)),
+        Err(e) => return Err(Error::io("state_io", "read", &config_path, &e)),
+    };
+    Ok((layout, config))
+}
+
 fn read_state_file(path: &Path, what: &str, dir: &Path) -> Result<Zeroizing<Vec<u8>>> {
     match std::fs::read(path) {
         Ok(bytes) => Ok(Zeroizing::new(bytes)),
@@ -263,17 +280,7 @@ impl State {
     /// `state_not_initialised`, `state_incomplete`, `state_config_invalid`,
     /// `state_permissions`, `state_record_damaged` (no certificate).
     pub fn outline(dir: &Path) -> Result<Outline> {
-        let layout = Layout::new(dir);
-        if !dir.exists() {
-            return Err(not_initialised(dir));
-        }
-        fsio::check_private(dir, false)?;
-        let config_path = layout.config();
-        let config = match std::fs::read_to_string(&config_path) {
-            Ok(text) => Config::parse(&text)?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(missing_config(&layout)),
-            Err(e) => return Err(Error::io("state_io", "read", &config_path, &e)),
-        };
+        let (layout, config) = read_config(dir)?;
         let algorithm = config.algorithm()?;
         let cert = read_state_file(&layout.cert(), "signer/cert.der", dir)?.to_vec();
         let fingerprint = CertificateRef::from_der(&cert)
@@ -294,17 +301,7 @@ impl State {
     }
 
     fn open_from(dir: &Path, options: OpenOptions, source: KeySource) -> Result<State> {
-        let layout = Layout::new(dir);
-        if !dir.exists() {
-            return Err(not_initialised(dir));
-        }
-        fsio::check_private(dir, false)?;
-        let config_path = layout.config();
-        let config = match std::fs::read_to_string(&config_path) {
-            Ok(text) => Config::parse(&text)?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(missing_config(&layout)),
-            Err(e) => return Err(Error::io("state_io", "read", &config_path, &e)),
-        };
+        let (layout, config) = read_config(dir)?;
         if !config.development {
             production_checks(&options)?;
         }

@@ -67,13 +67,19 @@ fn setup_with(
         ..InitOptions::default()
     };
     State::init(&state, OpenOptions::default(), &init).unwrap();
+    serve(dir, extra)
+}
+
+/// Initialises the module on `dir/state` through a config file with
+/// `extra` lines, logging to `dir/module.log`.
+fn serve(dir: PathBuf, extra: &str) -> Env {
     let log = dir.join("module.log");
     let config = dir.join("p11.toml");
     std::fs::write(
         &config,
         format!(
             "state = {:?}\nlog = {:?}\n{extra}",
-            state.display().to_string(),
+            dir.join("state").display().to_string(),
             log.display().to_string()
         ),
     )
@@ -593,25 +599,9 @@ fn c_login_forwards_its_pin_to_a_wrapped_token() {
         ..InitOptions::default()
     };
     State::init(&state, OpenOptions::default(), &init).unwrap();
-    let log = dir.join("module.log");
-    let config = dir.join("p11.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "state = {:?}\nlog = {:?}\n",
-            state.display().to_string(),
-            log.display().to_string()
-        ),
-    )
-    .unwrap();
     // SAFETY: as above. From here the PIN is only in C_Login.
-    unsafe {
-        std::env::remove_var("SIGNET_PKCS11_PIN");
-        std::env::set_var("SIGNET_PKCS11_CONFIG", &config);
-        std::env::remove_var("SIGNET_PKCS11_LOG");
-    }
-    assert_eq!(call!(C_Initialize(std::ptr::null_mut())), CKR_OK);
-    let env = Env { dir, log };
+    unsafe { std::env::remove_var("SIGNET_PKCS11_PIN") };
+    let env = serve(dir, "");
     let used = || {
         State::open_with_pin(&state, OpenOptions::default(), PIN)
             .unwrap()
